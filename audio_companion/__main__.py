@@ -1,0 +1,3 @@
+from audio_companion.cli import main
+
+main()

@@ -1,0 +1,131 @@
+"""Line-level reading of flattened web text: the tables that say what a line is.
+
+Web pages copied as text lose their markup, so every line is judged on its
+own shape. The rules live in readable tables so a new kind of page chrome or
+callout is one row, not a new branch.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Lines that belong to the page, not the article. "stop" rows end the body:
+# everything after them is footer (previous/next links, comments, newsletter).
+CHROME_PATTERNS: tuple[tuple[str, bool], ...] = (
+    (r"^(previous|next|related) (article|post|story|stories|posts)$", True),
+    (r"^(leave|write|post) a (comment|reply)$", True),
+    (r"^comments?( \(\d+\))?$", True),
+    (r"^subscribe (to|for)\b", True),
+    (r"your email address will not be published", False),
+    (r"^(prefer|rather|want) to (listen|hear)\b", False),
+    (r"\brather hear this\b|\bpress play\b|\blisten to (this|some of our)\b", False),
+    (r"\bother episodes\b", False),
+    (r"^share (this|on)\b|^(tweet|pin it|share)$", False),
+    (r"\b(no|zero) spam\b", False),
+    (r"delivered (right )?to your (inbox|email)", False),
+    (r"^(read more|click here|advertisement|sponsored)\b", False),
+)
+_CHROME = [(re.compile(p, re.IGNORECASE), stop) for p, stop in CHROME_PATTERNS]
+
+# Headings that start the end matter: the list of sources, read into show notes.
+CITATION_HEADINGS = frozenset(
+    {"citations", "references", "sources", "works cited", "bibliography", "further reading"}
+)
+
+# Callout leads that get set apart when read (a lead is "Word Word:" at line start).
+CALLOUT_LEADS = frozenset(
+    {
+        "tip",
+        "note",
+        "brain byte",
+        "lab to life",
+        "neuro tip",
+        "neuro insight",
+        "key takeaway",
+        "takeaway",
+        "remember",
+        "try this",
+        "warning",
+        "fact",
+        "quick tip",
+        "pro tip",
+        "did you know",
+    }
+)
+
+_BULLET = re.compile(r"^\s*(?:[•·▪◦‣∙*+\-–]|\d{1,2}[.)])\s+")
+_CALLOUT = re.compile(r"^([A-Z][\w'-]*(?: [A-Za-z][\w'-]*){0,3}):\s+(\S.*)$")
+_TERMINAL = (".", "!", ",", ";", ":", "…", '"', "”", "'")
+
+
+def strip_symbols(text: str) -> str:
+    """Drop emoji, pictographs and their joiners; keep letters and punctuation."""
+    out = []
+    for ch in text:
+        cat = unicodedata.category(ch)
+        if cat == "So" or ch in "\ufe0f\ufe0e\u200d\u20e3":
+            continue
+        if cat == "Cs" or (cat == "Co"):
+            continue
+        out.append(ch)
+    return re.sub(r"[ \t]+", " ", "".join(out)).strip()
+
+
+def chrome_kind(line: str) -> str | None:
+    """'stop' for footer chrome that ends the body, 'skip' for inline chrome."""
+    text = strip_symbols(line)
+    for pattern, stop in _CHROME:
+        if pattern.search(text):
+            return "stop" if stop else "skip"
+    if line.strip() and not text:  # a line of only emoji / arrows
+        return "skip"
+    return None
+
+
+def bullet_text(line: str) -> str | None:
+    m = _BULLET.match(line)
+    if not m:
+        return None
+    return strip_symbols(line[m.end() :])
+
+
+def callout(line: str) -> tuple[str, str] | None:
+    m = _CALLOUT.match(line.strip())
+    if m and m.group(1).lower() in CALLOUT_LEADS:
+        return m.group(1), m.group(2)
+    return None
+
+
+def split_label(text: str) -> tuple[str, str]:
+    """'High: What was…' → ('High', 'What was…'); labels are short."""
+    m = re.match(r"^([^:]{1,40}):\s+(\S.*)$", text)
+    if m and len(m.group(1).split()) <= 5:
+        return m.group(1), m.group(2)
+    return "", text
+
+
+def looks_like_heading(line: str) -> bool:
+    """Short, capitalised, no sentence punctuation at the end."""
+    text = strip_symbols(line)
+    if not text or len(text) > 90 or len(text.split()) > 14:
+        return False
+    if text.endswith(_TERMINAL):
+        return False
+    first = text[0]
+    return first.isupper() or first.isdigit()
+
+
+def looks_like_caption(line: str) -> bool:
+    """Image captions and alt text survive flattening as unpunctuated fragments.
+
+    Either a lowercase phrase, or a line too long to be a heading that still
+    has no sentence punctuation at its end (prose ends in punctuation).
+    """
+    text = strip_symbols(line)
+    if not text or text.endswith(_TERMINAL) or text.endswith("?"):
+        return False
+    words = len(text.split())
+    if text[0].islower():
+        return words >= 3
+    return words > 14 or len(text) > 90

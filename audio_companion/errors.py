@@ -1,0 +1,40 @@
+"""One error hierarchy; the CLI turns each into one line and an exit code.
+
+Messages say what went wrong *and* how to fix it, because the person reading
+them is usually at a terminal with no traceback to dig through.
+"""
+
+from __future__ import annotations
+
+
+class CompanionError(Exception):
+    """Base of every error the CLI reports without a traceback."""
+
+    exit_code = 1
+
+
+class InputError(CompanionError):
+    """The user's input (file, option, article) cannot be used."""
+
+    exit_code = 2
+
+
+class ArticleError(InputError):
+    """An article was read but has no usable structure."""
+
+
+class MissingDependencyError(CompanionError):
+    """A system program or library is not installed."""
+
+    exit_code = 3
+
+    def __init__(self, what: str, debian_package: str, extra: str = "") -> None:
+        hint = f"install it with: sudo apt-get install {debian_package}"
+        super().__init__(f"{what} is not installed; {hint}{extra}")
+        self.debian_package = debian_package
+
+
+class BuildError(CompanionError):
+    """Synthesis, encoding or writing the feed failed."""
+
+    exit_code = 4

@@ -1,0 +1,1 @@
+"""Articles to narrated episodes and a podcast feed."""

@@ -1,0 +1,242 @@
+"""The build step: articles in, narrated MP3 episodes and feed.xml out.
+
+Planning (what each episode is called, says and is identified by) is pure;
+only `build` touches the synthesizer, ffmpeg and the output folder.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Protocol
+
+from audio_companion import __version__
+from audio_companion.article.model import Article, BlockKind, Section, slugify
+from audio_companion.audio.chunk import AudioChunk
+from audio_companion.errors import BuildError
+from audio_companion.fsutil import write_bytes_atomic
+from audio_companion.podcast import feed
+from audio_companion.podcast.cover import make_cover
+from audio_companion.podcast.encode import encode_mp3, mp3_duration, require_ffmpeg
+from audio_companion.podcast.render import render_script
+from audio_companion.podcast.script import Line, episode_script
+from audio_companion.settings import BuildSettings
+from audio_companion.speech.tts import Synthesizer
+
+GUID_NAMESPACE = uuid.UUID("6f1c1a52-5a8e-4f57-9a43-3c1f0b7e2d10")
+DEFAULT_SHOW_TITLE = "Audio Companion"
+FEED_FILE = "feed.xml"
+COVER_FILE = "cover.png"
+
+
+@dataclass(frozen=True)
+class PlannedEpisode:
+    season: int
+    number: int
+    title: str
+    guid: str
+    file_name: str
+    lines: tuple[Line, ...]
+    notes: str
+
+
+class Reporter(Protocol):
+    def episode_started(self, ep: PlannedEpisode, index: int, total: int) -> None: ...
+    def line_done(self) -> None: ...
+    def episode_done(
+        self, ep: PlannedEpisode, audio_seconds: float, wall_seconds: float
+    ) -> None: ...
+
+
+class SilentReporter:
+    def episode_started(self, ep: PlannedEpisode, index: int, total: int) -> None:
+        pass
+
+    def line_done(self) -> None:
+        pass
+
+    def episode_done(self, ep: PlannedEpisode, audio_seconds: float, wall_seconds: float) -> None:
+        pass
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    feed_path: Path
+    episodes: tuple[feed.Episode, ...]
+    audio_seconds: float
+    wall_seconds: float
+
+
+def episode_guid(article: Article, section: Section) -> str:
+    """Identity of an episode: its article and section titles, never its text or
+    the place it is served from, so edits and moves keep subscribers' history."""
+    return str(uuid.uuid5(GUID_NAMESPACE, f"{article.slug}/{slugify(section.title)}"))
+
+
+def _summary(section: Section, limit: int = 320) -> str:
+    paras = [b.text for b in section.all_blocks() if b.kind is BlockKind.PARAGRAPH]
+    text = paras[0] if paras else section.title
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    end = max(cut.rfind(". "), cut.rfind("? "), cut.rfind("! "))
+    return cut[: end + 1] if end > 40 else cut.rsplit(" ", 1)[0] + "…"
+
+
+def cited_in(section: Section, citations: tuple[str, ...]) -> list[str]:
+    """Citations whose first author's surname the section mentions."""
+    body = " ".join(b.text for b in section.all_blocks())
+    found = []
+    for cite in citations:
+        surname = re.split(r"[,(]", cite, maxsplit=1)[0].strip()
+        if surname and re.search(rf"\b{re.escape(surname)}\b", body):
+            found.append(cite)
+    return found
+
+
+def show_notes(section: Section, citations: tuple[str, ...]) -> str:
+    parts = [_summary(section)]
+    if section.subsections:
+        parts.append("In this episode: " + "; ".join(s.title for s in section.subsections) + ".")
+    sources = cited_in(section, citations)
+    if sources:
+        parts.append("Sources: " + " ".join(sources))
+    return "\n\n".join(parts)
+
+
+def show_title(articles: list[Article], settings: BuildSettings) -> str:
+    if settings.show.title:
+        return settings.show.title
+    return articles[0].title if len(articles) == 1 else DEFAULT_SHOW_TITLE
+
+
+def show_description(articles: list[Article], settings: BuildSettings) -> str:
+    if settings.show.description:
+        return settings.show.description
+    if len(articles) == 1:
+        a = articles[0]
+        text = a.teaser or a.title
+        if a.highlights:
+            text += "\n\n" + "\n".join(f"• {h}" for h in a.highlights)
+        return text
+    return "Narrated articles: " + "; ".join(a.title for a in articles) + "."
+
+
+def plan(articles: list[Article], settings: BuildSettings) -> list[PlannedEpisode]:
+    title = show_title(articles, settings)
+    episodes = []
+    for season, article in enumerate(articles, start=1):
+        prefix = article.slug[:24].rstrip("-")
+        for number, section in enumerate(article.sections, start=1):
+            slug = slugify(section.title, max_len=32)
+            episodes.append(
+                PlannedEpisode(
+                    season=season,
+                    number=number,
+                    title=section.title,
+                    guid=episode_guid(article, section),
+                    file_name=f"{prefix}-s{season:02d}e{number:02d}-{slug}.mp3",
+                    lines=tuple(episode_script(title, number, section)),
+                    notes=show_notes(section, article.citations),
+                )
+            )
+    return episodes
+
+
+def _encode(
+    audio: AudioChunk, path: Path, settings: BuildSettings, tags: dict[str, str]
+) -> tuple[int, float]:
+    """Encode one episode; its real size and duration, read back from the file."""
+    encode_mp3(audio, path, settings.encode, tags)
+    return path.stat().st_size, mp3_duration(path)
+
+
+def build(
+    articles: list[Article],
+    settings: BuildSettings,
+    synth: Synthesizer,
+    reporter: Reporter | None = None,
+) -> BuildResult:
+    if not articles:
+        raise BuildError("nothing to build: no articles given")
+    reporter = reporter or SilentReporter()
+    require_ffmpeg()
+    started = time.monotonic()
+    out = settings.out_dir
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BuildError(f"cannot create output folder {out}: {exc.strerror}") from exc
+
+    title = show_title(articles, settings)
+    image_url = settings.show.image_url
+    if image_url is None:
+        cover = make_cover(title, settings.show.author)
+        cover_path = out / COVER_FILE
+        if not cover_path.exists() or cover_path.read_bytes() != cover:
+            write_bytes_atomic(cover_path, cover)
+        image_url = settings.base_url + COVER_FILE
+
+    planned = plan(articles, settings)
+    base_time = datetime.fromtimestamp(settings.published, tz=timezone.utc).replace(microsecond=0)
+    # Synthesis runs here while ffmpeg encodes finished episodes on the other
+    # cores: encoding is the slow half, and it lives in subprocesses.
+    workers = max(1, min(len(planned), os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="encode") as pool:
+        jobs: list[Future[tuple[int, float]]] = []
+        for index, ep in enumerate(planned):
+            reporter.episode_started(ep, index, len(planned))
+            t0 = time.monotonic()
+            rendered = render_script(list(ep.lines), synth, reporter.line_done)
+            tags = {
+                "title": ep.title,
+                "artist": settings.show.author,
+                "album": title,
+                "track": str(ep.number),
+                "date": base_time.strftime("%Y"),
+                "genre": "Podcast",
+            }
+            jobs.append(pool.submit(_encode, rendered.audio, out / ep.file_name, settings, tags))
+            reporter.episode_done(ep, rendered.audio.duration, time.monotonic() - t0)
+        encoded = [job.result() for job in jobs]
+
+    entries = [
+        feed.Episode(
+            guid=ep.guid,
+            title=ep.title,
+            description=ep.notes,
+            url=settings.base_url + ep.file_name,
+            length_bytes=size,
+            duration_s=duration,
+            number=ep.number,
+            season=ep.season,
+            # One minute apart, oldest first, so apps list them in article order.
+            published=base_time - timedelta(minutes=len(planned) - 1 - index),
+        )
+        for index, (ep, (size, duration)) in enumerate(zip(planned, encoded, strict=True))
+    ]
+    audio_total = sum(e.duration_s for e in entries)
+
+    channel = feed.Channel(
+        title=title,
+        description=show_description(articles, settings),
+        link=settings.base_url,
+        feed_url=settings.feed_url,
+        language=settings.show.language,
+        author=settings.show.author,
+        owner_email=settings.show.owner_email,
+        image_url=image_url,
+        category=settings.show.category,
+        subcategory=settings.show.subcategory,
+        explicit=settings.show.explicit,
+        generator=f"audio-companion {__version__}",
+    )
+    feed_path = out / FEED_FILE
+    write_bytes_atomic(feed_path, feed.render_feed(channel, entries))
+    return BuildResult(feed_path, tuple(entries), audio_total, time.monotonic() - started)

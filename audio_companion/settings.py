@@ -1,0 +1,80 @@
+"""Frozen settings, built once at the CLI edge and passed inward.
+
+The core never reads options or the environment itself; everything it needs
+arrives in one of these values, which keeps it testable and reproducible.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_BASE_URL = "http://localhost:8000/"
+DEFAULT_AUTHOR = "Audio Companion"
+
+
+@dataclass(frozen=True)
+class VoiceSettings:
+    """Which text-to-speech voice reads the episodes."""
+
+    engine: str = "espeak"
+    name: str | None = None  # espeak voice id, e.g. "gmw/en-US"; None = engine default
+    rate_wpm: int = 175
+
+
+@dataclass(frozen=True)
+class EncodeSettings:
+    """MP3 output format: mono 44.1 kHz CBR, what podcast apps expect."""
+
+    bitrate: str = "64k"
+    sample_rate: int = 44100
+    channels: int = 1
+
+
+@dataclass(frozen=True)
+class ShowSettings:
+    """Channel-level metadata of the feed."""
+
+    title: str | None = None  # None: the article's title (or a generic one for several)
+    description: str | None = None
+    author: str = DEFAULT_AUTHOR
+    owner_email: str = "podcast@example.invalid"
+    language: str = "en"
+    category: str = "Health & Fitness"
+    subcategory: str | None = "Mental Health"
+    explicit: bool = False
+    image_url: str | None = None  # None: generate cover.png in the feed folder
+
+
+@dataclass(frozen=True)
+class BuildSettings:
+    out_dir: Path = Path("feed")
+    base_url: str = DEFAULT_BASE_URL
+    show: ShowSettings = field(default_factory=ShowSettings)
+    voice: VoiceSettings = field(default_factory=VoiceSettings)
+    encode: EncodeSettings = field(default_factory=EncodeSettings)
+    # Publication time of the build; SOURCE_DATE_EPOCH makes builds reproducible.
+    published: float = field(default_factory=time.time)
+
+    @property
+    def feed_url(self) -> str:
+        return self.base_url + "feed.xml"
+
+
+def build_time_from_env(environ: dict[str, str] | None = None) -> float:
+    """SOURCE_DATE_EPOCH (reproducible-builds.org) if set, else now."""
+    env = os.environ if environ is None else environ
+    value = env.get("SOURCE_DATE_EPOCH")
+    if value:
+        try:
+            return float(int(value))
+        except ValueError:
+            pass
+    return time.time()
+
+
+def normalise_base_url(url: str) -> str:
+    """Enclosure URLs are base + file name, so the base must end in a slash."""
+    return url if url.endswith("/") else url + "/"

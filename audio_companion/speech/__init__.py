@@ -1,0 +1,1 @@
+"""Speech in and out: text-to-speech now; recognition engines join here."""
