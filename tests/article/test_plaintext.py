@@ -1,0 +1,107 @@
+import json
+
+import pytest
+from helpers import GOLDEN, SEED
+
+from audio_companion.article import BlockKind, parse_text
+from audio_companion.article.lines import chrome_kind, looks_like_caption, looks_like_heading
+
+
+def test_sample_sections_match_golden(sample_text: str) -> None:
+    article = parse_text(sample_text, "text")
+    golden = json.loads((GOLDEN / "sample_article.sections.json").read_text("utf-8"))
+    got = {
+        "title": article.title,
+        "teaser": article.teaser,
+        "highlights": len(article.highlights),
+        "citations": len(article.citations),
+        "sections": [
+            {"title": s.title, "subsections": [x.title for x in s.subsections]}
+            for s in article.sections
+        ],
+    }
+    assert got == golden
+
+
+def test_sample_drops_captions_chrome_and_emoji(sample_text: str) -> None:
+    article = parse_text(sample_text, "text")
+    spoken = " ".join(b.text for s in article.sections for b in s.all_blocks())
+    assert "mugs of tea" not in spoken  # image caption
+    assert "Previous Article" not in spoken and "Newsletter" not in spoken
+    assert "Press play" not in spoken
+    assert not any(ord(ch) > 0x2000 and ch not in "–—’“”…" for ch in spoken), "emoji left in"
+    assert all(
+        "(2012)" not in b.text or "Algoe" in b.text
+        for s in article.sections
+        for b in s.all_blocks()
+    )
+
+
+def test_sample_callouts_and_lists_are_typed(sample_text: str) -> None:
+    article = parse_text(sample_text, "text")
+    blocks = [b for s in article.sections for b in s.all_blocks()]
+    labels = {b.label for b in blocks if b.kind is BlockKind.CALLOUT}
+    assert {"Tip", "Brain Byte", "Lab to Life"} <= labels
+    items = [b for b in blocks if b.kind is BlockKind.LIST_ITEM]
+    assert [b.label for b in items] == ["High", "Low", "Need"]
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="the seed article lives in ../shared")
+def test_seed_article_has_twelve_main_sections() -> None:
+    article = parse_text(SEED.read_text("utf-8"), "text")
+    titles = [s.title.replace("\u2019", "'") for s in article.sections]
+    assert titles == [
+        "The Fragile Power of Trust",
+        "Why Betrayal Hurts: Trust and the Brain",
+        "Can Trust Be Rebuilt?",
+        "First Steps: Emotional Triage",
+        "Full Disclosure and Accountability",
+        "Neuro-Healing: Tools to Rebuild Connection",
+        "Conversation Safety: How You Talk Matters",
+        "Examine the Patterns Beneath the Pain",
+        "Balancing Autonomy and Attachment",
+        "When Therapy Helps Rebuild Trust",
+        "When It's Time to Let Go",
+        "Healing is a Shared Path",
+    ]
+    assert [s.title for s in article.sections[1].subsections] == [
+        "The Emotional Alarm of Betrayal",
+        "The Stress Cascade",
+        "Attachment System Breakdown",
+    ]
+
+
+def test_headings_without_captions_are_all_main_sections() -> None:
+    text = "My Title\n\nFirst Part\n\nSome words here.\n\nSecond Part\n\nMore words here.\n"
+    article = parse_text(text, "text")
+    assert [s.title for s in article.sections] == ["First Part", "Second Part"]
+
+
+@pytest.mark.parametrize(
+    ("line", "heading", "caption"),
+    [
+        ("The Stress Cascade", True, False),
+        ("Can Trust Be Rebuilt?", True, False),
+        ("This is a sentence.", False, False),
+        ("woman holding a cup of tea by a window", False, True),
+        ("Ends with a colon:", False, False),
+    ],
+)
+def test_line_shapes(line: str, heading: bool, caption: bool) -> None:
+    assert looks_like_heading(line) is heading
+    assert looks_like_caption(line) is caption
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("Previous Article", "stop"),
+        ("Leave a Comment", "stop"),
+        ("Subscribe to our Newsletter", "stop"),
+        ("⬇️ Prefer to listen instead? ⬇️", "skip"),
+        ("✨✨", "skip"),
+        ("The Stress Cascade", None),
+    ],
+)
+def test_chrome_table(line: str, kind: str | None) -> None:
+    assert chrome_kind(line) == kind

@@ -1,0 +1,131 @@
+"""End-to-end builds with real espeak-ng and ffmpeg, read back by podcast clients."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from io import BytesIO
+from pathlib import Path
+
+import feedparser
+import podcastparser
+import pytest
+from helpers import FakeSynth, needs_media
+
+from audio_companion.article import Article, parse_text
+from audio_companion.errors import BuildError
+from audio_companion.podcast.build import build, plan
+from audio_companion.settings import BuildSettings, VoiceSettings
+from audio_companion.speech.tts import make_synthesizer
+
+pytestmark = needs_media
+FIXED_TIME = 1_790_000_000.0
+
+
+def settings(out: Path, base: str = "http://localhost:8000/") -> BuildSettings:
+    return BuildSettings(out_dir=out, base_url=base, published=FIXED_TIME)
+
+
+def ffprobe(path: Path) -> dict[str, str]:
+    out = subprocess.run(
+        [
+            "ffprobe",
+            "-v",
+            "error",
+            "-show_entries",
+            "format=duration:stream=sample_rate,channels",
+            "-of",
+            "json",
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    data = json.loads(out)
+    return {**data["streams"][0], "duration": data["format"]["duration"]}
+
+
+@pytest.fixture(scope="module")
+def sample(sample_text: str) -> Article:
+    return parse_text(sample_text, "text")
+
+
+@pytest.fixture(scope="module")
+def real_build(tmp_path_factory: pytest.TempPathFactory, sample: Article) -> Path:
+    out = tmp_path_factory.mktemp("feed")
+    build([sample], settings(out), make_synthesizer(VoiceSettings()))
+    return out
+
+
+def test_clients_read_the_built_feed(real_build: Path, sample: Article) -> None:
+    xml = (real_build / "feed.xml").read_bytes()
+    parsed = podcastparser.parse("http://localhost:8000/feed.xml", BytesIO(xml))
+    titles = [e["title"] for e in sorted(parsed["episodes"], key=lambda e: e["number"])]
+    assert titles == [s.title for s in sample.sections]
+    fp = feedparser.parse(xml)
+    assert not fp.bozo
+    assert len(fp.entries) == len(sample.sections)
+    for episode in parsed["episodes"]:
+        enclosure = episode["enclosures"][0]
+        assert enclosure["mime_type"] == "audio/mpeg"
+        path = real_build / enclosure["url"].rsplit("/", 1)[1]
+        assert enclosure["file_size"] == path.stat().st_size
+        probe = ffprobe(path)
+        assert abs(episode["total_time"] - float(probe["duration"])) <= 1.0
+        assert probe["sample_rate"] == "44100" and probe["channels"] == 1
+        assert float(probe["duration"]) > 20  # real narration, not a placeholder
+
+
+def test_episode_numbers_and_cover(real_build: Path) -> None:
+    fp = feedparser.parse((real_build / "feed.xml").read_bytes())
+    numbers = sorted(int(e.itunes_episode) for e in fp.entries)
+    assert numbers == list(range(1, len(numbers) + 1))
+    assert fp.feed.image.href == "http://localhost:8000/cover.png"
+    assert (real_build / "cover.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_guids_identical_across_builds(tmp_path: Path, sample: Article) -> None:
+    a = build([sample], settings(tmp_path / "a"), FakeSynth())
+    b = build([sample], settings(tmp_path / "b", "https://example.org/pod/"), FakeSynth())
+    assert [e.guid for e in a.episodes] == [e.guid for e in b.episodes]
+    assert len({e.guid for e in a.episodes}) == len(a.episodes)
+
+
+def test_failed_build_keeps_previous_feed(tmp_path: Path, sample: Article) -> None:
+    s = settings(tmp_path)
+    build([sample], s, FakeSynth())
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+
+    class Broken(FakeSynth):
+        def synthesize(self, text: str):  # type: ignore[no-untyped-def]
+            if len(self.calls) > 30:
+                raise BuildError("synthesis failed")
+            return super().synthesize(text)
+
+    with pytest.raises(BuildError):
+        build([sample], s, Broken(seconds_per_char=0.02))
+    after = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    assert after["feed.xml"] == before["feed.xml"]
+    assert not [n for n in after if ".part" in n]
+
+
+def test_interrupted_encode_leaves_no_partial_mp3(
+    tmp_path: Path, sample: Article, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    s = settings(tmp_path)
+    build([sample], s, FakeSynth())
+    first = plan([sample], s)[0].file_name
+    good = (tmp_path / first).read_bytes()
+
+    from pydub import AudioSegment
+
+    def half_then_interrupt(self, out_f, **kwargs):  # type: ignore[no-untyped-def]
+        Path(out_f).write_bytes(b"ID3 half an mp3")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(AudioSegment, "export", half_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        build([sample], s, FakeSynth())
+    assert (tmp_path / first).read_bytes() == good
+    assert not [p for p in tmp_path.iterdir() if ".part" in p.name]

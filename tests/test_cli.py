@@ -1,0 +1,100 @@
+"""Every command through click's CliRunner: help, errors as one line, a real build."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+from helpers import needs_media
+
+from audio_companion import __version__
+from audio_companion.cli import main
+
+
+def all_commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    out = []
+    for name, cmd in group.commands.items():
+        out.append((*prefix, name))
+        if isinstance(cmd, click.Group):
+            out.extend(all_commands(cmd, (*prefix, name)))
+    return out
+
+
+def test_every_command_has_help() -> None:
+    runner = CliRunner()
+    commands = all_commands(main)
+    assert ("build",) in commands
+    for path in commands:
+        result = runner.invoke(main, [*path, "--help"])
+        assert result.exit_code == 0, path
+        cmd = main
+        for part in path:
+            cmd = cmd.commands[part]  # type: ignore[attr-defined]
+        assert cmd.help and len(cmd.help.strip()) > 20, f"{path} needs help text"
+
+
+def test_version() -> None:
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.exit_code == 0 and __version__ in result.output
+
+
+def _error(args: list[str], **kw: object) -> tuple[int, str]:
+    result = CliRunner().invoke(main, args, **kw)  # type: ignore[arg-type]
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    lines = [ln for ln in result.output.splitlines() if ln.strip()]
+    return result.exit_code, lines[-1] if lines else ""
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "no such file"),
+        (b"", "the file is empty"),
+        (b"\x00\x01\x02binary", "binary"),
+        ("Ünïcode in latin-1\n".encode("latin-1"), "not UTF-8"),
+        (b"Just one line without sections\n", "no section found"),
+    ],
+)
+def test_bad_input_is_one_clear_line(tmp_path: Path, content: bytes | None, message: str) -> None:
+    article = tmp_path / "article.txt"
+    if content is not None:
+        article.write_bytes(content)
+    code, line = _error(["build", str(article), "--out", str(tmp_path / "out")])
+    assert code == 2
+    assert line.startswith("Error: ") and message in line
+    assert not (tmp_path / "out" / "feed.xml").exists()
+
+
+def test_missing_ffmpeg_names_the_package(tmp_path: Path) -> None:
+    empty_bin = tmp_path / "bin"
+    empty_bin.mkdir()
+    code, line = _error(["build", "--out", str(tmp_path / "out")], env={"PATH": str(empty_bin)})
+    assert code == 3
+    assert "ffmpeg" in line and "apt-get install ffmpeg" in line
+
+
+@needs_media
+def test_missing_espeak_names_the_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import audio_companion.speech.tts as tts
+
+    monkeypatch.setattr(tts, "espeak_library_present", lambda: False)
+    code, line = _error(["build", "--out", str(tmp_path / "out")])
+    assert code == 3
+    assert "espeak-ng" in line and "apt-get install espeak-ng libespeak-ng1" in line
+
+
+@needs_media
+def test_build_sample_by_default_logs_plain_lines(tmp_path: Path) -> None:
+    out = tmp_path / "feed"
+    result = CliRunner().invoke(
+        main, ["build", "--out", str(out)], env={"SOURCE_DATE_EPOCH": "1790000000"}
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].startswith("[1/5] ") and "s of audio in" in lines[0]
+    assert lines[-1].startswith("Wrote 5 episodes")
+    assert (out / "feed.xml").exists() and len(list(out.glob("*.mp3"))) == 5
+    assert "<lastBuildDate>Mon, 21 Sep 2026 14:13:20 +0000" in (out / "feed.xml").read_text()
