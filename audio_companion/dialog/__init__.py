@@ -1,0 +1,1 @@
+"""Dialog: turning what the user says into what the companion does next."""

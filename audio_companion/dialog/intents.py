@@ -1,0 +1,667 @@
+"""Turn a speech-recognition transcript into a spoken command.
+
+Pure text in, `Command` out: no audio, no I/O, so every rule here is unit-tested.
+
+In a check-in the user mostly *talks*, and only sometimes *commands*. A false
+command (cutting someone off mid-answer because they said "we should stop
+fighting") hurts more than a missed one, which the user can simply repeat. So a
+command counts only when it is the whole utterance or its clear ending:
+
+1. Whole utterance. After dropping fillers ("um", "uh", "please" anywhere; a
+   leading "okay"/"hey companion"; a trailing "thanks") the utterance is a
+   command phrase, optionally wrapped in lead-ins ("can you", "let's",
+   "I want to", "that's all", ...) and trailing softeners ("now", "again",
+   "for a moment", ...), and is at most `MAX_COMMAND_WORDS` words long.
+2. Clear ending. The last segment is such a command, where segments are split
+   at punctuation (",", ".", "?", "—" ...) and after closing phrases
+   ("that's all", "that's it", "that's enough", "enough", "I'm done").
+   So "... I felt tired today, that's all, stop" is STOP, while "we should stop
+   fighting so much" and "next week we should talk" are not commands. A last
+   segment made only of softeners ("..., stop, that's all") is skipped.
+   Recognizers that emit no punctuation (vosk) only get rule 1 and closing
+   phrases; callers with word timings can insert ", " at long pauses.
+
+Small recognition errors are tolerated word by word: a heard word of 4+ letters
+may stand for a phrase word of 4+ letters when both start with the same letter
+and their difflib ratio is >= `FUZZY_MIN_RATIO` ("repeet", "skipp"); shorter
+words must match exactly ("top" is not "stop"). Confidence is the worst word's
+similarity. A few known sound-alikes are mapped explicitly ("paws" -> pause).
+
+The stop words (default "stop" plus an optional personal one a couple agreed
+on) are honoured in every state: a STOP candidate beats every other intent and
+passes any `allowed` filter, because the stop word is a safety promise.
+
+Numbers (1..10) are recognised as a whole utterance ("4", "four", "number 4").
+With ``expect_number=True`` answers may be wrapped ("it's a four", "I'd say
+three", "maybe 3", "three out of five", "I'd give it a 7"), may be the last
+segment, and recognizer homophones count: won=1, to/too=2, tree/free=3,
+for/fore=4, ate=8. Ranges and hedges ("three or four", "3 to 4", "three and a
+half", "3.5") give the first number with confidence 0.5 so the caller can
+confirm. Out-of-range numbers (0, 11+) give NONE.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from enum import Enum
+from types import MappingProxyType
+from typing import Final
+
+MAX_COMMAND_WORDS: Final = 6
+"""Longest utterance (after fillers) that may still be a wrapped phrase command."""
+MAX_NUMBER_WORDS: Final = 8
+"""Longest utterance (after fillers) that may still be a wrapped number answer."""
+FUZZY_MIN_RATIO: Final = 0.8
+"""Minimum difflib ratio for a misrecognised word; lower lets "master" mean "faster"."""
+MIN_NUMBER: Final = 1
+MAX_NUMBER: Final = 10
+AMBIGUOUS_CONFIDENCE: Final = 0.5
+"""Confidence for hedged numbers ("three or four"): low enough that callers confirm."""
+HOMOPHONE_CONFIDENCE: Final = 0.9
+SOUNDALIKE_CONFIDENCE: Final = 0.85
+UNKNOWN_WORD: Final = "[unk]"
+
+
+class Intent(Enum):
+    """What the user asked the companion to do."""
+
+    STOP = "stop"
+    REPEAT = "repeat"
+    SKIP = "skip"
+    PAUSE = "pause"
+    RESUME = "resume"
+    YES = "yes"
+    NO = "no"
+    NUMBER = "number"
+    SLOWER = "slower"
+    FASTER = "faster"
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class Command:
+    """A recognised command.
+
+    `value` is set only for NUMBER. `confidence` is in [0, 1]; NONE has 0.
+    `matched` is the normalised heard text that formed the command (without
+    lead-ins), for logs and "did you say ...?" confirmations.
+    """
+
+    intent: Intent
+    value: int | None = None
+    confidence: float = 1.0
+    matched: str = ""
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.confidence <= 1.0:
+            raise ValueError(f"confidence must be within [0, 1], got {self.confidence}")
+
+
+NO_COMMAND: Final = Command(Intent.NONE, confidence=0.0)
+
+DEFAULT_PHRASES: Final[Mapping[Intent, tuple[str, ...]]] = MappingProxyType(
+    {
+        Intent.REPEAT: (
+            "repeat",
+            "repeat that",
+            "repeat it",
+            "repeat the question",
+            "say that again",
+            "say it again",
+            "come again",
+            "one more time",
+            "pardon",
+            "pardon me",
+            "what",
+            "sorry what",
+            "what was that",
+            "what did you say",
+        ),
+        Intent.SKIP: (
+            "skip",
+            "skip this",
+            "skip that",
+            "skip it",
+            "skip this one",
+            "skip this question",
+            "skip the question",
+            "next",
+            "next one",
+            "next question",
+            "move on",
+            "pass",
+        ),
+        Intent.PAUSE: (
+            "pause",
+            "wait",
+            "hold on",
+            "hang on",
+            "one moment",
+            "just a moment",
+            "wait a moment",
+            "one second",
+            "wait a second",
+            "give me a moment",
+            "give me a minute",
+            "give me a second",
+        ),
+        Intent.RESUME: (
+            "resume",
+            "continue",
+            "go on",
+            "i'm back",
+            "carry on",
+            "keep going",
+            "go ahead",
+            "unpause",
+            "i'm ready",
+        ),
+        Intent.YES: (
+            "yes",
+            "yeah",
+            "yep",
+            "yup",
+            "sure",
+            "correct",
+            "that's right",
+            "right",
+            "okay",
+            "alright",
+        ),
+        Intent.NO: (
+            "no",
+            "nope",
+            "nah",
+            "not really",
+            "no thanks",
+            "wrong",
+            "that's wrong",
+            "not right",
+            "incorrect",
+        ),
+        Intent.SLOWER: ("slower", "slow down", "more slowly", "too fast", "go slower", "slow"),
+        Intent.FASTER: ("faster", "speed up", "quicker", "too slow", "go faster", "hurry up"),
+    }
+)
+"""Phrases per intent, written as the normaliser outputs them (lowercase, contracted).
+
+STOP is deliberately absent: stopping is tied to the agreed stop words only.
+"""
+
+_NUMBER_NAMES: Final = (
+    *("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"),
+    *("eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen"),
+    *("eighteen", "nineteen", "twenty"),
+)
+NUMBER_WORDS: Final[Mapping[str, int]] = MappingProxyType(
+    {word: value for value, word in enumerate(_NUMBER_NAMES)}
+)
+"""Number words we parse; those outside 1..10 are recognised only to reject them."""
+
+NUMBER_HOMOPHONES: Final[Mapping[str, int]] = MappingProxyType(
+    {"won": 1, "to": 2, "too": 2, "tree": 3, "free": 3, "for": 4, "fore": 4, "ate": 8}
+)
+"""What recognizers write for spoken numbers; trusted only when a number is expected."""
+
+# Removed anywhere: they never change what a command means.
+_FILLERS: Final = frozenset(
+    {"um", "umm", "uh", "uhh", "uhm", "erm", "er", "hmm", "hm", "mm", "mmm", "ah", "eh", "please"}
+)
+# Spellings recognizers produce for the same word.
+_WORD_FIXES: Final[Mapping[str, str]] = MappingProxyType(
+    {"ok": "okay", "im": "i'm", "thats": "that's", "lets": "let's", "id": "i'd", "its": "it's"}
+)
+_PAIR_FIXES: Final[Mapping[tuple[str, str], str]] = MappingProxyType(
+    {
+        ("i", "am"): "i'm",
+        ("that", "is"): "that's",
+        ("let", "us"): "let's",
+        ("i", "would"): "i'd",
+        ("it", "is"): "it's",
+        ("all", "right"): "alright",
+    }
+)
+_SOUNDALIKES: Final[Mapping[str, str]] = MappingProxyType({"paws": "pause"})
+
+# Dropped at the start/end of an utterance when something else remains.
+_WAKE: Final = (("hey", "companion"), ("companion",), ("hey",), ("okay",), ("alright",))
+_COURTESY: Final = (("thank", "you"), ("thanks",))
+
+
+def _phrases(*texts: str) -> tuple[tuple[str, ...], ...]:
+    """Split phrases into word tuples, longest first so greedy stripping prefers them."""
+    return tuple(sorted((tuple(t.split()) for t in texts), key=len, reverse=True))
+
+
+_CLOSERS: Final = _phrases(
+    "that's all", "that's it", "that's enough", "enough", "i'm done", "i'm finished"
+)
+_LEAD_INS: Final = _CLOSERS + _phrases(
+    "and",
+    "so",
+    "just",
+    "now",
+    "then",
+    "well",
+    "oh",
+    "actually",
+    "yes",
+    "yeah",
+    "yep",
+    "sure",
+    "you can",
+    "you may",
+    "can you",
+    "could you",
+    "would you",
+    "will you",
+    "can we",
+    "could we",
+    "let's",
+    "i want to",
+    "i wanna",
+    "i'd like to",
+    "i want you to",
+    "i need to",
+    "i need you to",
+    "go ahead and",
+    "a little",
+    "a little bit",
+    "a bit",
+)
+_TRAILERS: Final = _CLOSERS + _phrases(
+    "now",
+    "right now",
+    "again",
+    "okay",
+    "it",
+    "that",
+    "this",
+    "then",
+    "a bit",
+    "a little",
+    "a little bit",
+    "for me",
+    "for now",
+    "for a moment",
+    "for a second",
+    "for a bit",
+)
+# Words that may wrap a rating: "I'd give it a 4", "it's about a four", "maybe 3 I think".
+_NUMBER_LEAD: Final = frozenset(
+    {
+        *("a", "an", "it's", "it", "is", "was", "i", "i'd", "i'll", "would", "be", "my"),
+        *("say", "maybe", "perhaps", "number", "about", "around", "roughly", "probably"),
+        *("think", "guess", "like", "give", "rate", "solid", "definitely", "honestly"),
+        *("just", "feel", "feels", "felt", "go", "with", "answer"),
+    }
+)
+_NUMBER_TRAIL: Final = frozenset(
+    {
+        *("maybe", "perhaps", "probably", "i", "think", "guess", "today", "tonight"),
+        *("honestly", "really", "now", "or", "so"),
+    }
+)
+_RANGE_JOINERS: Final = frozenset({"or", "to", "and", "maybe"})
+
+_SLASH_RE: Final = re.compile(r"(\d)\s*/\s*(\d)")
+_TOKEN_RE: Final = re.compile(r"\[unk\]|\d+(?:\.\d+)?|[a-z]+(?:'[a-z]+)*|[,;:!?.…—–]")
+_BREAKS: Final = frozenset(",;:!?.…—–")
+
+Words = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CommandVocabulary:
+    """Which phrases mean which intent, and which words stop everything.
+
+    `phrases` maps each intent to its phrases; `stop_words` plus the optional
+    `personal_stop_word` (one a couple agreed on, e.g. "pineapple") mean STOP.
+    Everything is stored normalised; clashes are rejected at construction,
+    because a stop word that also means "next" would be a broken promise.
+    """
+
+    phrases: Mapping[Intent, tuple[str, ...]] = field(
+        default_factory=lambda: DEFAULT_PHRASES, hash=False
+    )
+    stop_words: tuple[str, ...] = ("stop",)
+    personal_stop_word: str | None = None
+    _table: tuple[tuple[Intent, Words], ...] = field(
+        init=False, repr=False, compare=False, hash=False, default=()
+    )
+
+    def __post_init__(self) -> None:
+        owner: dict[Words, Intent] = {}
+        table: list[tuple[Intent, Words]] = []
+        phrases: dict[Intent, tuple[str, ...]] = {}
+
+        def add(intent: Intent, text: str) -> str:
+            words = _normalise_phrase(text)
+            previous = owner.setdefault(words, intent)
+            if previous is not intent:
+                raise ValueError(f"phrase {text!r} means both {previous.name} and {intent.name}")
+            if intent is Intent.STOP and len(words) == 1 and _number_value(words[0], True):
+                raise ValueError(f"stop word {text!r} would be heard as a number")
+            if (intent, words) not in table:
+                table.append((intent, words))
+            return " ".join(words)
+
+        stops = tuple(dict.fromkeys(add(Intent.STOP, w) for w in self.stop_words))
+        personal = None
+        if self.personal_stop_word is not None:
+            personal = add(Intent.STOP, self.personal_stop_word)
+        if not stops and personal is None:
+            raise ValueError("at least one stop word is required")
+        for intent, texts in self.phrases.items():
+            if intent in (Intent.NONE, Intent.NUMBER):
+                raise ValueError(f"{intent.name} cannot have phrases")
+            if isinstance(texts, str):
+                raise TypeError(f"phrases for {intent.name} must be a sequence of strings")
+            phrases[intent] = tuple(dict.fromkeys(add(intent, t) for t in texts))
+
+        object.__setattr__(self, "phrases", MappingProxyType(phrases))
+        object.__setattr__(self, "stop_words", stops)
+        object.__setattr__(self, "personal_stop_word", personal)
+        object.__setattr__(self, "_table", tuple(table))
+
+
+def grammar_phrases(vocab: CommandVocabulary) -> list[str]:
+    """Phrases for a recognizer's restricted grammar (vosk), "[unk]" last.
+
+    Besides the commands it lists number words and the lead-ins/closing phrases
+    the matcher understands: words missing from a grammar come back as "[unk]",
+    and "[unk] stop" is (rightly) not a clear command.
+    """
+    out: list[str] = list(vocab.stop_words)
+    if vocab.personal_stop_word:
+        out.append(vocab.personal_stop_word)
+    for texts in vocab.phrases.values():
+        out.extend(texts)
+    out.extend(w for w, v in NUMBER_WORDS.items() if MIN_NUMBER <= v <= MAX_NUMBER)
+    extras = (*_LEAD_INS, *_TRAILERS, *_COURTESY, *_WAKE)
+    out.extend(" ".join(words) for words in extras)
+    out.extend(("out of", "it's a", "i'd say", "maybe", "number", "um", "uh"))
+    return [*dict.fromkeys(p for p in out if p), UNKNOWN_WORD]
+
+
+def match_command(
+    transcript: str,
+    vocab: CommandVocabulary,
+    *,
+    expect_number: bool = False,
+    allowed: frozenset[Intent] | None = None,
+) -> Command:
+    """Return the command `transcript` expresses, or a NONE command.
+
+    `expect_number` is set while waiting for a 1..10 rating; it unlocks wrapped
+    answers and homophones. `allowed` limits the result (e.g. YES/NO for a
+    yes/no question); STOP is always allowed. See the module docstring for
+    the whole-utterance / clear-ending rule.
+    """
+    candidates = _candidates(transcript, vocab, expect_number=expect_number)
+    if allowed is not None:
+        candidates = [c for c in candidates if c.intent in allowed or c.intent is Intent.STOP]
+    if not candidates:
+        return NO_COMMAND
+    stops = [c for c in candidates if c.intent is Intent.STOP]
+    return max(stops or candidates, key=lambda c: c.confidence)
+
+
+def contains_stop_ending(transcript: str, vocab: CommandVocabulary) -> bool:
+    """True when a (possibly partial, streaming) transcript ends in a stop command.
+
+    Lets the caller cut speech output the moment the stop word is heard instead
+    of waiting for the recognizer's endpoint.
+    """
+    return any(c.intent is Intent.STOP for c in _candidates(transcript, vocab, numbers=False))
+
+
+# --- normalisation -------------------------------------------------------
+
+
+def _segments(text: str) -> list[Words]:
+    """Lowercased words, split at punctuation and after closing phrases."""
+    text = _SLASH_RE.sub(r"\1 out of \2", text.lower().replace("’", "'").replace("‘", "'"))
+    raw: list[list[str]] = [[]]
+    for match in _TOKEN_RE.finditer(text):
+        token = match.group()
+        if token in _BREAKS:
+            raw.append([])
+        else:
+            raw[-1].append(token)
+    out: list[Words] = []
+    for segment in raw:
+        out.extend(_split_after_closers(_clean(segment)))
+    return [s for s in out if s]
+
+
+def _clean(tokens: Sequence[str]) -> Words:
+    """Fix spellings, contract common pairs, drop fillers and stutters."""
+    words = [_WORD_FIXES.get(t, t) for t in tokens]
+    merged: list[str] = []
+    for word in words:
+        fixed = _PAIR_FIXES.get((merged[-1], word)) if merged else None
+        if fixed is not None:
+            merged[-1] = fixed
+        else:
+            merged.append(word)
+    kept = [w for w in merged if w not in _FILLERS]
+    return tuple(w for i, w in enumerate(kept) if i == 0 or kept[i - 1] != w)
+
+
+def _normalise_phrase(text: str) -> Words:
+    words = _clean(_TOKEN_RE.findall(text.lower().replace("’", "'")))
+    words = tuple(w for w in words if w not in _BREAKS)
+    if not words:
+        raise ValueError(f"phrase {text!r} is empty after normalisation")
+    return words
+
+
+def _starts_with(words: Words, start: int, phrase: Words) -> bool:
+    return words[start : start + len(phrase)] == phrase
+
+
+def _split_after_closers(words: Words) -> list[Words]:
+    out: list[Words] = []
+    begin = i = 0
+    while i < len(words):
+        closer = next((c for c in _CLOSERS if _starts_with(words, i, c)), None)
+        if closer is None:
+            i += 1
+            continue
+        i += len(closer)
+        out.append(words[begin:i])
+        begin = i
+    out.append(words[begin:])
+    return out
+
+
+def _trim(words: Words) -> Words:
+    """Drop a leading wake word/"okay" and trailing thanks, keeping at least one word."""
+    changed = True
+    while changed:
+        changed = False
+        for wake in _WAKE:
+            if len(words) > len(wake) and words[: len(wake)] == wake:
+                words, changed = words[len(wake) :], True
+        for courtesy in _COURTESY:
+            if len(words) > len(courtesy) and words[-len(courtesy) :] == courtesy:
+                words, changed = words[: -len(courtesy)], True
+    return words
+
+
+def _is_only_trailers(words: Words) -> bool:
+    return _chain_ends(words)[-1] == 0
+
+
+# --- candidates ----------------------------------------------------------
+
+
+def _candidates(
+    transcript: str, vocab: CommandVocabulary, *, expect_number: bool = False, numbers: bool = True
+) -> list[Command]:
+    segments = _segments(transcript)
+    if not segments:
+        return []
+    whole = _clean(tuple(w for s in segments for w in s))
+    found = _match_span(whole, vocab, numbers=numbers, number_context=expect_number)
+    while len(segments) > 1 and _is_only_trailers(segments[-1]):
+        segments.pop()
+    if len(segments) > 1:
+        last = segments[-1]
+        found += _match_span(
+            last, vocab, numbers=numbers and expect_number, number_context=expect_number
+        )
+    return found
+
+
+def _match_span(
+    words: Words, vocab: CommandVocabulary, *, numbers: bool, number_context: bool
+) -> list[Command]:
+    words = _trim(words)
+    found: list[Command] = []
+    if numbers and len(words) <= (MAX_NUMBER_WORDS if number_context else 2):
+        number = _match_number(words, homophones=number_context)
+        if number is not None:
+            found.append(number)
+    if len(words) > MAX_COMMAND_WORDS:
+        return found
+    for start in _chain_starts(words):
+        for end in _chain_ends(words):
+            if start < end:
+                phrase = _match_phrase(words[start:end], vocab)
+                if phrase is not None:
+                    found.append(phrase)
+    return found
+
+
+def _chain(words: Words, options: Iterable[Words], *, from_end: bool) -> list[int]:
+    """Cut points after greedily peeling lead-ins (or trailers, from the end)."""
+    options = tuple(options)
+    cuts = [len(words) if from_end else 0]
+    while True:
+        pos = cuts[-1]
+        step = next(
+            (
+                len(o)
+                for o in options
+                if (
+                    (pos >= len(o) and words[pos - len(o) : pos] == o)
+                    if from_end
+                    else _starts_with(words, pos, o)
+                )
+            ),
+            0,
+        )
+        if step == 0:
+            return cuts
+        cuts.append(pos - step if from_end else pos + step)
+
+
+def _chain_starts(words: Words) -> list[int]:
+    return _chain(words, _LEAD_INS, from_end=False)
+
+
+def _chain_ends(words: Words) -> list[int]:
+    return _chain(words, _TRAILERS, from_end=True)
+
+
+def _match_phrase(heard: Words, vocab: CommandVocabulary) -> Command | None:
+    best: Command | None = None
+    for intent, phrase in vocab._table:
+        score = _similarity(heard, phrase)
+        if score > 0 and (best is None or score > best.confidence):
+            best = Command(intent, confidence=round(score, 3), matched=" ".join(heard))
+    return best
+
+
+def _similarity(heard: Words, phrase: Words) -> float:
+    """0 for no match, else the weakest word's similarity (1.0 for exact)."""
+    if heard == phrase:
+        return 1.0
+    if len(heard) != len(phrase):
+        return 0.95 if "".join(heard) == "".join(phrase) else 0.0
+    return min(_word_similarity(h, p) for h, p in zip(heard, phrase, strict=True))
+
+
+def _word_similarity(heard: str, word: str) -> float:
+    if heard == word:
+        return 1.0
+    if _SOUNDALIKES.get(heard) == word:
+        return SOUNDALIKE_CONFIDENCE
+    if min(len(heard), len(word)) < 4 or heard[0] != word[0]:
+        return 0.0
+    ratio = SequenceMatcher(None, heard, word).ratio()
+    return ratio if ratio >= FUZZY_MIN_RATIO else 0.0
+
+
+# --- numbers -------------------------------------------------------------
+
+
+def _number_value(token: str, homophones: bool) -> tuple[float, float] | None:
+    """(value, confidence) for one token, or None if it is not a number."""
+    if token in NUMBER_WORDS:
+        return float(NUMBER_WORDS[token]), 1.0
+    if token[:1].isdigit():
+        return float(token), 1.0
+    if homophones and token in NUMBER_HOMOPHONES:
+        return float(NUMBER_HOMOPHONES[token]), HOMOPHONE_CONFIDENCE
+    return None
+
+
+def _match_number(words: Words, *, homophones: bool) -> Command | None:
+    if not homophones:  # outside a rating question only "4" or "number 4" count
+        core = words[1:] if words[:1] == ("number",) else words
+        return _number_core(core, homophones=False)
+    start = 0
+    while start < len(words) - 1 and words[start] in _NUMBER_LEAD:
+        start += 1
+    rest = words[start:]
+    end = len(rest)
+    while end > 0:  # longest core first: "four or five" before "four" + trailing "or so"
+        result = _number_core(rest[:end], homophones=True)
+        if result is not None:
+            return result
+        if rest[end - 1] not in _NUMBER_TRAIL:
+            return None
+        end -= 1
+    return None
+
+
+def _number_core(core: Words, *, homophones: bool) -> Command | None:
+    """Parse "4", "4 out of 10", "3 or 4", "between 3 and 4", "3 and a half"."""
+    if homophones and len(core) >= 2 and core[0] in ("to", "too", "for"):
+        core = core[1:]  # "I'd go to four"
+    heard = " ".join(core)
+    confidence = 1.0
+    if homophones and len(core) == 4 and core[0] == "between" and core[2] == "and":
+        core, confidence = (core[1], core[3]), AMBIGUOUS_CONFIDENCE
+    first = _number_value(core[0], homophones) if core else None
+    if first is None:
+        return None
+    value, confidence = first[0], min(confidence, first[1])
+    tail = core[1:]
+    if tail and not homophones:
+        return None
+    if tail[:2] == ("out", "of") and len(tail) == 3 and _number_value(tail[2], False):
+        pass  # "three out of five" is a three, whatever the scale
+    elif tail == ("and", "a", "half") or _is_second_number(tail):
+        confidence = AMBIGUOUS_CONFIDENCE
+    elif tail:
+        return None
+    if value != int(value):
+        confidence = AMBIGUOUS_CONFIDENCE
+    number = int(value)
+    if not MIN_NUMBER <= number <= MAX_NUMBER:
+        return None
+    return Command(Intent.NUMBER, number, round(confidence, 3), heard)
+
+
+def _is_second_number(tail: Words) -> bool:
+    """ "4" or "or 4" / "to 4" after a first number: a hedge between two values."""
+    if len(tail) == 1 or (len(tail) == 2 and tail[0] in _RANGE_JOINERS):
+        return _number_value(tail[-1], True) is not None
+    return False
