@@ -1,0 +1,201 @@
+"""Speak, listen, understand: the turn-taking every spoken session is made of.
+
+`VoiceLoop` joins the parts: prompts are rendered (and cached) and played on
+the sink; while they play and for a short tail after, microphone audio is
+gated away from the recogniser (half-duplex); the endpointer cuts the rest
+into utterances; a transcript that repeats a prompt just spoken is dropped
+(echo by content); what is left becomes a `Heard` with its command, if any.
+Devices, engines and the clock are injected, so tests run it in simulated time.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Literal, Protocol
+
+from audio_companion.audio.chunk import AudioChunk
+from audio_companion.dialog.intents import (
+    NO_COMMAND,
+    Command,
+    CommandVocabulary,
+    Intent,
+    contains_stop_ending,
+    match_command,
+)
+from audio_companion.speech.duplex import EchoFilter, HalfDuplexGate
+from audio_companion.speech.endpoint import (
+    Endpointer,
+    EndpointSettings,
+    FrameClassifier,
+    UtteranceEnded,
+    UtteranceStarted,
+)
+from audio_companion.speech.prompts import PromptCache
+from audio_companion.speech.recognizer import Recognizer, RecognizerStream, Transcript
+
+
+class AudioSource(Protocol):
+    exhausted: bool
+
+    def read(self, timeout: float = 1.0) -> AudioChunk | None: ...
+
+
+class PlaybackLike(Protocol):
+    start: float | None
+    end: float | None
+
+    def wait(self, timeout: float | None = None) -> bool: ...
+
+
+class AudioSink(Protocol):
+    def play(self, chunk: AudioChunk, at: float | None = None) -> PlaybackLike: ...
+
+
+@dataclass(frozen=True)
+class LoopSettings:
+    endpoint: EndpointSettings = field(default_factory=EndpointSettings)
+    gate_tail_s: float = 0.3
+    echo_window_s: float = 30.0
+    vocabulary: CommandVocabulary = field(default_factory=CommandVocabulary)
+
+
+@dataclass(frozen=True)
+class Heard:
+    """One turn of listening: what was said, or why nothing was."""
+
+    kind: Literal["speech", "timeout", "end"]
+    text: str = ""
+    command: Command = NO_COMMAND
+    transcript: Transcript | None = None
+    started: float | None = None  # utterance start/end on the source's clock
+    ended: float | None = None
+
+    @property
+    def is_stop(self) -> bool:
+        return self.command.intent is Intent.STOP
+
+
+@dataclass
+class LoopStats:
+    prompts: int = 0
+    utterances: int = 0
+    echoes_dropped: int = 0
+    gated_chunks: int = 0
+    recognition_seconds: list[float] = field(default_factory=list)
+
+
+class VoiceLoop:
+    def __init__(
+        self,
+        source: AudioSource,
+        sink: AudioSink,
+        prompts: PromptCache,
+        recognizer: Recognizer,
+        settings: LoopSettings | None = None,
+        classifier: FrameClassifier | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        partial_results: bool = False,
+    ) -> None:
+        self.source = source
+        self.sink = sink
+        self.prompts = prompts
+        self.recognizer = recognizer
+        self.settings = settings or LoopSettings()
+        self.clock = clock
+        self.gate = HalfDuplexGate(tail_s=self.settings.gate_tail_s, clock=clock)
+        self.echo = EchoFilter(window_s=self.settings.echo_window_s)
+        # listen() owns the no-speech timeout: it differs from one question to the next.
+        endpoint = replace(self.settings.endpoint, no_speech_timeout_s=None)
+        self.endpointer = Endpointer(endpoint, classifier, clock=clock)
+        self.partial_results = partial_results
+        self.stats = LoopStats()
+        self.last_prompt = ""
+
+    @property
+    def vocabulary(self) -> CommandVocabulary:
+        return self.settings.vocabulary
+
+    def say(self, text: str) -> None:
+        """Speak and wait until the sound has played; the gate learns exactly when."""
+        audio = self.prompts.get(text)
+        begun = self.clock()
+        self.gate.speaking_started(begun)
+        playback = self.sink.play(audio)
+        playback.wait()
+        start = playback.start if playback.start is not None else begun
+        end = playback.end if playback.end is not None else self.clock()
+        # Re-state the interval with the sink's own times (the gate keeps both).
+        self.gate.speaking_started(min(start, begun))
+        self.gate.speaking_ended(max(end, self.clock()))
+        self.echo.remember(text, end)
+        self.last_prompt = text
+        self.stats.prompts += 1
+
+    def listen(
+        self,
+        timeout_s: float | None = None,
+        *,
+        expect_number: bool = False,
+        allowed: frozenset[Intent] | None = None,
+        grammar: list[str] | None = None,
+    ) -> Heard:
+        """Wait for one utterance (or the no-speech timeout) and understand it."""
+        self.endpointer.reset(self.clock())
+        stream: RecognizerStream | None = None
+        waited_from = self.clock()
+        while True:
+            chunk = self.source.read(timeout=0.5)
+            if chunk is None:
+                if self.source.exhausted:
+                    for event in self.endpointer.flush():
+                        if isinstance(event, UtteranceEnded):
+                            heard = self._understand(event, expect_number, allowed)
+                            if heard is not None:
+                                return heard
+                    return Heard("end")
+                if timeout_s is not None and self.clock() - waited_from > timeout_s + 2:
+                    return Heard("timeout")  # the device went quiet
+                continue
+            if not self.gate.admit(chunk):
+                self.stats.gated_chunks += 1
+                continue
+            events = self.endpointer.process(chunk)
+            for event in events:
+                if isinstance(event, UtteranceStarted) and self.partial_results:
+                    stream = self.recognizer.stream(grammar)
+                elif isinstance(event, UtteranceEnded):
+                    stream = None
+                    heard = self._understand(event, expect_number, allowed)
+                    if heard is not None:
+                        return heard
+            if timeout_s is not None and not self.endpointer.in_utterance:
+                t = chunk.timestamp if chunk.timestamp is not None else self.clock()
+                if t - waited_from >= timeout_s:
+                    return Heard("timeout")
+            if stream is not None and self.endpointer.in_utterance:
+                partial = stream.accept(chunk)
+                if partial and contains_stop_ending(partial.text, self.vocabulary):
+                    # The stop word ends a session even mid-answer.
+                    self.endpointer.reset(self.clock())
+                    command = match_command(partial.text, self.vocabulary)
+                    if command.intent is not Intent.STOP:
+                        command = Command(Intent.STOP, matched=partial.text)
+                    return Heard("speech", partial.text, command)
+
+    def _understand(
+        self, event: UtteranceEnded, expect_number: bool, allowed: frozenset[Intent] | None
+    ) -> Heard | None:
+        t0 = time.perf_counter()
+        transcript = self.recognizer.transcribe(event.audio)
+        self.stats.recognition_seconds.append(time.perf_counter() - t0)
+        text = transcript.text.strip()
+        if not text or text == "[unk]":
+            return None
+        if self.echo.is_echo(text, event.t):
+            self.stats.echoes_dropped += 1
+            return None
+        self.stats.utterances += 1
+        command = match_command(text, self.vocabulary, expect_number=expect_number, allowed=allowed)
+        return Heard("speech", text, command, transcript, event.speech_start, event.t)
