@@ -38,3 +38,9 @@ class BuildError(CompanionError):
     """Synthesis, encoding or writing the feed failed."""
 
     exit_code = 4
+
+
+class MissingModelError(CompanionError):
+    """No speech-recognition model is installed (or the one asked for is not)."""
+
+    exit_code = 3

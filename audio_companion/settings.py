@@ -78,3 +78,10 @@ def build_time_from_env(environ: dict[str, str] | None = None) -> float:
 def normalise_base_url(url: str) -> str:
     """Enclosure URLs are base + file name, so the base must end in a slash."""
     return url if url.endswith("/") else url + "/"
+
+
+def cache_dir(environ: dict[str, str] | None = None) -> Path:
+    """Where rendered prompts are kept between sessions (XDG base directories)."""
+    env = os.environ if environ is None else environ
+    base = env.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "audio-companion"

@@ -23,7 +23,9 @@ from audio_companion.podcast.build import build, plan
 from audio_companion.settings import BuildSettings, VoiceSettings
 from audio_companion.speech.tts import make_synthesizer
 
-DEFAULT_ARTICLE = Path(__file__).resolve().parents[1].parent / "shared/seeds/000_0f6c8d9654fe7ab1.txt"
+DEFAULT_ARTICLE = (
+    Path(__file__).resolve().parents[1].parent / "shared/seeds/000_0f6c8d9654fe7ab1.txt"
+)
 
 
 def baseline(text: str, voice: VoiceSettings, work: Path) -> float:
@@ -35,8 +37,21 @@ def baseline(text: str, voice: VoiceSettings, work: Path) -> float:
         ["espeak-ng", "-s", str(voice.rate_wpm), "-f", str(txt), "-w", str(wav)], check=True
     )
     subprocess.run(
-        ["ffmpeg", "-v", "error", "-y", "-i", str(wav), "-ar", "44100", "-ac", "1",
-         "-b:a", "64k", str(mp3)],
+        [
+            "ffmpeg",
+            "-v",
+            "error",
+            "-y",
+            "-i",
+            str(wav),
+            "-ar",
+            "44100",
+            "-ac",
+            "1",
+            "-b:a",
+            "64k",
+            str(mp3),
+        ],
         check=True,
     )
     return time.perf_counter() - t0

@@ -18,6 +18,30 @@ from audio_companion.audio.devices import (
 )
 
 
+class SampleClock:
+    """Timestamps that advance by exactly the audio delivered.
+
+    Host capture times jitter from block to block, by 100 ms and more when a
+    sound server delivers blocks in bursts; consumers that splice audio by
+    time (the endpointer's pre-roll) need consecutive chunks to abut exactly.
+    So the clock counts samples from the first block's host time and re-anchors
+    only when audio was lost (PortAudio flags an overflow) or the two clocks
+    have parted by more than `tolerance`.
+    """
+
+    def __init__(self, rate: int, tolerance: float = 0.5) -> None:
+        self.rate = rate
+        self.tolerance = tolerance
+        self._next: float | None = None
+
+    def stamp(self, host_time: float, frames: int, lost: bool = False) -> float:
+        if self._next is None or lost or abs(host_time - self._next) > self.tolerance:
+            self._next = host_time
+        ts = self._next
+        self._next = ts + frames / self.rate
+        return ts
+
+
 class MicrophoneSource:
     """16 kHz mono int16 chunks from a microphone, as an iterator.
 
@@ -31,11 +55,14 @@ class MicrophoneSource:
     ) -> None:
         self._spec = device
         self._block_ms = block_ms
-        self._queue: queue.Queue[tuple[float, bytes]] = queue.Queue(maxsize=max_queue)
+        self._queue: queue.Queue[tuple[float, bool, bytes]] = queue.Queue(maxsize=max_queue)
         self._stream: Any = None
         self._rate = RECOGNIZER_RATE
         self._resampler: Any = None
         self.dropped = 0
+        self.exhausted = False  # a live microphone never runs out
+        self._clock = SampleClock(RECOGNIZER_RATE)
+        self._lost = False
 
     def __enter__(self) -> MicrophoneSource:
         sd = sounddevice()
@@ -52,9 +79,10 @@ class MicrophoneSource:
             else:
                 started = now - frames / self._rate
             try:
-                self._queue.put_nowait((started, bytes(data)))
+                self._queue.put_nowait((started, bool(status.input_overflow), bytes(data)))
             except queue.Full:
                 self.dropped += 1
+                self._lost = True
 
         for rate in (RECOGNIZER_RATE, None):
             if rate is None:
@@ -73,6 +101,7 @@ class MicrophoneSource:
                     callback=callback,
                 )
                 self._rate = rate
+                self._clock = SampleClock(rate)
                 break
             except sd.PortAudioError as exc:
                 if rate != RECOGNIZER_RATE:
@@ -94,9 +123,11 @@ class MicrophoneSource:
     def read(self, timeout: float = 1.0) -> AudioChunk | None:
         """The next chunk, or None when the device delivered nothing in *timeout*."""
         try:
-            ts, data = self._queue.get(timeout=timeout)
+            captured, overflow, data = self._queue.get(timeout=timeout)
         except queue.Empty:
             return None
+        ts = self._clock.stamp(captured, len(data) // 2, lost=overflow or self._lost)
+        self._lost = False
         chunk = AudioChunk(self._rate, 2, 1, data, ts)
         if self._resampler is not None:
             out: AudioChunk = self._resampler.process(chunk)

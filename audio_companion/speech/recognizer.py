@@ -1,0 +1,83 @@
+"""The one interface every offline speech recogniser offers.
+
+An engine turns a whole utterance into a ``Transcript`` (``transcribe``) or
+follows a live microphone (``stream``): the stream takes chunks as they come,
+may report a ``Partial`` guess after each one, and gives the final
+``Transcript`` when the caller decides the utterance is over.  Chunks may be
+in any rate/channel format; engines convert to what they need.
+
+A ``grammar`` is the list of phrases the caller expects ("yes", "no", "stop
+the session").  Engines that can restrict decoding to it (Vosk) do; others
+may only use it as a hint (Whisper).  Anything outside a restricted grammar
+comes back as the word ``[unk]``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+from audio_companion.audio.chunk import AudioChunk
+
+UNKNOWN_WORD = "[unk]"
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    start: float  # seconds from the start of the utterance
+    end: float
+    confidence: float  # 0..1
+
+
+@dataclass(frozen=True)
+class Transcript:
+    text: str
+    words: tuple[Word, ...]
+    confidence: float  # mean word confidence, 0 when nothing was recognised
+    engine: str
+
+    @classmethod
+    def from_words(
+        cls, words: tuple[Word, ...], engine: str, text: str | None = None
+    ) -> Transcript:
+        """Build from words; ``text`` defaults to the words joined with spaces."""
+        if text is None:
+            text = " ".join(w.text for w in words)
+        conf = sum(w.confidence for w in words) / len(words) if words else 0.0
+        return cls(text.strip(), words, conf, engine)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.text.strip()
+
+
+@dataclass(frozen=True)
+class Partial:
+    """The engine's current guess at the whole utterance so far; it may still change."""
+
+    text: str
+
+
+@runtime_checkable
+class RecognizerStream(Protocol):
+    def accept(self, chunk: AudioChunk) -> Partial | None:
+        """Feed the next piece of audio; returns a new guess, or None when there is none."""
+        ...
+
+    def finish(self) -> Transcript:
+        """End the utterance and return the final result; the stream is then spent."""
+        ...
+
+
+@runtime_checkable
+class Recognizer(Protocol):
+    name: str
+
+    def transcribe(self, chunk: AudioChunk) -> Transcript:
+        """Recognise one whole utterance."""
+        ...
+
+    def stream(self, grammar: list[str] | None = None) -> RecognizerStream:
+        """Start a streaming session, optionally restricted to (or hinted with) phrases."""
+        ...

@@ -1,0 +1,145 @@
+"""A hands-free test rig: PulseAudio with a virtual speaker and microphone.
+
+A private PulseAudio daemon (its own socket, no other clients) gets two null
+sinks: `ac_speaker`, the default output, and `ac_mic`, whose monitor is the
+default input. Whatever a test plays into `ac_mic` is what the companion's
+microphone hears; recording `ac_speaker.monitor` is what a person in the room
+would hear. `loopback()` leaks the speaker into the microphone, like a laptop
+without echo cancellation.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+
+RATE = 16000
+
+
+class PulseRig:
+    def __init__(self) -> None:
+        self.dir = Path(tempfile.mkdtemp(prefix="ac-pulse-"))
+        self.socket = self.dir / "native"
+        self.env = {
+            **os.environ,
+            "PULSE_RUNTIME_PATH": str(self.dir / "run"),
+            "PULSE_STATE_PATH": str(self.dir / "state"),
+            "PULSE_SERVER": f"unix:{self.socket}",
+        }
+
+    @staticmethod
+    def available() -> str | None:
+        """None when the rig can run here, else why not."""
+        for tool in ("pulseaudio", "pactl", "paplay", "parec", "espeak-ng"):
+            if shutil.which(tool) is None:
+                return f"{tool} is not installed (scripts/setup.sh --test installs it)"
+        return None
+
+    def start(self) -> None:
+        subprocess.run(
+            [
+                "pulseaudio",
+                "-n",
+                "--daemonize=yes",
+                "--exit-idle-time=-1",
+                "--use-pid-file=yes",
+                f"--log-target=file:{self.dir / 'log'}",
+                f"--load=module-native-protocol-unix socket={self.socket} auth-anonymous=1",
+                "--load=module-null-sink sink_name=ac_speaker rate=16000 channels=1",
+                "--load=module-null-sink sink_name=ac_mic rate=16000 channels=1",
+            ],
+            env=self.env,
+            check=True,
+            capture_output=True,
+        )
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if self.pactl("info", check=False).returncode == 0:
+                break
+            time.sleep(0.1)
+        self.pactl("set-default-sink", "ac_speaker")
+        self.pactl("set-default-source", "ac_mic.monitor")
+
+    def stop(self) -> None:
+        self.pactl("exit", check=False)
+        pid_file = self.dir / "run" / "pid"
+        with contextlib.suppress(Exception):
+            os.kill(int(pid_file.read_text().split()[0]), 15)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def pactl(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["pactl", *args], env=self.env, check=check, capture_output=True, text=True
+        )
+
+    def say_into_mic(self, text: str) -> None:
+        """Speak like a person in the room: espeak-ng into the virtual microphone."""
+        wav = self.dir / f"say-{time.monotonic_ns()}.wav"
+        subprocess.run(["espeak-ng", "-w", str(wav), text], check=True)
+        self.play_into_mic(wav)
+
+    def play_into_mic(self, wav: Path) -> None:
+        subprocess.run(["paplay", "--device=ac_mic", str(wav)], env=self.env, check=True)
+
+    @contextlib.contextmanager
+    def loopback(self, latency_ms: int = 60) -> Iterator[None]:
+        module = self.pactl(
+            "load-module",
+            "module-loopback",
+            "source=ac_speaker.monitor",
+            "sink=ac_mic",
+            f"latency_msec={latency_ms}",
+        ).stdout.strip()
+        try:
+            yield
+        finally:
+            self.pactl("unload-module", module, check=False)
+
+    @contextlib.contextmanager
+    def record_speaker(self) -> Iterator[Recording]:
+        """Record what the room hears, as 16 kHz mono int16."""
+        out = self.dir / f"speaker-{time.monotonic_ns()}.raw"
+        with out.open("wb") as fh:
+            proc = subprocess.Popen(
+                [
+                    "parec",
+                    "--device=ac_speaker.monitor",
+                    f"--rate={RATE}",
+                    "--channels=1",
+                    "--format=s16le",
+                    "--raw",
+                    "--latency-msec=20",
+                ],
+                env=self.env,
+                stdout=fh,
+            )
+            rec = Recording(out)
+            try:
+                yield rec
+            finally:
+                proc.terminate()
+                proc.wait(5)
+        rec.samples = np.frombuffer(out.read_bytes(), dtype="<i2")
+
+
+class Recording:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.samples = np.zeros(0, dtype="<i2")
+
+    def loud_seconds(self, threshold: float = 500.0, frame: int = 320) -> float:
+        """Seconds of the recording with sound in it (20 ms frames above threshold)."""
+        n = len(self.samples) // frame
+        if n == 0:
+            return 0.0
+        frames = self.samples[: n * frame].reshape(n, frame).astype(float)
+        rms = np.sqrt((frames**2).mean(axis=1))
+        return float((rms > threshold).sum() * frame / RATE)
