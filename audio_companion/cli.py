@@ -319,7 +319,6 @@ def listen(
             prompts,
             recognizer,
             LoopSettings(vocabulary=vocabulary),
-            partial_results=getattr(recognizer, "streaming", False),
         )
         if not quiet:
             loop.say("I'm listening. Say stop when you are done.")

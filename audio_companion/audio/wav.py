@@ -2,17 +2,54 @@
 
 from __future__ import annotations
 
+import struct
 import wave
 from pathlib import Path
 
 from audio_companion.audio.chunk import AudioChunk
 
+WAVE_FORMAT_PCM = 1
+WAVE_FORMAT_EXTENSIBLE = 0xFFFE
+
 
 def read_wav(path: Path) -> AudioChunk:
-    with wave.open(str(path), "rb") as w:
-        return AudioChunk(
-            w.getframerate(), w.getsampwidth(), w.getnchannels(), w.readframes(w.getnframes())
-        )
+    try:
+        with wave.open(str(path), "rb") as w:
+            return AudioChunk(
+                w.getframerate(), w.getsampwidth(), w.getnchannels(), w.readframes(w.getnframes())
+            )
+    except wave.Error as exc:
+        # sox and ffmpeg write WAVE_FORMAT_EXTENSIBLE headers that Python's
+        # wave module reads only from 3.12 on; the samples are plain PCM.
+        if "65534" not in str(exc):
+            raise
+        return _read_extensible(path)
+
+
+def _read_extensible(path: Path) -> AudioChunk:
+    data = path.read_bytes()
+    if data[:4] != b"RIFF" or data[8:12] != b"WAVE":
+        raise wave.Error("not a RIFF/WAVE file")
+    pos, fmt, pcm = 12, None, None
+    while pos + 8 <= len(data):
+        cid, size = data[pos : pos + 4], struct.unpack("<I", data[pos + 4 : pos + 8])[0]
+        body = data[pos + 8 : pos + 8 + size]
+        if cid == b"fmt ":
+            fmt = body
+        elif cid == b"data":
+            pcm = body
+        pos += 8 + size + (size & 1)
+    if fmt is None or pcm is None:
+        raise wave.Error("WAV file without fmt or data chunk")
+    tag, channels, rate = struct.unpack("<HHI", fmt[:8])
+    bits = struct.unpack("<H", fmt[14:16])[0]
+    if tag == WAVE_FORMAT_EXTENSIBLE and len(fmt) >= 26:
+        tag = struct.unpack("<H", fmt[24:26])[0]  # the sub-format GUID starts with the tag
+    if tag != WAVE_FORMAT_PCM or bits not in (8, 16, 32):
+        raise wave.Error(f"unsupported WAV encoding (format {tag}, {bits} bits)")
+    width = bits // 8
+    usable = len(pcm) - len(pcm) % (width * channels)
+    return AudioChunk(rate, width, channels, pcm[:usable])
 
 
 def write_wav(path: Path, chunk: AudioChunk) -> None:

@@ -30,7 +30,6 @@ from audio_companion.speech.endpoint import (
     EndpointSettings,
     FrameClassifier,
     UtteranceEnded,
-    UtteranceStarted,
 )
 from audio_companion.speech.prompts import PromptCache
 from audio_companion.speech.recognizer import Recognizer, RecognizerStream, Transcript
@@ -96,7 +95,6 @@ class VoiceLoop:
         settings: LoopSettings | None = None,
         classifier: FrameClassifier | None = None,
         clock: Callable[[], float] = time.monotonic,
-        partial_results: bool = False,
     ) -> None:
         self.source = source
         self.sink = sink
@@ -109,7 +107,6 @@ class VoiceLoop:
         # listen() owns the no-speech timeout: it differs from one question to the next.
         endpoint = replace(self.settings.endpoint, no_speech_timeout_s=None)
         self.endpointer = Endpointer(endpoint, classifier, clock=clock)
-        self.partial_results = partial_results
         self.stats = LoopStats()
         self.last_prompt = ""
 
@@ -143,7 +140,10 @@ class VoiceLoop:
     ) -> Heard:
         """Wait for one utterance (or the no-speech timeout) and understand it."""
         self.endpointer.reset(self.clock())
-        stream: RecognizerStream | None = None
+        # A streaming engine hears every admitted chunk as it comes, so its
+        # result is ready the moment the utterance ends and its partial
+        # results can catch the stop word mid-answer.
+        stream = self.recognizer.stream(grammar) if self.recognizer.streaming else None
         waited_from = self.clock()
         while True:
             chunk = self.source.read(timeout=0.5)
@@ -151,7 +151,7 @@ class VoiceLoop:
                 if self.source.exhausted:
                     for event in self.endpointer.flush():
                         if isinstance(event, UtteranceEnded):
-                            heard = self._understand(event, expect_number, allowed)
+                            heard = self._understand(event, stream, expect_number, allowed)
                             if heard is not None:
                                 return heard
                     return Heard("end")
@@ -161,34 +161,40 @@ class VoiceLoop:
             if not self.gate.admit(chunk):
                 self.stats.gated_chunks += 1
                 continue
-            events = self.endpointer.process(chunk)
-            for event in events:
-                if isinstance(event, UtteranceStarted) and self.partial_results:
-                    stream = self.recognizer.stream(grammar)
-                elif isinstance(event, UtteranceEnded):
-                    stream = None
-                    heard = self._understand(event, expect_number, allowed)
+            partial = stream.accept(chunk) if stream is not None else None
+            for event in self.endpointer.process(chunk):
+                if isinstance(event, UtteranceEnded):
+                    heard = self._understand(event, stream, expect_number, allowed)
                     if heard is not None:
                         return heard
+                    stream = self.recognizer.stream(grammar) if stream is not None else None
+                    partial = None
+            if (
+                partial
+                and self.endpointer.in_utterance
+                and contains_stop_ending(partial.text, self.vocabulary)
+            ):
+                # The stop word ends a session even mid-answer.
+                self.endpointer.reset(self.clock())
+                command = Command(Intent.STOP, matched=partial.text)
+                return Heard("speech", partial.text, command)
             if timeout_s is not None and not self.endpointer.in_utterance:
                 t = chunk.timestamp if chunk.timestamp is not None else self.clock()
                 if t - waited_from >= timeout_s:
                     return Heard("timeout")
-            if stream is not None and self.endpointer.in_utterance:
-                partial = stream.accept(chunk)
-                if partial and contains_stop_ending(partial.text, self.vocabulary):
-                    # The stop word ends a session even mid-answer.
-                    self.endpointer.reset(self.clock())
-                    command = match_command(partial.text, self.vocabulary)
-                    if command.intent is not Intent.STOP:
-                        command = Command(Intent.STOP, matched=partial.text)
-                    return Heard("speech", partial.text, command)
 
     def _understand(
-        self, event: UtteranceEnded, expect_number: bool, allowed: frozenset[Intent] | None
+        self,
+        event: UtteranceEnded,
+        stream: RecognizerStream | None,
+        expect_number: bool,
+        allowed: frozenset[Intent] | None,
     ) -> Heard | None:
         t0 = time.perf_counter()
-        transcript = self.recognizer.transcribe(event.audio)
+        if stream is not None:
+            transcript = stream.finish()
+        else:
+            transcript = self.recognizer.transcribe(event.audio)
         self.stats.recognition_seconds.append(time.perf_counter() - t0)
         text = transcript.text.strip()
         if not text or text == "[unk]":

@@ -73,6 +73,10 @@ class RecognizerStream(Protocol):
 @runtime_checkable
 class Recognizer(Protocol):
     name: str
+    # True when the engine decodes as audio arrives (partial results, and the
+    # final result is ready moments after the utterance ends); False when it
+    # decodes the whole utterance at the end.
+    streaming: bool
 
     def transcribe(self, chunk: AudioChunk) -> Transcript:
         """Recognise one whole utterance."""

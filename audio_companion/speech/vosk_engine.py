@@ -159,6 +159,7 @@ class VoskRecognizer:
     """``Recognizer`` backed by a Vosk model folder."""
 
     name = "vosk"
+    streaming = True
 
     def __init__(self, model_path: str | Path) -> None:
         self.model_path = Path(model_path)

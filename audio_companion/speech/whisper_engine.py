@@ -125,6 +125,7 @@ class WhisperRecognizer:
     """``Recognizer`` backed by faster-whisper."""
 
     name = "whisper"
+    streaming = False
 
     def __init__(
         self,

@@ -109,6 +109,7 @@ class ToneRecognizer:
     def __init__(self, book: Phrasebook, partials: dict[str, str] | None = None) -> None:
         self.book = book
         self.partials = partials or {}
+        self.streaming = partials is not None
 
     def transcribe(self, chunk: AudioChunk) -> Transcript:
         text = self.book.text_of(chunk.to_int16()[:, 0])
@@ -231,7 +232,7 @@ def test_stop_in_a_partial_result_ends_the_turn_mid_answer() -> None:
     room = Room(book)
     long_answer = "today was long"
     rec = ToneRecognizer(book, partials={long_answer: "today was long and that's all stop"})
-    loop = make_loop(room, recognizer=rec, partial_results=True)
+    loop = make_loop(room, recognizer=rec)
     room.user_says(long_answer, seconds=10.0)
     start = room.t
     heard = loop.listen(timeout_s=8)
