@@ -365,15 +365,34 @@ def models_list(models_dir: Path | None) -> None:
     help="Install from a zip you already have (offline).",
 )
 @click.option("--url", help="Download from this address instead (a mirror).")
+@click.option("--sha256", help="Expected SHA-256 of the zip (needed for models not in the list).")
+@click.option("--no-verify", is_flag=True, help="Install a custom zip without a checksum.")
 @click.option("--force", is_flag=True, help="Replace an installed copy.")
 @click.option("--dir", "models_dir", type=click.Path(path_type=Path), help="Models folder.")
 def models_install(
-    name: str, from_zip: Path | None, url: str | None, force: bool, models_dir: Path | None
+    name: str,
+    from_zip: Path | None,
+    url: str | None,
+    sha256: str | None,
+    no_verify: bool,
+    force: bool,
+    models_dir: Path | None,
 ) -> None:
-    """Download (or unpack) model NAME, check its SHA-256 and install it."""
+    """Download (or unpack) model NAME, check its SHA-256 and install it.
+
+    Known: vosk-small-en-us (the official small US English vosk model).
+    """
     from audio_companion.speech.models import install
 
-    path = install(name, models_dir, url=url, from_zip=from_zip, force=force)
+    path = install(
+        name,
+        models_dir,
+        url=url,
+        from_zip=from_zip,
+        sha256=sha256,
+        verify=not no_verify,
+        force=force,
+    )
     click.echo(f"Installed {name} in {path}")
 
 
