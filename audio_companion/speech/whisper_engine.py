@@ -156,6 +156,9 @@ class WhisperRecognizer:
             condition_on_previous_text=False,
             initial_prompt=prompt,
             vad_filter=False,
+            # No temperature fallback: short, quiet answers score low and
+            # would be decoded up to six times; one greedy-or-beam pass caps latency.
+            temperature=0.0,
         )
         texts: list[str] = []
         words: list[Word] = []
