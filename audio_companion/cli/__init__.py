@@ -1,0 +1,51 @@
+"""Command-line edge: parse options into frozen settings, report errors in one line.
+
+Nothing below this package imports click; every CompanionError raised inside
+becomes a single "Error: …" line and its exit code, never a traceback. One
+module per family of commands registers its commands on `main`.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+
+from audio_companion import __version__
+from audio_companion.errors import CompanionError
+
+
+class CompanionCommandError(click.ClickException):
+    def __init__(self, error: CompanionError) -> None:
+        super().__init__(str(error))
+        self.exit_code = error.exit_code  # type: ignore[misc]
+
+
+@contextmanager
+def reported_errors() -> Iterator[None]:
+    try:
+        yield
+    except CompanionError as exc:
+        raise CompanionCommandError(exc) from exc
+    except KeyboardInterrupt:
+        click.echo("Interrupted; nothing half-written was left behind.", err=True)
+        sys.exit(130)
+
+
+class CompanionGroup(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        with reported_errors():
+            return super().invoke(ctx)
+
+
+@click.group(cls=CompanionGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="audio-companion")
+def main() -> None:
+    """Offline voice companion for nightly rituals, and a narrated-podcast builder."""
+
+
+# Importing the command modules registers their commands on `main`.
+from audio_companion.cli import build, models, voice  # noqa: E402, F401

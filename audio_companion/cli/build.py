@@ -1,0 +1,159 @@
+"""`build`: articles to narrated episodes and a feed."""
+
+from __future__ import annotations
+
+import sys
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import click
+
+from audio_companion.cli import main
+from audio_companion.settings import (
+    DEFAULT_AUTHOR,
+    DEFAULT_BASE_URL,
+    BuildSettings,
+    EncodeSettings,
+    ShowSettings,
+    VoiceSettings,
+    build_time_from_env,
+    normalise_base_url,
+)
+
+SAMPLE_ARTICLE = "sample_article.txt"
+
+
+class _TtyReporter:
+    """A progress bar per episode while a person watches a terminal."""
+
+    def __init__(self) -> None:
+        self._bar: Any = None
+
+    def episode_started(self, ep: Any, index: int, total: int) -> None:
+        label = f"[{index + 1}/{total}] {ep.title[:40]}"
+        self._bar = click.progressbar(length=len(ep.lines), label=label, width=24)
+        self._bar.__enter__()
+
+    def line_done(self) -> None:
+        self._bar.update(1)
+
+    def episode_done(self, ep: Any, audio_seconds: float, wall_seconds: float) -> None:
+        self._bar.__exit__(None, None, None)
+
+
+class _LogReporter:
+    """Plain lines for logs and pipes, one per episode."""
+
+    def __init__(self) -> None:
+        self._index = 0
+        self._total = 0
+
+    def episode_started(self, ep: Any, index: int, total: int) -> None:
+        self._index, self._total = index + 1, total
+
+    def line_done(self) -> None:
+        pass
+
+    def episode_done(self, ep: Any, audio_seconds: float, wall_seconds: float) -> None:
+        click.echo(
+            f"[{self._index}/{self._total}] {ep.file_name}: {audio_seconds:.1f} s of audio "
+            f"in {wall_seconds:.2f} s"
+        )
+
+
+@main.command()
+@click.argument("articles", nargs=-1, type=click.Path(path_type=Path, dir_okay=True))
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("feed"),
+    show_default=True,
+    help="Folder for the MP3s, cover and feed.xml.",
+)
+@click.option(
+    "--base-url",
+    default=DEFAULT_BASE_URL,
+    show_default=True,
+    help="Public address of the output folder; enclosure URLs start with it.",
+)
+@click.option("--title", help="Show title. Default: the article's title.")
+@click.option("--description", help="Show description. Default: the article's teaser.")
+@click.option("--author", default=DEFAULT_AUTHOR, show_default=True, help="Show author and owner.")
+@click.option(
+    "--email",
+    "owner_email",
+    default="podcast@example.invalid",
+    show_default=True,
+    help="Owner e-mail address in the feed.",
+)
+@click.option("--language", default="en", show_default=True, help="Feed language (RFC 5646).")
+@click.option("--image-url", help="Use this cover URL instead of generating cover.png.")
+@click.option(
+    "--explicit/--clean", default=False, show_default=True, help="Mark the show explicit or clean."
+)
+@click.option("--voice", default=None, help="espeak-ng voice, e.g. gmw/en-US. Default: English.")
+@click.option(
+    "--rate",
+    "rate_wpm",
+    type=click.IntRange(80, 450),
+    default=175,
+    show_default=True,
+    help="Speaking rate in words per minute.",
+)
+@click.option("--bitrate", default="64k", show_default=True, help="MP3 bitrate (CBR).")
+def build(
+    articles: tuple[Path, ...],
+    out: Path,
+    base_url: str,
+    title: str | None,
+    description: str | None,
+    author: str,
+    owner_email: str,
+    language: str,
+    image_url: str | None,
+    explicit: bool,
+    voice: str | None,
+    rate_wpm: int,
+    bitrate: str,
+) -> None:
+    """Narrate ARTICLES (.txt or .md) into MP3 episodes and a podcast feed.
+
+    Each main section of an article becomes one episode. With no ARTICLES the
+    bundled sample article is built.
+    """
+    from audio_companion.article import load_article, parse_text
+    from audio_companion.podcast.build import build as run_build
+    from audio_companion.speech.tts import make_synthesizer
+
+    if articles:
+        parsed = [load_article(p) for p in articles]
+    else:
+        text = (
+            resources.files("audio_companion").joinpath("data", SAMPLE_ARTICLE).read_text("utf-8")
+        )
+        parsed = [parse_text(text, "text", SAMPLE_ARTICLE)]
+    settings = BuildSettings(
+        out_dir=out,
+        base_url=normalise_base_url(base_url),
+        show=ShowSettings(
+            title=title,
+            description=description,
+            author=author,
+            owner_email=owner_email,
+            language=language,
+            explicit=explicit,
+            image_url=image_url,
+        ),
+        voice=VoiceSettings(name=voice, rate_wpm=rate_wpm),
+        encode=EncodeSettings(bitrate=bitrate),
+        published=build_time_from_env(),
+    )
+    reporter = _TtyReporter() if sys.stdout.isatty() else _LogReporter()
+    result = run_build(parsed, settings, make_synthesizer(settings.voice), reporter)
+    minutes = result.audio_seconds / 60
+    click.echo(
+        f"Wrote {len(result.episodes)} episodes ({minutes:.1f} min of audio) and "
+        f"{result.feed_path} in {result.wall_seconds:.1f} s."
+    )

@@ -1,0 +1,153 @@
+"""Voice-core commands: devices, transcribe, listen."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from audio_companion.cli import CompanionCommandError, main
+from audio_companion.settings import VoiceSettings
+
+engine_option = click.option(
+    "--engine",
+    type=click.Choice(["auto", "vosk", "whisper"]),
+    default="auto",
+    show_default=True,
+    help="Recogniser: vosk when a vosk model is installed, else whisper (tiny.en).",
+)
+model_option = click.option(
+    "--model", help="Model folder or name (see `audio-companion models list`)."
+)
+
+
+@main.command()
+def devices() -> None:
+    """List audio input and output devices; < marks the default input, > the default output."""
+    from audio_companion.audio.devices import describe_devices, list_devices
+
+    click.echo(describe_devices(list_devices()))
+
+
+@main.command()
+@click.argument("wav", type=click.Path(path_type=Path))
+@engine_option
+@model_option
+@click.option("--words", is_flag=True, help="Also print each word with its start and end time.")
+def transcribe(wav: Path, engine: str, model: str | None, words: bool) -> None:
+    """Print what is said in a WAV file (any sample rate, mono or stereo)."""
+    import wave
+
+    from audio_companion.audio.resample import to_mono16k
+    from audio_companion.audio.wav import read_wav
+    from audio_companion.errors import InputError
+    from audio_companion.speech.models import make_recognizer
+
+    if not wav.is_file():
+        raise CompanionCommandError(InputError(f"{wav}: no such file"))
+    try:
+        audio = to_mono16k(read_wav(wav))
+    except (wave.Error, EOFError) as exc:
+        raise CompanionCommandError(InputError(f"{wav}: not a WAV file ({exc})")) from exc
+    transcript = make_recognizer(engine, model).transcribe(audio)
+    click.echo(transcript.text)
+    if words:
+        for w in transcript.words:
+            click.echo(f"{w.start:7.2f} {w.end:7.2f}  {w.confidence:4.2f}  {w.text}")
+
+
+def _vocabulary(stop_word: str | None) -> Any:
+    from audio_companion.dialog.intents import CommandVocabulary
+
+    try:
+        return CommandVocabulary(personal_stop_word=stop_word or None)
+    except ValueError as exc:
+        from audio_companion.errors import InputError
+
+        raise CompanionCommandError(InputError(f"--stop-word: {exc}")) from exc
+
+
+def _describe(command: Any) -> str:
+    value = f" {command.value}" if command.value is not None else ""
+    return f"{command.intent.name.lower()}{value}"
+
+
+@main.command()
+@engine_option
+@model_option
+@click.option("--input", "input_device", help="Microphone: device index or part of its name.")
+@click.option("--output", "output_device", help="Speakers: device index or part of its name.")
+@click.option("--stop-word", help="Your own stop word, honoured besides 'stop'.")
+@click.option("--quiet", is_flag=True, help="Do not speak; only print what is heard.")
+@click.option(
+    "--text",
+    "text_mode",
+    is_flag=True,
+    help="Type instead of speaking: read lines from standard input.",
+)
+def listen(
+    engine: str,
+    model: str | None,
+    input_device: str | None,
+    output_device: str | None,
+    stop_word: str | None,
+    quiet: bool,
+    text_mode: bool,
+) -> None:
+    """Print live utterances and spoken commands until you say the stop word.
+
+    The first thing to run with a new microphone: it says what it heard back
+    to you (unless --quiet), and never answers its own voice.
+    """
+    from audio_companion.dialog.intents import Intent, match_command
+
+    vocabulary = _vocabulary(stop_word)
+    if text_mode:
+        click.echo("Type what you would say; the stop word ends.")
+        for line in sys.stdin:
+            command = match_command(line, vocabulary)
+            click.echo(f"heard: {line.strip()}")
+            if command.intent is not Intent.NONE:
+                click.echo(f"command: {_describe(command)}")
+            if command.intent is Intent.STOP:
+                break
+        return
+
+    from audio_companion.audio.microphone import MicrophoneSource
+    from audio_companion.audio.speaker import SpeakerSink
+    from audio_companion.dialog.loop import LoopSettings, VoiceLoop
+    from audio_companion.settings import cache_dir
+    from audio_companion.speech.models import make_recognizer
+    from audio_companion.speech.prompts import PromptCache
+    from audio_companion.speech.tts import make_synthesizer
+
+    recognizer = make_recognizer(engine, model)
+    prompts = PromptCache(make_synthesizer(VoiceSettings()), cache_dir() / "prompts")
+    with MicrophoneSource(input_device) as mic, SpeakerSink(output_device) as speaker:
+        loop = VoiceLoop(
+            mic,
+            speaker,
+            prompts,
+            recognizer,
+            LoopSettings(vocabulary=vocabulary),
+        )
+        if not quiet:
+            loop.say("I'm listening. Say stop when you are done.")
+        click.echo(f"Listening with {recognizer.name}; say 'stop' to finish.")
+        while True:
+            heard = loop.listen()
+            if heard.kind == "end":
+                break
+            if heard.kind != "speech":
+                continue
+            click.echo(f"heard: {heard.text}")
+            if heard.command.intent is not Intent.NONE:
+                click.echo(f"command: {_describe(heard.command)}")
+            if heard.is_stop:
+                if not quiet:
+                    loop.say("Stopping. Good night.")
+                break
+            if not quiet:
+                loop.say(f"I heard: {heard.text}")
