@@ -23,6 +23,15 @@ class ArticleError(InputError):
     """An article was read but has no usable structure."""
 
 
+class DeckError(InputError):
+    """A check-in deck is unknown or malformed; the message says file:line: problem,
+    because the fix happens in a text editor."""
+
+
+class JournalError(InputError):
+    """The check-in journal cannot be opened, read or written, or has no such entry."""
+
+
 class MissingDependencyError(CompanionError):
     """A system program or library is not installed."""
 

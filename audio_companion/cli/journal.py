@@ -1,0 +1,183 @@
+"""`journal`: read the private check-in journal: list, show, export, trend.
+
+None of these commands creates a journal that does not exist yet: reading must never leave an
+empty diary file behind (or an empty folder) where none was asked for.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from audio_companion.cli import main
+
+if TYPE_CHECKING:
+    from audio_companion.journal.store import Journal
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def journal_option(f: F) -> F:
+    return click.option(
+        "--journal",
+        "journal_path",
+        type=click.Path(path_type=Path, dir_okay=False),
+        default=None,
+        help="Journal file (default: $AUDIO_COMPANION_JOURNAL, else "
+        "$XDG_DATA_HOME/audio-companion/journal.sqlite3).",
+    )(f)
+
+
+def _path(journal_path: Path | None) -> Path:
+    from audio_companion.journal.store import default_journal_path
+
+    return journal_path if journal_path is not None else default_journal_path()
+
+
+def _open_existing(path: Path) -> Journal | None:
+    """The journal at *path*, or None when there is none yet (nothing is created)."""
+    from audio_companion.journal.store import Journal
+
+    if not path.expanduser().exists():
+        return None
+    return Journal.open(path)
+
+
+def _empty(path: Path) -> str:
+    return f"no check-ins yet (journal: {path})"
+
+
+@main.group()
+def journal() -> None:
+    """Read the private check-in journal: list sessions, show one, export, mood trend."""
+
+
+@journal.command("list")
+@journal_option
+@click.option("--limit", default=20, show_default=True, help="Show at most this many; 0 shows all.")
+def journal_list(journal_path: Path | None, limit: int) -> None:
+    """List check-in sessions, newest first, with answer count and mean mood."""
+    path = _path(journal_path)
+    j = _open_existing(path)
+    if j is None:
+        click.echo(_empty(path))
+        return
+    with j:
+        rows = j.sessions(None if limit <= 0 else limit + 1)
+    if not rows:
+        click.echo(_empty(path))
+        return
+    more = limit > 0 and len(rows) > limit
+    rows = rows[:limit] if limit > 0 else rows
+    click.echo(f"{'id':>5}  {'when':16}  {'partners':20} {'answers':>7}  {'mood':>4}  ended")
+    for s in rows:
+        when = f"{datetime.fromtimestamp(s.started_at):%a %d %b %H:%M}"
+        mood = f"{s.mean_mood:.1f}" if s.mean_mood is not None else "-"
+        partners = ", ".join(s.partners) or "-"
+        click.echo(
+            f"{s.id:>5}  {when:16}  {partners:20} {s.answer_count:>7}  {mood:>4}  "
+            f"{s.end_reason or 'unfinished'}"
+        )
+    if more:
+        click.echo(f"(newest {limit} shown; --limit 0 shows all)")
+
+
+@journal.command("show")
+@click.argument("session_id", metavar="ID", type=int)
+@journal_option
+def journal_show(session_id: int, journal_path: Path | None) -> None:
+    """Show one check-in session with every prompt and answer, as a diary entry."""
+    from audio_companion.errors import JournalError
+    from audio_companion.journal.export import markdown_session
+
+    path = _path(journal_path)
+    j = _open_existing(path)
+    if j is None:
+        raise JournalError(f"no session {session_id}; {_empty(path)}")
+    with j:
+        record = j.session(session_id)
+    click.echo(markdown_session(record).rstrip("\n"))
+
+
+@journal.command("export")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "json", "md"]),
+    required=True,
+    help="csv: a row per answer; json: sessions with answers; md: a readable diary.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Write to this file (private, mode 0600) instead of standard output.",
+)
+@journal_option
+def journal_export(fmt: str, output: Path | None, journal_path: Path | None) -> None:
+    """Export every check-in as CSV, JSON or a Markdown diary; recordings are never exported."""
+    from audio_companion.journal.export import to_csv, to_json, to_markdown
+    from audio_companion.journal.store import SessionRecord, write_private
+
+    path = _path(journal_path)
+    j = _open_existing(path)
+    records: list[SessionRecord] = []
+    if j is not None:
+        with j:
+            records = j.records()
+    render = {"csv": to_csv, "json": to_json, "md": to_markdown}[fmt]
+    text = render(records)
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        write_private(output, text.encode("utf-8"))
+    except OSError as exc:
+        from audio_companion.errors import InputError
+
+        raise InputError(f"{output}: cannot write ({exc.strerror or exc})") from exc
+    click.echo(f"Wrote {len(records)} check-ins to {output}")
+
+
+@journal.command("trend")
+@click.option(
+    "--weeks", default=4, show_default=True, type=click.IntRange(1, 104), help="Weeks to show."
+)
+@click.option(
+    "--png",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also draw the chart into this PNG file (needs the 'charts' extra: matplotlib).",
+)
+@journal_option
+def journal_trend(weeks: int, png: Path | None, journal_path: Path | None) -> None:
+    """Show mood per day over the last weeks and the current check-in streak."""
+    from audio_companion.journal.trend import daily_moods, png_chart, streak, text_chart
+
+    path = _path(journal_path)
+    today = date.today()
+    start = today - timedelta(days=weeks * 7 - 1)
+    since = time.mktime(start.timetuple())  # local midnight at the start of the window
+    j = _open_existing(path)
+    if j is None:
+        click.echo(_empty(path))
+        points, days = [], set()
+    else:
+        with j:
+            points, days = j.moods(since=since), j.checkin_days()
+    daily = daily_moods(points)
+    click.echo(text_chart(daily, weeks, today).rstrip("\n"))
+    nights = streak(days, today)
+    click.echo(f"Streak: {nights} night{'s' if nights != 1 else ''}")
+    if png is not None:
+        try:
+            png_chart(daily, png, title=f"Mood, last {weeks} weeks")
+        except OSError as exc:
+            from audio_companion.errors import InputError
+
+            raise InputError(f"{png}: cannot write ({exc.strerror or exc})") from exc
+        click.echo(f"Wrote {png}")

@@ -1,0 +1,561 @@
+"""The private check-in journal: one SQLite file, written the moment each answer is given.
+
+What people say in a nightly check-in is intimate, so the file is created 0600 (inside a 0700
+folder when we create the folder) before a single byte of it is written, whatever the umask.
+Each answer is its own committed transaction with `synchronous=FULL`, so an answer survives the
+process being killed (or the power going) the instant `add_answer` returns. The default rollback
+journal is used rather than WAL: at rest the journal is one file, easy to back up or delete.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import sqlite3
+import stat
+import threading
+import time
+import wave
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from datetime import date, datetime, tzinfo
+from pathlib import Path
+from types import TracebackType
+
+from audio_companion.audio.chunk import AudioChunk
+from audio_companion.errors import JournalError
+
+SCHEMA_VERSION = 1
+APPLICATION_ID = 0x41434A31  # "ACJ1": marks the file as an audio-companion journal
+FILE_MODE = 0o600
+DIR_MODE = 0o700
+END_REASONS = frozenset({"completed", "stop_word", "time_box", "interrupted", "no_answer"})
+LIST_HINT = "see: audio-companion journal list"
+
+
+def default_journal_path(environ: Mapping[str, str] | None = None) -> Path:
+    """$AUDIO_COMPANION_JOURNAL, else $XDG_DATA_HOME/audio-companion/journal.sqlite3.
+
+    Data, not cache: losing it loses the diary, so it lives under XDG_DATA_HOME.
+    """
+    env = os.environ if environ is None else environ
+    explicit = env.get("AUDIO_COMPANION_JOURNAL")
+    if explicit:
+        return Path(explicit).expanduser()
+    base = env.get("XDG_DATA_HOME") or ""
+    # The XDG spec says relative values are invalid and must be ignored.
+    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".local" / "share"
+    return root / "audio-companion" / "journal.sqlite3"
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    """One line of `journal list`: a session without its answers."""
+
+    id: int
+    started_at: float
+    ended_at: float | None
+    deck: str
+    partners: tuple[str, ...]
+    engine: str
+    end_reason: str | None  # None: still running, or the process died before it ended
+    answer_count: int
+    mean_mood: float | None
+
+
+@dataclass(frozen=True)
+class AnswerRecord:
+    """One spoken answer. Audio is fetched separately (`Journal.audio`) to keep reads light."""
+
+    id: int
+    session_id: int
+    partner: str | None
+    step: str
+    kind: str
+    prompt: str
+    transcript: str
+    mood: int | None
+    confidence: float | None
+    started_at: float
+    ended_at: float
+    audio_seconds: float | None  # None: no recording kept
+
+    @property
+    def has_audio(self) -> bool:
+        return self.audio_seconds is not None
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    """A whole session with its answers in the order they were given."""
+
+    id: int
+    started_at: float
+    ended_at: float | None
+    deck: str
+    partners: tuple[str, ...]
+    engine: str
+    end_reason: str | None
+    answers: tuple[AnswerRecord, ...]
+
+    @property
+    def audio_count(self) -> int:
+        return sum(1 for a in self.answers if a.has_audio)
+
+
+@dataclass(frozen=True)
+class MoodPoint:
+    at: float
+    partner: str | None
+    mood: int
+
+
+Migration = Callable[[sqlite3.Connection], None]
+
+
+def _create_v1(conn: sqlite3.Connection) -> None:
+    reasons = ", ".join(f"'{r}'" for r in sorted(END_REASONS))
+    conn.execute(
+        f"""CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY,
+            started_at REAL NOT NULL,
+            ended_at REAL,
+            deck TEXT NOT NULL,
+            partners TEXT NOT NULL DEFAULT '[]',
+            engine TEXT NOT NULL,
+            end_reason TEXT CHECK (end_reason IS NULL OR end_reason IN ({reasons}))
+        )"""
+    )
+    # audio stays the last column: SQLite then never reads its overflow pages for
+    # summaries, so listing years of sessions does not touch the recordings.
+    conn.execute(
+        """CREATE TABLE answers (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            partner TEXT,
+            step TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            prompt TEXT NOT NULL,
+            transcript TEXT NOT NULL,
+            mood INTEGER CHECK (mood IS NULL OR mood BETWEEN 1 AND 5),
+            confidence REAL,
+            started_at REAL NOT NULL,
+            ended_at REAL NOT NULL,
+            written_at REAL NOT NULL,
+            audio_seconds REAL,
+            audio BLOB
+        )"""
+    )
+    conn.execute("CREATE INDEX answers_session ON answers(session_id)")
+    conn.execute("CREATE INDEX sessions_started ON sessions(started_at)")
+
+
+# MIGRATIONS[n] upgrades a journal at version n-1 to version n, inside one transaction.
+# A future schema change appends a function here and bumps SCHEMA_VERSION.
+MIGRATIONS: dict[int, Migration] = {1: _create_v1}
+
+
+def _wav_bytes(chunk: AudioChunk) -> bytes:
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as w:
+        w.setnchannels(chunk.channels)
+        w.setsampwidth(chunk.width)
+        w.setframerate(chunk.rate)
+        w.writeframes(chunk.audio)
+    return buf.getvalue()
+
+
+def _chunk_from_wav(data: bytes) -> AudioChunk:
+    with wave.open(io.BytesIO(data), "rb") as w:
+        return AudioChunk(
+            w.getframerate(), w.getsampwidth(), w.getnchannels(), w.readframes(w.getnframes())
+        )
+
+
+def _make_private_dirs(folder: Path) -> None:
+    """Create *folder* and any missing parents as 0700; folders that exist are left alone.
+
+    An existing folder may be shared (a home directory, /tmp), so it is not ours to tighten;
+    the journal file itself is 0600 regardless.
+    """
+    missing: list[Path] = []
+    current = folder
+    while not current.exists():
+        missing.append(current)
+        if current.parent == current:
+            break
+        current = current.parent
+    for d in reversed(missing):
+        try:
+            d.mkdir(mode=DIR_MODE)
+        except FileExistsError:
+            continue  # created concurrently: not ours, leave it
+        os.chmod(d, DIR_MODE)  # mkdir's mode is narrowed by the umask; make it exact
+
+
+def _make_private(path: Path) -> None:
+    """Make an existing file 0600 (the journal, or a sidecar SQLite left behind)."""
+    st = path.stat()
+    if not stat.S_ISREG(st.st_mode):
+        raise JournalError(f"{path}: not a regular file; the journal must be a file")
+    if stat.S_IMODE(st.st_mode) != FILE_MODE:
+        os.chmod(path, FILE_MODE)
+
+
+def _create_or_repair(path: Path) -> None:
+    """Ensure *path* exists as an empty-or-existing file with mode 0600, before any data."""
+    _make_private_dirs(path.parent)
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_CLOEXEC, FILE_MODE)
+    except FileExistsError:
+        _make_private(path)
+    else:
+        try:
+            os.fchmod(fd, FILE_MODE)  # a restrictive umask would narrow it; make it exact
+        finally:
+            os.close(fd)
+    for suffix in ("-journal", "-wal", "-shm"):
+        sidecar = path.with_name(path.name + suffix)
+        if sidecar.exists():
+            _make_private(sidecar)
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write *data* to *path* as a 0600 file, atomically (beside it, then renamed into place).
+
+    Exports and charts carry the same intimate content as the journal, so they get its mode.
+    """
+    path = path.expanduser()
+    folder = path.parent if str(path.parent) else Path(".")
+    tmp = folder / f".{path.name}.{os.getpid()}.part"
+    fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_CLOEXEC, FILE_MODE)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+class Journal:
+    """The check-in journal. Open with `Journal.open(path)`; use as a context manager.
+
+    Safe to share between the voice loop's threads: calls are serialised by a lock.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self._conn = conn
+        self.path = path
+        self._lock = threading.Lock()
+
+    # -- opening -----------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path) -> Journal:
+        """Open (creating if needed) the journal at *path*, private and at the current schema.
+
+        Raises JournalError, naming the file, when it is not a journal or cannot be made private.
+        """
+        path = Path(path).expanduser()
+        try:
+            _create_or_repair(path)
+        except JournalError:
+            raise
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            raise JournalError(f"{path}: cannot create or secure the journal ({reason})") from exc
+        try:
+            conn = sqlite3.connect(
+                str(path), isolation_level=None, check_same_thread=False, timeout=10.0
+            )
+        except sqlite3.Error as exc:
+            raise JournalError(f"{path}: cannot open the journal ({exc})") from exc
+        try:
+            conn.execute("PRAGMA journal_mode=DELETE").fetchone()
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA secure_delete=ON")  # deleted text is overwritten, not left
+            conn.execute("PRAGMA temp_store=MEMORY")  # no temporary copies in /var/tmp
+            _migrate(conn, path)
+        except JournalError:
+            conn.close()
+            raise
+        except sqlite3.Error as exc:
+            conn.close()
+            raise JournalError(
+                f"{path}: not a readable journal ({exc}); move it aside to start a new one"
+            ) from exc
+        return cls(conn, path)
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- writing -----------------------------------------------------------------------
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One committed transaction; SQLite errors become one-line JournalErrors."""
+        with self._lock, self._errors():
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                with suppress(sqlite3.Error):
+                    self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise JournalError(f"{self.path}: journal error ({exc})") from exc
+
+    def start_session(
+        self, deck: str, partners: Sequence[str], engine: str, started_at: float
+    ) -> int:
+        """Record that a session began; returns its id for `add_answer` and `end_session`."""
+        names = json.dumps([str(p) for p in partners], ensure_ascii=False)
+        with self._transaction() as conn:
+            cur = conn.execute(
+                "INSERT INTO sessions (started_at, deck, partners, engine) VALUES (?, ?, ?, ?)",
+                (float(started_at), deck, names, engine),
+            )
+            return int(cur.lastrowid or 0)
+
+    def add_answer(
+        self,
+        session_id: int,
+        *,
+        partner: str | None,
+        step: str,
+        kind: str,
+        prompt: str,
+        transcript: str,
+        mood: int | None = None,
+        confidence: float | None = None,
+        started_at: float,
+        ended_at: float,
+        audio: AudioChunk | None = None,
+    ) -> int:
+        """Store one answer and commit it before returning (durable against SIGKILL/power loss).
+
+        Raises ValueError for a mood outside 1-5 (a caller bug), JournalError for an unknown
+        session.
+        """
+        if mood is not None and (isinstance(mood, bool) or not 1 <= int(mood) <= 5):
+            raise ValueError(f"mood must be 1-5, not {mood!r}")
+        blob = _wav_bytes(audio) if audio is not None else None
+        seconds = audio.duration if audio is not None else None
+        with self._transaction() as conn:
+            if (
+                conn.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,)).fetchone()
+                is None
+            ):
+                raise JournalError(f"no session {session_id}; {LIST_HINT}")
+            cur = conn.execute(
+                """INSERT INTO answers (session_id, partner, step, kind, prompt, transcript,
+                       mood, confidence, started_at, ended_at, written_at, audio_seconds, audio)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (
+                    session_id,
+                    partner,
+                    step,
+                    kind,
+                    prompt,
+                    transcript,
+                    None if mood is None else int(mood),
+                    None if confidence is None else float(confidence),
+                    float(started_at),
+                    float(ended_at),
+                    time.time(),
+                    seconds,
+                    blob,
+                ),
+            )
+            return int(cur.lastrowid or 0)
+
+    def end_session(self, session_id: int, ended_at: float, reason: str) -> None:
+        """Mark a session finished. Calling it again overwrites the earlier end."""
+        if reason not in END_REASONS:
+            raise ValueError(f"end reason must be one of {sorted(END_REASONS)}, not {reason!r}")
+        with self._transaction() as conn:
+            cur = conn.execute(
+                "UPDATE sessions SET ended_at = ?, end_reason = ? WHERE id = ?",
+                (float(ended_at), reason, session_id),
+            )
+            if cur.rowcount == 0:
+                raise JournalError(f"no session {session_id}; {LIST_HINT}")
+
+    # -- reading -----------------------------------------------------------------------
+
+    def _query(self, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
+        with self._lock, self._errors():
+            cur = self._conn.execute(sql, tuple(params))
+            cur.row_factory = sqlite3.Row
+            return list(cur.fetchall())
+
+    def sessions(self, limit: int | None = None) -> list[SessionSummary]:
+        """Session summaries, newest first, with answer count and mean mood."""
+        sql = """SELECT s.id, s.started_at, s.ended_at, s.deck, s.partners, s.engine,
+                        s.end_reason, COUNT(a.id) AS answer_count, AVG(a.mood) AS mean_mood
+                 FROM sessions s LEFT JOIN answers a ON a.session_id = s.id
+                 GROUP BY s.id ORDER BY s.started_at DESC, s.id DESC"""
+        params: tuple[object, ...] = ()
+        if limit is not None:
+            sql += " LIMIT ?"
+            params = (max(0, int(limit)),)
+        return [
+            SessionSummary(
+                id=r["id"],
+                started_at=r["started_at"],
+                ended_at=r["ended_at"],
+                deck=r["deck"],
+                partners=self._partners(r["partners"]),
+                engine=r["engine"],
+                end_reason=r["end_reason"],
+                answer_count=r["answer_count"],
+                mean_mood=r["mean_mood"],
+            )
+            for r in self._query(sql, params)
+        ]
+
+    def session(self, session_id: int) -> SessionRecord:
+        """One session with its answers in order; JournalError if there is no such session."""
+        rows = self._query("SELECT * FROM sessions WHERE id = ?", (session_id,))
+        if not rows:
+            raise JournalError(f"no session {session_id}; {LIST_HINT}")
+        answers = self._answers("WHERE session_id = ?", (session_id,))
+        return self._record(rows[0], answers.get(session_id, []))
+
+    def records(self) -> list[SessionRecord]:
+        """Every session with its answers, oldest first: what an export needs, without audio."""
+        answers = self._answers("", ())
+        rows = self._query("SELECT * FROM sessions ORDER BY started_at, id")
+        return [self._record(r, answers.get(r["id"], [])) for r in rows]
+
+    def audio(self, answer_id: int) -> AudioChunk | None:
+        """The recording kept with an answer, or None."""
+        rows = self._query("SELECT audio FROM answers WHERE id = ?", (answer_id,))
+        if not rows or rows[0]["audio"] is None:
+            return None
+        try:
+            return _chunk_from_wav(bytes(rows[0]["audio"]))
+        except (wave.Error, EOFError, ValueError) as exc:
+            raise JournalError(f"{self.path}: answer {answer_id} has unreadable audio") from exc
+
+    def moods(self, since: float | None = None) -> list[MoodPoint]:
+        """Every mood rating (optionally from *since* on), oldest first."""
+        sql = "SELECT started_at, partner, mood FROM answers WHERE mood IS NOT NULL"
+        params: tuple[object, ...] = ()
+        if since is not None:
+            sql += " AND started_at >= ?"
+            params = (float(since),)
+        sql += " ORDER BY started_at, id"
+        return [
+            MoodPoint(r["started_at"], r["partner"], int(r["mood"]))
+            for r in self._query(sql, params)
+        ]
+
+    def checkin_days(self, tz: tzinfo | None = None) -> set[date]:
+        """Dates (local time unless *tz*) on which at least one answer was given."""
+        rows = self._query("SELECT DISTINCT CAST(started_at AS INTEGER) AS t FROM answers")
+        return {datetime.fromtimestamp(r["t"], tz).date() for r in rows}
+
+    # -- helpers -----------------------------------------------------------------------
+
+    def _answers(self, where: str, params: Sequence[object]) -> dict[int, list[AnswerRecord]]:
+        rows = self._query(
+            f"""SELECT id, session_id, partner, step, kind, prompt, transcript, mood, confidence,
+                       started_at, ended_at, audio_seconds
+                FROM answers {where} ORDER BY started_at, id""",
+            params,
+        )
+        out: dict[int, list[AnswerRecord]] = {}
+        for r in rows:
+            out.setdefault(r["session_id"], []).append(
+                AnswerRecord(
+                    id=r["id"],
+                    session_id=r["session_id"],
+                    partner=r["partner"],
+                    step=r["step"],
+                    kind=r["kind"],
+                    prompt=r["prompt"],
+                    transcript=r["transcript"],
+                    mood=None if r["mood"] is None else int(r["mood"]),
+                    confidence=r["confidence"],
+                    started_at=r["started_at"],
+                    ended_at=r["ended_at"],
+                    audio_seconds=r["audio_seconds"],
+                )
+            )
+        return out
+
+    def _record(self, row: sqlite3.Row, answers: list[AnswerRecord]) -> SessionRecord:
+        return SessionRecord(
+            id=row["id"],
+            started_at=row["started_at"],
+            ended_at=row["ended_at"],
+            deck=row["deck"],
+            partners=self._partners(row["partners"]),
+            engine=row["engine"],
+            end_reason=row["end_reason"],
+            answers=tuple(answers),
+        )
+
+    def _partners(self, text: str) -> tuple[str, ...]:
+        try:
+            value = json.loads(text)
+        except (TypeError, ValueError):
+            value = None
+        if not isinstance(value, list):
+            raise JournalError(f"{self.path}: a session's partners are not a JSON list")
+        return tuple(str(p) for p in value)
+
+
+def _migrate(conn: sqlite3.Connection, path: Path) -> None:
+    """Bring the file to SCHEMA_VERSION, refusing files that are not ours or are newer."""
+    conn.execute("BEGIN IMMEDIATE")  # the first real read: a non-SQLite file fails here
+    try:
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
+        if app_id not in (0, APPLICATION_ID):
+            raise JournalError(f"{path}: not an audio-companion journal (another SQLite file)")
+        if version > SCHEMA_VERSION:
+            raise JournalError(
+                f"{path}: written by a newer audio-companion (schema {version}); upgrade to read it"
+            )
+        if version == 0:
+            tables = conn.execute(
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'"
+            ).fetchone()[0]
+            if tables:
+                raise JournalError(f"{path}: not an audio-companion journal (another SQLite file)")
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            MIGRATIONS[target](conn)
+        if version != SCHEMA_VERSION:
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    except BaseException:
+        with suppress(sqlite3.Error):
+            conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")

@@ -1,0 +1,156 @@
+"""Mood over time and the check-in streak: pure functions over journal rows.
+
+The streak forgives a single missed night because a ritual that collapses after one bad evening
+discourages more than it encourages; two missed nights in a row do end it.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta, tzinfo
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+
+from audio_companion.errors import CompanionError
+from audio_companion.journal.store import MoodPoint, write_private
+
+SPARK = "▁▂▄▆█"  # moods 1..5
+NO_RATING = "·"
+ONE_DAY = timedelta(days=1)
+
+
+class ChartsUnavailableError(CompanionError):
+    """matplotlib (the `charts` extra) is needed for PNG charts and is not installed."""
+
+    exit_code = 3
+
+    def __init__(self) -> None:
+        super().__init__("matplotlib is not installed; pip install 'audio-companion[charts]'")
+
+
+class DailyMood(NamedTuple):
+    day: date
+    partner: str | None
+    mean_mood: float
+
+
+def daily_moods(points: Iterable[MoodPoint], tz: tzinfo | None = None) -> list[DailyMood]:
+    """Mean mood per local (or *tz*) day and partner, sorted by day then partner."""
+    groups: dict[tuple[date, str | None], list[int]] = defaultdict(list)
+    for p in points:
+        groups[(datetime.fromtimestamp(p.at, tz).date(), p.partner)].append(p.mood)
+    return [
+        DailyMood(day, partner, sum(ms) / len(ms))
+        for (day, partner), ms in sorted(groups.items(), key=lambda kv: _key(kv[0]))
+    ]
+
+
+def _key(k: tuple[date, str | None]) -> tuple[date, str]:
+    return k[0], "" if k[1] is None else "\x01" + k[1]
+
+
+def streak(days: set[date], today: date, forgive: int = 1) -> int:
+    """Nights with a check-in in the current run, ending today (or yesterday if not yet today).
+
+    Up to *forgive* consecutive missed days are bridged without ending the run; missed days
+    never count. Days after *today* are ignored.
+    """
+    if forgive < 0:
+        raise ValueError("forgive must be 0 or more")
+    cursor = today if today in days else today - ONE_DAY
+    earliest = min(days, default=today)
+    count = missed = 0
+    while cursor >= earliest:
+        if cursor in days:
+            count += 1
+            missed = 0
+        else:
+            missed += 1
+            if missed > forgive:
+                break
+        cursor -= ONE_DAY
+    return count
+
+
+def _glyph(mood: float) -> str:
+    index = min(5, max(1, int(mood + 0.5))) - 1  # round half up: 3.5 reads as 4
+    return SPARK[index]
+
+
+def text_chart(daily: Sequence[DailyMood], weeks: int, today: date | None = None) -> str:
+    """A sparkline per partner over the last *weeks* weeks ending *today* (default: today).
+
+    One character a day (▁ low … █ high, · no rating), a space between weeks, and the mean
+    over the period at the end of each row.
+    """
+    if weeks < 1:
+        raise ValueError("weeks must be at least 1")
+    end = today or date.today()
+    start = end - timedelta(days=weeks * 7 - 1)
+    shown = [d for d in daily if start <= d.day <= end]
+    header = f"Mood, {weeks} week{'s' if weeks != 1 else ''} to {end:%a %d %b %Y}"
+    if not shown:
+        return f"{header}\nno mood ratings in this period\n"
+    by_partner: dict[str | None, dict[date, float]] = defaultdict(dict)
+    for d in shown:
+        by_partner[d.partner][d.day] = d.mean_mood
+    names = {p: p if p is not None else "mood" for p in by_partner}
+    width = max(8, *(len(n) for n in names.values()))
+    week_starts = [start + timedelta(days=7 * w) for w in range(weeks)]
+    ruler = " ".join(f"{d:%d %b}".ljust(7) for d in week_starts)
+    lines = [header, f"{'':{width}}  {ruler}".rstrip()]
+    for partner in sorted(by_partner, key=lambda p: "" if p is None else "\x01" + p):
+        values = by_partner[partner]
+        cells = []
+        for w in week_starts:
+            week = (w + timedelta(days=i) for i in range(7))
+            cells.append("".join(_glyph(values[d]) if d in values else NO_RATING for d in week))
+        mean = sum(values.values()) / len(values)
+        lines.append(f"{names[partner]:{width}}  {' '.join(cells)}  mean {mean:.1f}/5")
+    lines.append(f"{'':{width}}  1 {SPARK} 5   {NO_RATING} no rating")
+    return "\n".join(lines) + "\n"
+
+
+def png_chart(daily: Sequence[DailyMood], path: Path, title: str = "Mood per day") -> None:
+    """Draw mood per day (one line per partner) into a PNG at *path*, written 0600.
+
+    matplotlib is imported only here and drawn through its Agg canvas directly, so the rest of
+    the package never needs it and no global pyplot state is touched.
+    """
+    try:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+        from matplotlib.figure import Figure
+    except ImportError as exc:
+        raise ChartsUnavailableError() from exc
+
+    fig = Figure(figsize=(8, 3.5), dpi=100)
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    by_partner: dict[str | None, list[DailyMood]] = defaultdict(list)
+    for d in daily:
+        by_partner[d.partner].append(d)
+    for partner, rows in sorted(by_partner.items(), key=lambda kv: kv[0] or ""):
+        ax.plot(
+            np.array([r.day for r in rows], dtype="datetime64[D]"),
+            [r.mean_mood for r in rows],
+            marker="o",
+            label=partner or "mood",
+        )
+    if not daily:
+        ax.text(0.5, 0.5, "no mood ratings yet", ha="center", va="center", transform=ax.transAxes)
+    ax.set_ylim(0.5, 5.5)
+    ax.set_yticks([1, 2, 3, 4, 5])
+    ax.set_ylabel("mood")
+    ax.set_title(title)
+    ax.grid(True, alpha=0.3)
+    if len(by_partner) > 1 or any(p is not None for p in by_partner):
+        ax.legend(loc="lower left")
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    write_private(path, buf.getvalue())

@@ -1,0 +1,118 @@
+"""Exports: every answer present, local ISO times, moods as integers, never any audio."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import datetime, timedelta, timezone
+
+from audio_companion.journal.export import markdown_session, to_csv, to_json, to_markdown
+from audio_companion.journal.store import AnswerRecord, SessionRecord
+
+TZ = timezone(timedelta(hours=2))
+T0 = datetime(2024, 5, 14, 21, 30, tzinfo=TZ).timestamp()
+
+
+def ans(i: int, partner: str | None, prompt: str, said: str, **kw: object) -> AnswerRecord:
+    fields: dict[str, object] = {
+        "id": i,
+        "session_id": 1,
+        "partner": partner,
+        "step": f"step{i}",
+        "kind": "open",
+        "prompt": prompt,
+        "transcript": said,
+        "mood": None,
+        "confidence": None,
+        "started_at": T0 + 10 * i,
+        "ended_at": T0 + 10 * i + 5,
+        "audio_seconds": None,
+    }
+    fields.update(kw)
+    return AnswerRecord(**fields)  # type: ignore[arg-type]
+
+
+RECORDS = [
+    SessionRecord(
+        id=1,
+        started_at=T0,
+        ended_at=T0 + 600,
+        deck="nightly",
+        partners=("Alex", "Sam"),
+        engine="vosk",
+        end_reason="completed",
+        answers=(
+            ans(1, "Alex", "How are you feeling today?", 'tired, but "okay"', audio_seconds=2.5),
+            ans(2, "Sam", "Your mood, one to five?", "four", mood=4, kind="mood", confidence=0.8),
+            ans(3, None, "Anything else?", ""),
+        ),
+    ),
+    SessionRecord(
+        id=2,
+        started_at=T0 + 86400,
+        ended_at=None,
+        deck="short",
+        partners=("Alex",),
+        engine="whisper",
+        end_reason=None,
+        answers=(),
+    ),
+]
+
+
+def test_csv_has_a_row_per_answer_and_one_for_an_empty_session() -> None:
+    rows = list(csv.DictReader(io.StringIO(to_csv(RECORDS, TZ))))
+    assert len(rows) == 4
+    first = rows[0]
+    assert first["session_started_at"] == "2024-05-14T21:30:00+02:00"
+    assert first["partners"] == "Alex; Sam"
+    assert first["transcript"] == 'tired, but "okay"'
+    assert first["audio"] == "1" and rows[1]["audio"] == "0"
+    assert rows[1]["mood"] == "4" and first["mood"] == ""
+    assert rows[1]["confidence"] == "0.800"
+    assert rows[3]["session_id"] == "2" and rows[3]["answer_id"] == ""
+    assert rows[3]["session_ended_at"] == ""
+
+
+def test_json_is_versioned_with_int_moods_and_no_audio() -> None:
+    doc = json.loads(to_json(RECORDS, TZ))
+    assert doc["format"] == "audio-companion-journal" and doc["version"] == 1
+    s1, s2 = doc["sessions"]
+    assert s1["started_at"] == "2024-05-14T21:30:00+02:00"
+    assert s1["ended_at"] == "2024-05-14T21:40:00+02:00"
+    assert s1["partners"] == ["Alex", "Sam"]
+    assert s1["audio_recordings"] == 1
+    mood = s1["answers"][1]["mood"]
+    assert mood == 4 and isinstance(mood, int)
+    assert s1["answers"][0]["has_audio"] is True
+    assert "audio" not in s1["answers"][0]
+    assert s2["ended_at"] is None and s2["answers"] == []
+
+
+def test_markdown_reads_as_a_diary() -> None:
+    md = to_markdown(RECORDS, TZ)
+    assert md.startswith("# Check-in journal\n")
+    assert "## Tuesday 14 May 2024, 21:30–21:40 — Alex & Sam" in md
+    assert '**Alex** — How are you feeling today?\n\n> tired, but "okay"' in md
+    assert "**Sam** — Your mood, one to five?\n\n> four\n\nMood: 4/5" in md
+    assert "**Both** — Anything else?\n\n> *(no answer)*" in md
+    assert "1 recording kept in the journal (not exported)" in md
+    assert "## Wednesday 15 May 2024, 21:30 — Alex" in md
+    assert "unfinished" in md and "*No answers were given.*" in md
+    assert md.index("Tuesday") < md.index("Wednesday")
+
+
+def test_markdown_escapes_what_would_become_formatting() -> None:
+    rec = SessionRecord(
+        1, T0, None, "d", ("Al_ex",), "vosk", None, (ans(1, None, "p", "# not a heading *x*"),)
+    )
+    md = markdown_session(rec, TZ)
+    assert "> \\# not a heading \\*x\\*" in md
+    assert "**Al\\_ex** — p" in md
+
+
+def test_empty_exports_are_still_valid() -> None:
+    assert to_csv([]).splitlines()[0].startswith("session_id,")
+    assert json.loads(to_json([]))["sessions"] == []
+    assert "No check-ins yet." in to_markdown([])

@@ -1,0 +1,203 @@
+"""The journal commands through CliRunner: list, show, export, trend."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from audio_companion.cli import main
+from audio_companion.journal import Journal
+
+
+def run(args: list[str], **kw: Any) -> tuple[int, str]:
+    result = CliRunner().invoke(main, args, **kw)
+    assert "Traceback" not in result.output
+    return result.exit_code, result.output
+
+
+def evening(days_ago: int) -> float:
+    d = date.today() - timedelta(days=days_ago)
+    return datetime(d.year, d.month, d.day, 21, 30).timestamp()
+
+
+@pytest.fixture
+def journal(tmp_path: Path) -> Path:
+    path = tmp_path / "journal.sqlite3"
+    with Journal.open(path) as j:
+        for n, days_ago in enumerate([3, 1, 0]):
+            t = evening(days_ago)
+            sid = j.start_session("nightly", ["Alex", "Sam"], "vosk", t)
+            j.add_answer(
+                sid, partner="Alex", step="feeling", kind="open",
+                prompt="How are you feeling today?", transcript=f"night {n}",
+                started_at=t + 5, ended_at=t + 9,
+            )  # fmt: skip
+            j.add_answer(
+                sid, partner="Sam", step="mood", kind="mood", prompt="Mood, one to five?",
+                transcript="four", mood=4 if n else 2, started_at=t + 10, ended_at=t + 11,
+            )  # fmt: skip
+            j.end_session(sid, t + 600, "completed" if n else "stop_word")
+    return path
+
+
+def test_list_without_journal_does_not_create_it(tmp_path: Path) -> None:
+    path = tmp_path / "sub" / "journal.sqlite3"
+    code, out = run(["journal", "list", "--journal", str(path)])
+    assert code == 0
+    assert out.strip() == f"no check-ins yet (journal: {path})"
+    assert not path.exists() and not path.parent.exists()
+
+
+def test_list_uses_the_environment_default(tmp_path: Path) -> None:
+    path = tmp_path / "env.sqlite3"
+    code, out = run(["journal", "list"], env={"AUDIO_COMPANION_JOURNAL": str(path)})
+    assert code == 0 and str(path) in out and not path.exists()
+
+
+def test_list_newest_first_with_counts_and_mood(journal: Path) -> None:
+    code, out = run(["journal", "list", "--journal", str(journal)])
+    assert code == 0, out
+    lines = out.splitlines()
+    assert lines[0].split() == ["id", "when", "partners", "answers", "mood", "ended"]
+    assert [ln.split()[0] for ln in lines[1:]] == ["3", "2", "1"]
+    assert lines[-1].split()[-3:] == ["2", "2.0", "stop_word"]
+    assert "Alex, Sam" in lines[1] and lines[1].split()[-2] == "4.0"
+
+
+def test_list_limit_says_there_is_more(journal: Path) -> None:
+    code, out = run(["journal", "list", "--journal", str(journal), "--limit", "2"])
+    assert code == 0
+    assert [ln.split()[0] for ln in out.splitlines()[1:3]] == ["3", "2"]
+    assert "--limit 0 shows all" in out
+
+
+def test_show_prints_the_session(journal: Path) -> None:
+    code, out = run(["journal", "show", "1", "--journal", str(journal)])
+    assert code == 0, out
+    assert out.startswith("## ") and "Alex & Sam" in out
+    assert "**Alex** — How are you feeling today?" in out and "> night 0" in out
+    assert "Mood: 2/5" in out and "ended: stop_word" in out
+
+
+def test_show_missing_session_is_one_line(journal: Path, tmp_path: Path) -> None:
+    code, out = run(["journal", "show", "42", "--journal", str(journal)])
+    assert code == 2
+    assert out.strip() == "Error: no session 42; see: audio-companion journal list"
+    code, out = run(["journal", "show", "1", "--journal", str(tmp_path / "none.sqlite3")])
+    assert code == 2 and out.startswith("Error: no session 1;")
+    assert not (tmp_path / "none.sqlite3").exists()
+
+
+def test_corrupt_journal_is_one_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.sqlite3"
+    bad.write_bytes(b"not a database " * 100)
+    code, out = run(["journal", "list", "--journal", str(bad)])
+    assert code == 2
+    assert len(out.strip().splitlines()) == 1 and str(bad) in out
+
+
+def test_export_csv_to_stdout(journal: Path) -> None:
+    code, out = run(["journal", "export", "--format", "csv", "--journal", str(journal)])
+    assert code == 0, out
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert len(rows) == 6
+    assert [r["transcript"] for r in rows[::2]] == ["night 0", "night 1", "night 2"]
+
+
+def test_export_json_to_private_file(journal: Path, tmp_path: Path) -> None:
+    out_file = tmp_path / "export.json"
+    args = ["journal", "export", "--format", "json", "-o", str(out_file)]
+    code, out = run([*args, "--journal", str(journal)])
+    assert code == 0, out
+    assert "Wrote 3 check-ins" in out
+    doc = json.loads(out_file.read_text("utf-8"))
+    assert [s["id"] for s in doc["sessions"]] == [1, 2, 3]
+    assert doc["sessions"][0]["answers"][1]["mood"] == 2
+    assert out_file.stat().st_mode & 0o777 == 0o600
+
+
+def test_export_markdown(journal: Path) -> None:
+    code, out = run(["journal", "export", "--format", "md", "--journal", str(journal)])
+    assert code == 0
+    assert out.startswith("# Check-in journal") and out.count("\n## ") == 3
+    assert "Mood: 4/5" in out
+
+
+def test_export_without_journal_is_empty_but_valid(tmp_path: Path) -> None:
+    path = tmp_path / "none.sqlite3"
+    code, out = run(["journal", "export", "--format", "json", "--journal", str(path)])
+    assert code == 0 and json.loads(out)["sessions"] == []
+    assert not path.exists()
+
+
+def test_export_needs_a_known_format(journal: Path) -> None:
+    code, _ = run(["journal", "export", "--format", "pdf", "--journal", str(journal)])
+    assert code == 2
+
+
+def test_trend_prints_chart_and_streak(journal: Path) -> None:
+    code, out = run(["journal", "trend", "--journal", str(journal), "--weeks", "1"])
+    assert code == 0, out
+    lines = out.splitlines()
+    assert lines[0].startswith("Mood, 1 week to ")
+    sam = next(ln for ln in lines if ln.startswith("Sam"))
+    assert sam.split()[1] == "···▂·▆▆"  # 3 days ago 2, yesterday and today 4
+    # Nights 3, 1 and 0 days ago: the single missed night is forgiven, not counted.
+    assert lines[-1] == "Streak: 3 nights"
+
+
+def test_trend_without_journal(tmp_path: Path) -> None:
+    path = tmp_path / "none.sqlite3"
+    code, out = run(["journal", "trend", "--journal", str(path)])
+    assert code == 0
+    assert "no check-ins yet" in out and out.strip().endswith("Streak: 0 nights")
+    assert not path.exists()
+
+
+def test_trend_png(journal: Path, tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    png = tmp_path / "mood.png"
+    code, out = run(["journal", "trend", "--journal", str(journal), "--png", str(png)])
+    assert code == 0, out
+    assert f"Wrote {png}" in out
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert png.stat().st_mode & 0o777 == 0o600
+
+
+def test_trend_png_without_matplotlib(
+    journal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_matplotlib(name: str, *args: Any, **kw: Any) -> Any:
+        if name.startswith("matplotlib"):
+            raise ImportError(name)
+        return real_import(name, *args, **kw)
+
+    monkeypatch.setattr(builtins, "__import__", no_matplotlib)
+    png = tmp_path / "mood.png"
+    code, out = run(["journal", "trend", "--journal", str(journal), "--png", str(png)])
+    assert code == 3
+    assert out.splitlines()[-1] == (
+        "Error: matplotlib is not installed; pip install 'audio-companion[charts]'"
+    )
+    assert not png.exists()
+
+
+def test_reading_does_not_write(journal: Path) -> None:
+    before = journal.stat().st_mtime_ns
+    time.sleep(0.01)
+    for args in (["list"], ["show", "1"], ["trend"], ["export", "--format", "csv"]):
+        code, _ = run(["journal", *args, "--journal", str(journal)])
+        assert code == 0
+    assert journal.stat().st_mtime_ns == before
