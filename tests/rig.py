@@ -121,7 +121,7 @@ class PulseRig:
                 env=self.env,
                 stdout=fh,
             )
-            rec = Recording(out)
+            rec = Recording(out, started=time.monotonic())
             try:
                 yield rec
             finally:
@@ -131,9 +131,49 @@ class PulseRig:
 
 
 class Recording:
-    def __init__(self, path: Path) -> None:
+    """What the virtual speaker played; readable while it is still recording."""
+
+    def __init__(self, path: Path, started: float = 0.0) -> None:
         self.path = path
+        self.started = started  # monotonic time of the first sample, within parec's latency
         self.samples = np.zeros(0, dtype="<i2")
+
+    def live(self) -> np.ndarray:
+        data = self.path.read_bytes()
+        return np.frombuffer(data[: len(data) // 2 * 2], dtype="<i2")
+
+    def levels(self, samples: np.ndarray, frame: int = 320) -> np.ndarray:
+        n = len(samples) // frame
+        frames = samples[: n * frame].reshape(n, frame).astype(float)
+        return np.sqrt((frames**2).mean(axis=1)) if n else np.zeros(0)
+
+    def wait_until_quiet(
+        self, since: float, quiet_s: float = 1.0, timeout: float = 60.0, threshold: float = 300.0
+    ) -> float:
+        """Wait for the companion to finish talking: sound after `since`, then
+        `quiet_s` of silence. Returns the monotonic time the sound ended."""
+        deadline = time.monotonic() + timeout
+        need = round(quiet_s * RATE / 320)
+        first = max(0, int((since - self.started) * RATE / 320))
+        while time.monotonic() < deadline:
+            lv = self.levels(self.live())[first:]
+            loud = np.flatnonzero(lv > threshold)
+            if len(loud) and len(lv) - 1 - loud[-1] >= need:
+                return self.started + (first + loud[-1] + 1) * 320 / RATE
+            time.sleep(0.05)
+        raise AssertionError("the companion did not finish speaking in time")
+
+    def onset_after(self, t: float, threshold: float = 300.0, timeout: float = 30.0) -> float:
+        """Monotonic time of the first sound after monotonic time `t`."""
+        deadline = time.monotonic() + timeout
+        first = max(0, int((t - self.started) * RATE / 320))
+        while time.monotonic() < deadline:
+            lv = self.levels(self.live())
+            loud = np.flatnonzero(lv[first:] > threshold)
+            if len(loud):
+                return self.started + (first + loud[0]) * 320 / RATE
+            time.sleep(0.05)
+        raise AssertionError("no sound from the companion")
 
     def loud_seconds(self, threshold: float = 500.0, frame: int = 320) -> float:
         """Seconds of the recording with sound in it (20 ms frames above threshold)."""

@@ -58,7 +58,7 @@ def transcribe(wav: Path, engine: str, model: str | None, words: bool) -> None:
             click.echo(f"{w.start:7.2f} {w.end:7.2f}  {w.confidence:4.2f}  {w.text}")
 
 
-def _vocabulary(stop_word: str | None) -> Any:
+def vocabulary_for(stop_word: str | None) -> Any:
     from audio_companion.dialog.intents import CommandVocabulary
 
     try:
@@ -77,7 +77,9 @@ def _describe(command: Any) -> str:
 @main.command()
 @engine_option
 @model_option
-@click.option("--input", "input_device", help="Microphone: device index or part of its name.")
+@click.option(
+    "--input", "--device", "input_device", help="Microphone: device index or part of its name."
+)
 @click.option("--output", "output_device", help="Speakers: device index or part of its name.")
 @click.option("--stop-word", help="Your own stop word, honoured besides 'stop'.")
 @click.option("--quiet", is_flag=True, help="Do not speak; only print what is heard.")
@@ -103,7 +105,7 @@ def listen(
     """
     from audio_companion.dialog.intents import Intent, match_command
 
-    vocabulary = _vocabulary(stop_word)
+    vocabulary = vocabulary_for(stop_word)
     if text_mode:
         click.echo("Type what you would say; the stop word ends.")
         for line in sys.stdin:

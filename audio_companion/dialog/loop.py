@@ -70,6 +70,7 @@ class Heard:
     transcript: Transcript | None = None
     started: float | None = None  # utterance start/end on the source's clock
     ended: float | None = None
+    audio: AudioChunk | None = None  # the utterance as the recogniser heard it
 
     @property
     def is_stop(self) -> bool:
@@ -204,4 +205,4 @@ class VoiceLoop:
             return None
         self.stats.utterances += 1
         command = match_command(text, self.vocabulary, expect_number=expect_number, allowed=allowed)
-        return Heard("speech", text, command, transcript, event.speech_start, event.t)
+        return Heard("speech", text, command, transcript, event.speech_start, event.t, event.audio)

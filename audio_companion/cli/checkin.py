@@ -1,0 +1,190 @@
+"""`checkin`: the nightly check-in, spoken or typed, kept in the private journal."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+
+from audio_companion.cli import main
+from audio_companion.cli.voice import engine_option, model_option, vocabulary_for
+from audio_companion.settings import VoiceSettings, cache_dir
+
+
+def _show(line: str) -> None:
+    click.echo(line)
+    sys.stdout.flush()
+
+
+@contextlib.contextmanager
+def _speaker_or_none(output_device: str | None, mute: bool) -> Iterator[Any]:
+    """The speakers for typed mode; typed mode still works where there are none."""
+    if mute:
+        yield None
+        return
+    from audio_companion.audio.speaker import SpeakerSink
+    from audio_companion.errors import CompanionError
+
+    try:
+        sink = SpeakerSink(output_device).__enter__()
+    except CompanionError as exc:
+        click.echo(f"(prompts are shown, not spoken: {exc})", err=True)
+        yield None
+        return
+    try:
+        yield sink
+    finally:
+        sink.__exit__(None, None, None)
+
+
+@main.command()
+@click.option(
+    "--deck",
+    default="nightly",
+    show_default=True,
+    help="Deck name (see --list-decks) or a .toml file.",
+)
+@click.option("--list-decks", is_flag=True, help="List the decks and exit.")
+@click.option("--partners", help='Names for a couple\'s check-in, e.g. "Sam,Alex".')
+@click.option(
+    "--journal",
+    "journal_path",
+    type=click.Path(path_type=Path),
+    help="Journal file (default: $AUDIO_COMPANION_JOURNAL or the XDG data folder).",
+)
+@click.option("--stop-word", help="Your own stop word, honoured besides 'stop'.")
+@click.option(
+    "--minutes", type=click.FloatRange(1, 120), help="Time box in minutes (default: the deck's)."
+)
+@engine_option
+@model_option
+@click.option(
+    "--input", "--device", "input_device", help="Microphone: device index or part of its name."
+)
+@click.option("--output", "output_device", help="Speakers: device index or part of its name.")
+@click.option(
+    "--text", "text_mode", is_flag=True, help="Type the answers instead of speaking them."
+)
+@click.option("--mute", is_flag=True, help="With --text: show prompts without speaking them.")
+@click.option("--save-audio", is_flag=True, help="Keep the audio of each answer in the journal.")
+def checkin(
+    deck: str,
+    list_decks: bool,
+    partners: str | None,
+    journal_path: Path | None,
+    stop_word: str | None,
+    minutes: float | None,
+    engine: str,
+    model: str | None,
+    input_device: str | None,
+    output_device: str | None,
+    text_mode: bool,
+    mute: bool,
+    save_audio: bool,
+) -> None:
+    """Talk through tonight's check-in, hands-free; answers go to your private journal.
+
+    Say the stop word at any moment to end kindly (everything said is kept),
+    "repeat" to hear a question again, "skip" to move on, "pause" and "resume".
+    """
+    from audio_companion.dialog.checkin import Answer, CheckinSession, CheckinSettings
+    from audio_companion.dialog.deck import list_decks as all_decks
+    from audio_companion.dialog.deck import load_deck
+    from audio_companion.journal.store import Journal, default_journal_path
+
+    if list_decks:
+        for name, title, where in all_decks():
+            click.echo(f"{name:16} {title}  ({where})")
+        return
+    chosen = load_deck(deck)
+    names = tuple(n.strip() for n in (partners or "").split(",") if n.strip())
+    vocabulary = vocabulary_for(stop_word)
+    settings = CheckinSettings(
+        partners=names,
+        time_box_s=minutes * 60 if minutes else None,
+        keep_audio=save_audio,
+    )
+    path = journal_path or default_journal_path()
+
+    with contextlib.ExitStack() as stack:
+        if text_mode:
+            from audio_companion.dialog.conversation import TypedConversation
+
+            sink = stack.enter_context(_speaker_or_none(output_device, mute))
+            speak = _speaker_voice(sink) if sink is not None else None
+            conversation: Any = TypedConversation(iter(sys.stdin), _show, vocabulary, speak)
+            engine_name = "text"
+        else:
+            conversation, engine_name = _voice_conversation(
+                stack, engine, model, input_device, output_device, vocabulary
+            )
+        journal = stack.enter_context(Journal.open(path))
+        session_id = journal.start_session(chosen.name, names, engine_name, time.time())
+
+        def record(answer: Answer) -> None:
+            journal.add_answer(
+                session_id,
+                partner=answer.partner,
+                step=answer.step,
+                kind=answer.kind,
+                prompt=answer.prompt,
+                transcript=answer.transcript,
+                mood=answer.mood,
+                confidence=answer.confidence,
+                started_at=answer.started_at,
+                ended_at=answer.ended_at,
+                audio=answer.audio,
+            )
+
+        session = CheckinSession(chosen, conversation, record, settings)
+        try:
+            outcome = session.run()
+        except KeyboardInterrupt:
+            journal.end_session(session_id, time.time(), "interrupted")
+            raise
+        journal.end_session(session_id, time.time(), outcome.reason)
+    click.echo(
+        f"Check-in {outcome.reason.replace('_', ' ')}: {len(outcome.answers)} answers "
+        f"kept in {path} (session {session_id})."
+    )
+
+
+def _speaker_voice(sink: Any) -> Any:
+    from audio_companion.speech.prompts import PromptCache
+    from audio_companion.speech.tts import make_synthesizer
+
+    prompts = PromptCache(make_synthesizer(VoiceSettings()), cache_dir() / "prompts")
+
+    def speak(text: str) -> None:
+        sink.play(prompts.get(text)).wait()
+
+    return speak
+
+
+def _voice_conversation(
+    stack: contextlib.ExitStack,
+    engine: str,
+    model: str | None,
+    input_device: str | None,
+    output_device: str | None,
+    vocabulary: Any,
+) -> tuple[Any, str]:
+    from audio_companion.audio.microphone import MicrophoneSource
+    from audio_companion.audio.speaker import SpeakerSink
+    from audio_companion.dialog.conversation import CaptionedVoice
+    from audio_companion.dialog.loop import LoopSettings, VoiceLoop
+    from audio_companion.speech.models import make_recognizer
+    from audio_companion.speech.prompts import PromptCache
+    from audio_companion.speech.tts import make_synthesizer
+
+    recognizer = make_recognizer(engine, model)
+    prompts = PromptCache(make_synthesizer(VoiceSettings()), cache_dir() / "prompts")
+    mic = stack.enter_context(MicrophoneSource(input_device))
+    speaker = stack.enter_context(SpeakerSink(output_device))
+    loop = VoiceLoop(mic, speaker, prompts, recognizer, LoopSettings(vocabulary=vocabulary))
+    return CaptionedVoice(loop, _show), recognizer.name

@@ -1,0 +1,83 @@
+"""Conversations the check-in can hold: spoken, typed, or spoken with captions.
+
+Each offers `say` and `listen` like the voice loop, so a session does not
+know (or care) whether answers come from a microphone or a keyboard.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from audio_companion.dialog.intents import CommandVocabulary, Intent, match_command
+from audio_companion.dialog.loop import Heard, VoiceLoop
+
+
+class CaptionedVoice:
+    """The voice loop, with what is said and heard printed as captions."""
+
+    def __init__(self, loop: VoiceLoop, show: Callable[[str], None], speaker_name: str = "you"):
+        self.loop = loop
+        self.show = show
+        self.speaker_name = speaker_name
+
+    def say(self, text: str) -> None:
+        self.show(f"companion: {text}")
+        self.loop.say(text)
+
+    def listen(
+        self,
+        timeout_s: float | None = None,
+        *,
+        expect_number: bool = False,
+        allowed: frozenset[Intent] | None = None,
+        grammar: list[str] | None = None,
+    ) -> Heard:
+        heard = self.loop.listen(
+            timeout_s, expect_number=expect_number, allowed=allowed, grammar=grammar
+        )
+        if heard.kind == "speech":
+            self.show(f"{self.speaker_name}: {heard.text}")
+        elif heard.kind == "timeout":
+            self.show("(silence)")
+        return heard
+
+
+class TypedConversation:
+    """Typed answers from lines of text; prompts shown, and spoken if a voice is given.
+
+    An empty line stands for silence; the end of input ends the session.
+    """
+
+    def __init__(
+        self,
+        lines: Iterator[str],
+        show: Callable[[str], None],
+        vocabulary: CommandVocabulary,
+        speak: Callable[[str], None] | None = None,
+    ) -> None:
+        self.lines = lines
+        self.show = show
+        self.vocabulary = vocabulary
+        self.speak = speak
+
+    def say(self, text: str) -> None:
+        self.show(f"companion: {text}")
+        if self.speak is not None:
+            self.speak(text)
+
+    def listen(
+        self,
+        timeout_s: float | None = None,
+        *,
+        expect_number: bool = False,
+        allowed: frozenset[Intent] | None = None,
+        grammar: list[str] | None = None,
+    ) -> Heard:
+        line = next(self.lines, None)
+        if line is None:
+            return Heard("end")
+        text = line.strip()
+        if not text:
+            return Heard("timeout")
+        command = match_command(text, self.vocabulary, expect_number=expect_number, allowed=allowed)
+        return Heard("speech", text, command)
