@@ -121,7 +121,7 @@ class PulseRig:
                 env=self.env,
                 stdout=fh,
             )
-            rec = Recording(out, started=time.monotonic())
+            rec = Recording(out)
             try:
                 yield rec
             finally:
@@ -135,12 +135,20 @@ class Recording:
 
     def __init__(self, path: Path, started: float = 0.0) -> None:
         self.path = path
-        self.started = started  # monotonic time of the first sample, within parec's latency
+        # Monotonic time of the first sample. parec starts delivering late, so
+        # this is refined on every read: the newest sample was captured no
+        # later than the read, so read time - recorded length bounds the start
+        # from above, and the tightest bound wins.
+        self.started = started if started else float("inf")
         self.samples = np.zeros(0, dtype="<i2")
 
     def live(self) -> np.ndarray:
         data = self.path.read_bytes()
-        return np.frombuffer(data[: len(data) // 2 * 2], dtype="<i2")
+        now = time.monotonic()
+        samples = np.frombuffer(data[: len(data) // 2 * 2], dtype="<i2")
+        if len(samples):
+            self.started = min(self.started, now - len(samples) / RATE)
+        return samples
 
     def levels(self, samples: np.ndarray, frame: int = 320) -> np.ndarray:
         n = len(samples) // frame
@@ -154,9 +162,10 @@ class Recording:
         `quiet_s` of silence. Returns the monotonic time the sound ended."""
         deadline = time.monotonic() + timeout
         need = round(quiet_s * RATE / 320)
-        first = max(0, int((since - self.started) * RATE / 320))
         while time.monotonic() < deadline:
-            lv = self.levels(self.live())[first:]
+            lv = self.levels(self.live())
+            first = max(0, int((since - self.started) * RATE / 320))
+            lv = lv[first:]
             loud = np.flatnonzero(lv > threshold)
             if len(loud) and len(lv) - 1 - loud[-1] >= need:
                 return self.started + (first + loud[-1] + 1) * 320 / RATE
@@ -166,9 +175,9 @@ class Recording:
     def onset_after(self, t: float, threshold: float = 300.0, timeout: float = 30.0) -> float:
         """Monotonic time of the first sound after monotonic time `t`."""
         deadline = time.monotonic() + timeout
-        first = max(0, int((t - self.started) * RATE / 320))
         while time.monotonic() < deadline:
             lv = self.levels(self.live())
+            first = max(0, int((t - self.started) * RATE / 320))
             loud = np.flatnonzero(lv[first:] > threshold)
             if len(loud):
                 return self.started + (first + loud[0]) * 320 / RATE
