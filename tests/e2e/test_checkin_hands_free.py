@@ -79,7 +79,9 @@ class CheckinProcess:
             err = (
                 self.proc.stderr.read() if self.proc.poll() is not None and self.proc.stderr else ""
             )
-            raise AssertionError(f"no prompt; output {self.lines[-8:]}; stderr {err[-600:]}")
+            raise AssertionError(
+                f"no prompt; output {self.lines[-8:]}; stderr {err[-600:]}"
+            ) from None
 
     def wait_for_turn(self, room: Recording) -> str:
         """The last prompt, once the companion has finished speaking and listens."""
