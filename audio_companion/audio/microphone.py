@@ -9,6 +9,7 @@ from types import TracebackType
 from typing import Any
 
 from audio_companion.audio.chunk import AudioChunk
+from audio_companion.audio.clock import SampleClock
 from audio_companion.audio.devices import (
     RECOGNIZER_RATE,
     DeviceError,
@@ -16,30 +17,6 @@ from audio_companion.audio.devices import (
     resolve_device,
     sounddevice,
 )
-
-
-class SampleClock:
-    """Timestamps that advance by exactly the audio delivered.
-
-    Host capture times jitter from block to block, by 100 ms and more when a
-    sound server delivers blocks in bursts; consumers that splice audio by
-    time (the endpointer's pre-roll) need consecutive chunks to abut exactly.
-    So the clock counts samples from the first block's host time and re-anchors
-    only when audio was lost (PortAudio flags an overflow) or the two clocks
-    have parted by more than `tolerance`.
-    """
-
-    def __init__(self, rate: int, tolerance: float = 0.5) -> None:
-        self.rate = rate
-        self.tolerance = tolerance
-        self._next: float | None = None
-
-    def stamp(self, host_time: float, frames: int, lost: bool = False) -> float:
-        if self._next is None or lost or abs(host_time - self._next) > self.tolerance:
-            self._next = host_time
-        ts = self._next
-        self._next = ts + frames / self.rate
-        return ts
 
 
 class MicrophoneSource:
@@ -119,6 +96,10 @@ class MicrophoneSource:
             self._stream.stop()
             self._stream.close()
             self._stream = None
+
+    def pending(self) -> int:
+        """Chunks captured and not yet read."""
+        return self._queue.qsize()
 
     def read(self, timeout: float = 1.0) -> AudioChunk | None:
         """The next chunk, or None when the device delivered nothing in *timeout*."""

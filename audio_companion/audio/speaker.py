@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from audio_companion.audio.chunk import AudioChunk
+from audio_companion.audio.clock import SampleClock
 from audio_companion.audio.devices import DeviceError, list_devices, resolve_device, sounddevice
 
 DEFAULT_RATE = 22050  # espeak-ng and piper both speak at 22.05 kHz
@@ -72,6 +73,7 @@ class Mixer:
         self._lock = threading.Lock()
         self._steady_since: float | None = None
         self._last_fill = 0.0
+        self._clock = SampleClock(rate, tolerance=0.1)
 
     def add(self, playback: Playback) -> Playback:
         with self._lock:
@@ -94,13 +96,21 @@ class Mixer:
         """True once blocks have kept pace with their own audio for *seconds*."""
         return self._steady_since is not None and self._last_fill - self._steady_since >= seconds
 
-    def fill(self, frames: int, t_first: float) -> np.ndarray:
+    def fill(self, frames: int, host_time: float, lost: bool = False) -> np.ndarray:
+        """The next block, whose first sample the host expects to play at `host_time`.
+
+        Deadlines are placed on the stream's own sample clock (anchored to the
+        host's time, see SampleClock), so sounds keep exact distances in what is
+        heard even when the device clock runs slightly apart from the computer's.
+        """
         # Track whether the host pulls blocks at the pace they play.
-        if self._last_fill and t_first - self._last_fill > 2 * frames / self.rate + 0.05:
+        if self._last_fill and host_time - self._last_fill > 2 * frames / self.rate + 0.05:
             self._steady_since = None  # a stall: start counting again
+            lost = True
         if self._steady_since is None:
-            self._steady_since = t_first
-        self._last_fill = t_first
+            self._steady_since = host_time
+        self._last_fill = host_time
+        t_first = self._clock.stamp(host_time, frames, lost)
         out = np.zeros(frames, dtype="<i2")
         i = 0
         with self._lock:
@@ -142,7 +152,8 @@ class SpeakerSink:
             now = time.monotonic()
             dac, current = when.outputBufferDacTime, when.currentTime
             ahead = dac - current if dac and current and 0 <= dac - current < 2 else self.latency
-            outdata[:] = self.mixer.fill(frames, now + ahead).tobytes()
+            lost = bool(status.output_underflow)
+            outdata[:] = self.mixer.fill(frames, now + ahead, lost).tobytes()
 
         try:
             self._stream = sd.RawOutputStream(

@@ -15,9 +15,9 @@ def sound(n: int, value: int = 7) -> np.ndarray:
 def test_sound_without_deadline_starts_at_once_and_reports_times() -> None:
     mixer = Mixer(RATE)
     pb = mixer.add(Playback(sound(150)))
-    first = mixer.fill(100, t_first=10.0)
+    first = mixer.fill(100, host_time=10.0)
     assert (first == 7).all() and pb.start == 10.0 and pb.end is None
-    second = mixer.fill(100, t_first=10.1)
+    second = mixer.fill(100, host_time=10.1)
     assert (second[:50] == 7).all() and (second[50:] == 0).all()
     assert pb.end == 10.15 and pb.done.is_set()
 
@@ -72,3 +72,26 @@ def test_as_mono_converts_rate_and_channels() -> None:
     mono = as_mono(stereo, 16000)
     assert abs(len(mono) - 1600) <= 2
     assert abs(int(np.median(mono)) - 1000) <= 2
+
+
+def test_deadlines_follow_the_stream_not_host_jitter() -> None:
+    # Host times wobble by up to 40 ms per block; the cue still lands on the
+    # sample the stream's own clock gives its deadline.
+    mixer = Mixer(RATE)
+    pb = mixer.add(Playback(sound(5), at=10.25))
+    blocks = [mixer.fill(100, t) for t in (10.0, 10.14, 10.16, 10.33)]
+    placed = np.flatnonzero(np.concatenate(blocks)).tolist()
+    assert placed == [250, 251, 252, 253, 254]
+    assert pb.start == 10.25
+
+
+def test_cue_spacing_is_exact_in_samples_when_clocks_drift() -> None:
+    # The device plays 100 ppm faster than the host clock: host times of the
+    # blocks fall behind the sample count, but within the tolerance nothing
+    # re-anchors and two cues 2 s apart stay exactly 2000 samples apart.
+    mixer = Mixer(RATE)
+    mixer.add(Playback(sound(3, 1), at=10.5))
+    mixer.add(Playback(sound(3, 2), at=12.5))
+    out = np.concatenate([mixer.fill(100, 10.0 + k * 0.1 * (1 - 1e-4)) for k in range(40)])
+    ones, twos = np.flatnonzero(out == 1), np.flatnonzero(out == 2)
+    assert twos[0] - ones[0] == 2000

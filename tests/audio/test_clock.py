@@ -1,6 +1,6 @@
 import pytest
 
-from audio_companion.audio.microphone import SampleClock
+from audio_companion.audio.clock import SampleClock
 
 
 def test_sample_clock_ignores_host_jitter() -> None:
