@@ -57,6 +57,8 @@ class BuildSettings:
     encode: EncodeSettings = field(default_factory=EncodeSettings)
     # Publication time of the build; SOURCE_DATE_EPOCH makes builds reproducible.
     published: float = field(default_factory=time.time)
+    # Guided breathing sessions published as episodes: (pattern, minutes) pairs.
+    breathing: tuple[tuple[str, float], ...] = ()
 
     @property
     def feed_url(self) -> str:

@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -122,9 +123,17 @@ class PulseRig:
                 stdout=fh,
             )
             rec = Recording(out)
+            done = threading.Event()
+
+            def refine() -> None:  # keep the time base tight while recording
+                while not done.wait(0.1):
+                    rec.refine()
+
+            threading.Thread(target=refine, daemon=True).start()
             try:
                 yield rec
             finally:
+                done.set()
                 proc.terminate()
                 proc.wait(5)
         rec.samples = np.frombuffer(out.read_bytes(), dtype="<i2")
@@ -141,6 +150,12 @@ class Recording:
         # from above, and the tightest bound wins.
         self.started = started if started else float("inf")
         self.samples = np.zeros(0, dtype="<i2")
+
+    def refine(self) -> None:
+        now = time.monotonic()
+        n = self.path.stat().st_size // 2
+        if n:
+            self.started = min(self.started, now - n / RATE)
 
     def live(self) -> np.ndarray:
         data = self.path.read_bytes()

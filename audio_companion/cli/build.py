@@ -103,6 +103,11 @@ class _LogReporter:
     help="Speaking rate in words per minute.",
 )
 @click.option("--bitrate", default="64k", show_default=True, help="MP3 bitrate (CBR).")
+@click.option(
+    "--breathing",
+    default="",
+    help="Also publish guided breathing episodes, e.g. box:4,resonance:5 (pattern:minutes).",
+)
 def build(
     articles: tuple[Path, ...],
     out: Path,
@@ -117,6 +122,7 @@ def build(
     voice: str | None,
     rate_wpm: int,
     bitrate: str,
+    breathing: str,
 ) -> None:
     """Narrate ARTICLES (.txt or .md) into MP3 episodes and a podcast feed.
 
@@ -125,6 +131,7 @@ def build(
     """
     from audio_companion.article import load_article, parse_text
     from audio_companion.podcast.build import build as run_build
+    from audio_companion.podcast.build import parse_breathing
     from audio_companion.speech.tts import make_synthesizer
 
     if articles:
@@ -148,6 +155,7 @@ def build(
         ),
         voice=VoiceSettings(name=voice, rate_wpm=rate_wpm),
         encode=EncodeSettings(bitrate=bitrate),
+        breathing=parse_breathing(breathing),
         published=build_time_from_env(),
     )
     reporter = _TtyReporter() if sys.stdout.isatty() else _LogReporter()

@@ -19,7 +19,7 @@ from typing import Protocol
 from audio_companion import __version__
 from audio_companion.article.model import Article, BlockKind, Section, slugify
 from audio_companion.audio.chunk import AudioChunk
-from audio_companion.errors import BuildError
+from audio_companion.errors import BuildError, InputError
 from audio_companion.fsutil import write_bytes_atomic
 from audio_companion.podcast import feed
 from audio_companion.podcast.cover import make_cover
@@ -157,6 +157,65 @@ def _encode(
     return path.stat().st_size, mp3_duration(path)
 
 
+def parse_breathing(spec: str) -> tuple[tuple[str, float], ...]:
+    """`box:4,resonance:5` → (("box", 4.0), ("resonance", 5.0)); minutes default to 4."""
+    out = []
+    for item in filter(None, (p.strip() for p in spec.split(","))):
+        name, _, minutes = item.partition(":")
+        try:
+            value = float(minutes) if minutes else 4.0
+        except ValueError:
+            raise InputError(
+                f"--breathing {item!r}: minutes must be a number, e.g. box:4"
+            ) from None
+        out.append((name.strip(), value))
+    return tuple(out)
+
+
+def _breathing_episodes(
+    settings: BuildSettings, synth: Synthesizer, season: int, published: datetime
+) -> list[feed.Episode]:
+    """Guided breathing sessions as a season of their own, to follow from a podcast app."""
+    if not settings.breathing:
+        return []
+    from audio_companion.breathing import render_file, resolve_pattern
+    from audio_companion.breathing.render import feed_episode
+    from audio_companion.breathing.session import session_title
+    from audio_companion.speech.prompts import PromptCache
+
+    prompts = PromptCache(synth)
+    episodes = []
+    for number, (name, minutes) in enumerate(settings.breathing, start=1):
+        pattern = resolve_pattern(name)
+        title = session_title(pattern, minutes)
+        path = settings.out_dir / f"breathing-{slugify(pattern.name)}-{minutes:g}min.mp3"
+        written = render_file(
+            pattern,
+            path,
+            prompts,
+            minutes=minutes,
+            title=title,
+            artist=settings.show.author,
+            encode=settings.encode,
+        )
+        description = (
+            f"{title}: follow the spoken cues, in through the nose and slowly out. "
+            f"{pattern.description}"
+        ).strip()
+        episodes.append(
+            feed_episode(
+                written,
+                title=title,
+                description=description,
+                base_url=settings.base_url,
+                number=number,
+                season=season,
+                published=published,
+            )
+        )
+    return episodes
+
+
 def build(
     articles: list[Article],
     settings: BuildSettings,
@@ -221,6 +280,7 @@ def build(
         )
         for index, (ep, (size, duration)) in enumerate(zip(planned, encoded, strict=True))
     ]
+    entries.extend(_breathing_episodes(settings, synth, len(articles) + 1, base_time))
     audio_total = sum(e.duration_s for e in entries)
 
     channel = feed.Channel(

@@ -129,3 +129,31 @@ def test_interrupted_encode_leaves_no_partial_mp3(
         build([sample], s, FakeSynth())
     assert (tmp_path / first).read_bytes() == good
     assert not [p for p in tmp_path.iterdir() if ".part" in p.name]
+
+
+def test_breathing_sessions_are_published_as_their_own_season(
+    tmp_path: Path, sample: Article
+) -> None:
+    s = BuildSettings(
+        out_dir=tmp_path, published=FIXED_TIME, breathing=(("box", 1.0), ("resonance", 1.5))
+    )
+    result = build([sample], s, FakeSynth())
+    parsed = podcastparser.parse(s.feed_url, BytesIO((tmp_path / "feed.xml").read_bytes()))
+    fp = feedparser.parse((tmp_path / "feed.xml").read_bytes())
+    seasons = {e.title: int(e.itunes_season) for e in fp.entries}
+    assert seasons["Box breathing, 1 minute"] == 2
+    assert seasons["Resonance breathing, 1.5 minutes"] == 2
+    assert len(result.episodes) == len(sample.sections) + 2
+    for ep in parsed["episodes"]:
+        path = tmp_path / ep["enclosures"][0]["url"].rsplit("/", 1)[1]
+        assert ep["enclosures"][0]["file_size"] == path.stat().st_size
+        assert abs(ep["total_time"] - float(ffprobe(path)["duration"])) <= 1.0
+
+
+def test_breathing_spec_errors_are_clear() -> None:
+    from audio_companion.errors import InputError
+    from audio_companion.podcast.build import parse_breathing
+
+    assert parse_breathing("box:4, 4-7-8") == (("box", 4.0), ("4-7-8", 4.0))
+    with pytest.raises(InputError, match="minutes must be a number"):
+        parse_breathing("box:four")

@@ -1,0 +1,68 @@
+"""Guided paced breathing: patterns, a drift-free schedule, cue sounds, files and live play.
+
+pattern = resolve_pattern("box")              # or "4-2-6-0", or a .toml file
+render_file(pattern, Path("box.mp3"), synth, minutes=5)
+with SpeakerSink() as sink:
+    report = run_live(pattern, sink, synth, minutes=4, poll=listen_for_commands)
+"""
+
+from __future__ import annotations
+
+from audio_companion.breathing.cues import CueBank, CueStyle, render_cues
+from audio_companion.breathing.errors import BreathingError
+from audio_companion.breathing.live import LivePlayer, LiveReport
+from audio_companion.breathing.patterns import (
+    BUILTINS,
+    Pattern,
+    Phase,
+    known_names,
+    load_pattern_file,
+    parse_pattern,
+    resolve_pattern,
+)
+from audio_companion.breathing.render import (
+    RenderedSession,
+    WrittenSession,
+    feed_episode,
+    render_session,
+    write_session,
+)
+from audio_companion.breathing.schedule import Cue, Length, LiveSchedule, plan, plan_duration
+from audio_companion.breathing.session import (
+    live_player,
+    prepare,
+    render_file,
+    run_live,
+    session_title,
+)
+
+__all__ = [
+    "BUILTINS",
+    "BreathingError",
+    "Cue",
+    "CueBank",
+    "CueStyle",
+    "Length",
+    "LivePlayer",
+    "LiveReport",
+    "LiveSchedule",
+    "Pattern",
+    "Phase",
+    "RenderedSession",
+    "WrittenSession",
+    "feed_episode",
+    "known_names",
+    "live_player",
+    "load_pattern_file",
+    "parse_pattern",
+    "plan",
+    "plan_duration",
+    "prepare",
+    "render_cues",
+    "render_file",
+    "render_session",
+    "resolve_pattern",
+    "run_live",
+    "session_title",
+    "write_session",
+]

@@ -1,0 +1,272 @@
+"""The sounds of a session, rendered once and reused for every cycle.
+
+Spoken words come from a Synthesizer through a PromptCache (in memory, and
+on disk when the cache has a folder), so "in" is synthesised once per voice,
+not once per breath. Tones are generated with numpy. Every sound is 22050 Hz
+mono int16, and its leading silence is cut off: espeak-ng starts some words
+with up to ~50 ms of silence, and a person following with eyes closed hears
+the cue when the sound starts, so the first audible sample must BE the cue's
+start sample. `CueBank.lead_trimmed` keeps how much was cut from each sound.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from audio_companion.audio.chunk import AudioChunk
+from audio_companion.breathing.errors import BreathingError
+from audio_companion.breathing.patterns import DEFAULT_WORDS, Pattern
+from audio_companion.breathing.schedule import (
+    CLOSE_SOUND,
+    INTRO_SOUND,
+    MAX_TEMPO_STEPS,
+    TEMPO_STEP,
+    count_marks,
+    sound_key,
+)
+from audio_companion.speech.prompts import PromptCache
+from audio_companion.speech.tts import Synthesizer
+
+RATE = 22050
+INTRO_GAP = 1.5  # quiet between the end of the intro and the first "in"
+CLOSE_TAIL = 2.0  # quiet after the close, so the file does not end on a word
+TRIM_FRACTION = 0.01  # a sample at 1 % of the sound's peak (-40 dB) is where it starts
+TRIM_FLOOR = 48  # …but never below this (int16), so dither is not mistaken for speech
+TAIL_KEEP = 0.02  # seconds kept after the last audible sample
+FADE_OUT = 0.005  # after the trailing cut, so it cannot click
+SPEECH_PEAK = 0.6  # words are normalised to this peak (fraction of full scale)
+COUNT_GAIN = 0.45  # the count is quieter than the cues
+TONE_GAIN = 0.22
+TONE_SECONDS = 0.6
+TONE_FADE_IN = 0.008
+TONE_FADE_OUT = 0.12
+
+
+def intro_text(pattern: Pattern) -> str:
+    return (
+        f"Let's breathe together. {pattern.spoken_summary()} Close your eyes, and follow my voice."
+    )
+
+
+CLOSE_TEXT = (
+    "That was the last breath. Let your breathing find its own pace, "
+    "and open your eyes when you are ready."
+)
+
+
+@dataclass(frozen=True)
+class CueStyle:
+    """What the cues sound like. Words, tones or both; counting is optional."""
+
+    voice: bool = True
+    tones: bool = False
+    count: bool = False  # quiet "two, three, …" each second of phases ≥ 6 s
+    intro: bool = True  # spoken intro and close
+
+    def __post_init__(self) -> None:
+        if not (self.voice or self.tones):
+            raise BreathingError("cues need a voice, tones, or both")
+
+
+@dataclass
+class CueBank(Mapping[str, AudioChunk]):
+    """Rendered cue sounds by key (see schedule.sound_key), all at one rate."""
+
+    rate: int = RATE
+    sounds: dict[str, AudioChunk] = field(default_factory=dict)
+    lead_trimmed: dict[str, float] = field(default_factory=dict)  # seconds cut at the start
+    intro_seconds: float = 0.0  # span the plan gives the intro: its audio + INTRO_GAP
+    close_seconds: float = 0.0  # span of the close: its audio + CLOSE_TAIL
+
+    def __getitem__(self, key: str) -> AudioChunk:
+        try:
+            return self.sounds[key]
+        except KeyError:
+            raise KeyError(f"no rendered cue sound '{key}'") from None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.sounds)
+
+    def __len__(self) -> int:
+        return len(self.sounds)
+
+
+# ------------------------------------------------------------------ samples
+
+
+def to_rate(chunk: AudioChunk, rate: int = RATE) -> np.ndarray:
+    """Mono int16 samples at `rate` as float64 in int16 units."""
+    from audio_companion.audio.speaker import as_mono
+
+    return as_mono(chunk, rate).astype(np.float64)
+
+
+def trim(samples: np.ndarray, rate: int = RATE) -> tuple[np.ndarray, int]:
+    """Cut leading and trailing silence; returns the samples and how many led.
+
+    The threshold is relative to the sound's own peak, so soft and loud
+    voices are cut at the same place in their envelope.
+    """
+    if len(samples) == 0:
+        return samples, 0
+    peak = float(np.abs(samples).max())
+    loud = np.flatnonzero(np.abs(samples) >= max(TRIM_FLOOR, TRIM_FRACTION * peak))
+    if len(loud) == 0:
+        return samples[:0], len(samples)
+    first, last = int(loud[0]), int(loud[-1])
+    end = min(len(samples), last + 1 + round(TAIL_KEEP * rate))
+    out = samples[first:end].copy()
+    fade = min(len(out), round(FADE_OUT * rate))
+    if fade:
+        out[-fade:] *= 0.5 + 0.5 * np.cos(np.linspace(0.0, math.pi, fade))
+    return out, first
+
+
+def tone(
+    f0: float, f1: float, seconds: float, gain: float = TONE_GAIN, rate: int = RATE
+) -> np.ndarray:
+    """A sine gliding exponentially from f0 to f1, with raised-cosine fades (no clicks)."""
+    n = max(1, round(seconds * rate))
+    t = np.arange(n) / rate
+    if f0 == f1:
+        phase = 2 * math.pi * f0 * t
+    else:
+        ratio = math.log(f1 / f0)
+        phase = 2 * math.pi * f0 * seconds / ratio * (np.exp(ratio * t / seconds) - 1.0)
+    env = np.ones(n)
+    fin, fout = min(n, round(TONE_FADE_IN * rate)), min(n // 2, round(TONE_FADE_OUT * rate))
+    if fin:
+        env[:fin] = 0.5 - 0.5 * np.cos(np.linspace(0.0, math.pi, fin, endpoint=False))
+    if fout:
+        env[-fout:] *= 0.5 + 0.5 * np.cos(np.linspace(0.0, math.pi, fout))
+    return np.asarray(gain * 32767.0 * env * np.sin(phase), dtype=np.float64)
+
+
+def _tone_for(kind: str, word: str, phase_seconds: float) -> np.ndarray:
+    """Rising for in, falling for out, level for holds; a short higher rise for a top-up."""
+    secs = min(TONE_SECONDS, phase_seconds * 0.5)
+    if kind == "in":
+        if word != DEFAULT_WORDS["in"]:  # the sigh's top-up: continue upwards, briefly
+            return tone(440.0, 554.0, min(0.3, secs))
+        return tone(330.0, 440.0, secs)
+    if kind == "out":
+        return tone(440.0, 330.0, secs)
+    if kind == "count":
+        return tone(660.0, 660.0, 0.06, gain=TONE_GAIN * 0.4)
+    return tone(392.0, 392.0, min(0.35, secs), gain=TONE_GAIN * 0.8)
+
+
+def _mix(*parts: np.ndarray) -> np.ndarray:
+    n = max(len(p) for p in parts)
+    out = np.zeros(n)
+    for p in parts:
+        out[: len(p)] += p
+    return out
+
+
+def _chunk(samples: np.ndarray, rate: int = RATE) -> AudioChunk:
+    return AudioChunk.from_int16(np.clip(np.rint(samples), -32768, 32767).astype("<i2"), rate)
+
+
+# ------------------------------------------------------------------ the bank
+
+
+_SMALL_NUMBERS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+_TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+
+
+def number_words(n: int) -> str:
+    """2 -> 'two', 42 -> 'forty two' (what the count says; espeak reads words reliably)."""
+    small = _SMALL_NUMBERS
+    tens = _TENS
+    if n < 20:
+        return small[n]
+    if n < 100:
+        return tens[n // 10] + ("" if n % 10 == 0 else " " + small[n % 10])
+    return str(n)
+
+
+def needed_keys(pattern: Pattern, style: CueStyle) -> dict[str, tuple[str, str, float]]:
+    """Every sound a session of `pattern` can ask for, at any tempo: key -> (kind, word, secs)."""
+    keys: dict[str, tuple[str, str, float]] = {}
+    for p in pattern.phases:
+        keys.setdefault(sound_key(p.kind, p.cue_word), (p.kind, p.cue_word, p.seconds))
+    if style.count:
+        longest = max(p.seconds for p in pattern.phases) * TEMPO_STEP**MAX_TEMPO_STEPS
+        for mark in count_marks(longest):
+            word = str(int(mark) + 1)
+            keys.setdefault(sound_key("count", word), ("count", word, 1.0))
+    return keys
+
+
+def _speech(cache: PromptCache, text: str, gain: float) -> tuple[np.ndarray, int]:
+    raw = to_rate(cache.get(text))
+    trimmed, lead = trim(raw)
+    peak = float(np.abs(trimmed).max()) if len(trimmed) else 0.0
+    if peak > 0:
+        trimmed = trimmed * (gain * 32767.0 / peak)
+    return trimmed, lead
+
+
+def render_cues(
+    pattern: Pattern, speech: Synthesizer | PromptCache, style: CueStyle | None = None
+) -> CueBank:
+    """Render every cue sound a session of `pattern` needs, once."""
+    style = style or CueStyle()
+    cache = speech if isinstance(speech, PromptCache) else PromptCache(speech)
+    bank = CueBank()
+    for key, (kind, word, secs) in needed_keys(pattern, style).items():
+        parts: list[np.ndarray] = []
+        lead = 0
+        if style.voice:
+            text = number_words(int(word)) if kind == "count" else word
+            gain = SPEECH_PEAK * (COUNT_GAIN if kind == "count" else 1.0)
+            words, lead = _speech(cache, text, gain)
+            parts.append(words)
+        if style.tones:
+            parts.append(_tone_for(kind, word, secs))
+        bank.sounds[key] = _chunk(_mix(*parts))
+        bank.lead_trimmed[key] = lead / RATE
+    if style.intro:
+        for key, text, pad in (
+            (INTRO_SOUND, intro_text(pattern), INTRO_GAP),
+            (CLOSE_SOUND, CLOSE_TEXT, CLOSE_TAIL),
+        ):
+            samples, lead = _speech(cache, text, SPEECH_PEAK)
+            bank.sounds[key] = _chunk(samples)
+            bank.lead_trimmed[key] = lead / RATE
+            span = len(samples) / RATE + pad
+            if key == INTRO_SOUND:
+                bank.intro_seconds = span
+            else:
+                bank.close_seconds = span
+    return bank
+
+
+def missing_sounds(bank: Mapping[str, AudioChunk], sounds: Iterable[str]) -> list[str]:
+    return sorted({s for s in sounds if s not in bank})

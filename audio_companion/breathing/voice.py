@@ -1,0 +1,54 @@
+"""Spoken control of a live breathing session: stop, pause, resume, slower, faster.
+
+The player asks `poll(until)` between cues; this listens through the voice
+loop in that slice. Every cue the player has queued is announced to the
+half-duplex gate first, so the companion's own "in … out" never reaches the
+recogniser, and only the person's voice in the quiet between cues does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from audio_companion.breathing.live import LivePlayer
+from audio_companion.dialog.intents import Intent
+from audio_companion.dialog.loop import VoiceLoop
+from audio_companion.speech.endpoint import EndpointSettings
+
+COMMANDS: dict[Intent, str] = {
+    Intent.STOP: "stop",
+    Intent.PAUSE: "pause",
+    Intent.RESUME: "resume",
+    Intent.SLOWER: "slower",
+    Intent.FASTER: "faster",
+}
+
+# Commands are single short words: a shorter end-of-speech silence than for
+# answers lets "stop" take effect within about a second.
+COMMAND_ENDPOINT = EndpointSettings(start_speech_s=0.2, end_silence_s=0.4, pre_roll_s=0.3)
+
+
+class VoiceControl:
+    def __init__(
+        self, loop: VoiceLoop, player: LivePlayer, show: Callable[[str], None] | None = None
+    ) -> None:
+        self.loop = loop
+        self.player = player
+        self.show = show
+        self._announced = 0
+        self.heard: list[tuple[float, str]] = []
+
+    def __call__(self, until: float) -> str | None:
+        for record in self.player.records[self._announced :]:
+            self.loop.gate.speaking_started(record.deadline)
+            self.loop.gate.speaking_ended(record.deadline + record.duration)
+        self._announced = len(self.player.records)
+        heard = self.loop.poll(until, allowed=frozenset(COMMANDS))
+        if heard is None or heard.kind != "speech":
+            return None
+        command = COMMANDS.get(heard.command.intent)
+        if command is not None:
+            self.heard.append((self.loop.clock(), command))
+            if self.show is not None:
+                self.show(f"heard: {heard.text} -> {command}")
+        return command

@@ -1,0 +1,204 @@
+"""`breathe`: guided paced breathing, live with voice control or rendered to a file."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from audio_companion.cli import main
+from audio_companion.cli.voice import engine_option, model_option, vocabulary_for
+from audio_companion.settings import VoiceSettings, cache_dir
+
+if TYPE_CHECKING:
+    from audio_companion.breathing.cues import CueStyle
+    from audio_companion.breathing.patterns import Pattern
+    from audio_companion.speech.prompts import PromptCache
+
+
+def _show(line: str) -> None:
+    click.echo(line)
+    sys.stdout.flush()
+
+
+@main.command()
+@click.option(
+    "--pattern",
+    default="box",
+    show_default=True,
+    help="box, 4-7-8, resonance, sigh, custom phases like 4-2-6-0, or a .toml file.",
+)
+@click.option("--minutes", type=float, help="Length in minutes (default 4).")
+@click.option("--breaths", type=int, help="Length in breaths instead of minutes.")
+@click.option(
+    "--render",
+    "render_to",
+    type=click.Path(path_type=Path),
+    help="Write the session to this MP3 (with chapters) instead of playing it.",
+)
+@click.option(
+    "--tones/--no-tones",
+    default=False,
+    show_default=True,
+    help="Soft rising and falling tones with the spoken cues.",
+)
+@click.option("--count", is_flag=True, help="Count quietly through long phases.")
+@click.option(
+    "--listen/--no-listen",
+    default=True,
+    show_default=True,
+    help="Listen for stop, pause, resume, slower and faster.",
+)
+@engine_option
+@model_option
+@click.option(
+    "--input", "--device", "input_device", help="Microphone: device index or part of its name."
+)
+@click.option("--output", "output_device", help="Speakers: device index or part of its name.")
+@click.option("--stop-word", help="Your own stop word, honoured besides 'stop'.")
+@click.option(
+    "--report",
+    "report_to",
+    type=click.Path(path_type=Path),
+    help="Write each cue's planned and actual start (JSON) to this file.",
+)
+def breathe(
+    pattern: str,
+    minutes: float | None,
+    breaths: int | None,
+    render_to: Path | None,
+    tones: bool,
+    count: bool,
+    listen: bool,
+    engine: str,
+    model: str | None,
+    input_device: str | None,
+    output_device: str | None,
+    stop_word: str | None,
+    report_to: Path | None,
+) -> None:
+    """Breathe along with spoken cues that start exactly on each phase boundary.
+
+    Live, say "slower" or "faster" (every phase changes by about 10% from the
+    next breath), "pause" and "resume", or "stop". With --render the same
+    session is written to an MP3 to follow from any player or podcast app.
+    """
+    from audio_companion.breathing import resolve_pattern
+    from audio_companion.breathing.cues import CueStyle
+    from audio_companion.breathing.schedule import Length
+    from audio_companion.speech.prompts import PromptCache
+    from audio_companion.speech.tts import make_synthesizer
+
+    chosen = resolve_pattern(pattern)
+    if minutes is None and breaths is None:
+        minutes = 4.0
+    Length.of(minutes, breaths)  # one clear line for a bad length, before any work
+    style = CueStyle(tones=tones, count=count)
+    prompts = PromptCache(make_synthesizer(VoiceSettings()), cache_dir() / "prompts")
+
+    if render_to is not None:
+        from audio_companion.breathing import render_file
+
+        written = render_file(
+            chosen, render_to, prompts, minutes=minutes, cycles=breaths, style=style
+        )
+        click.echo(
+            f"Wrote {written.path} ({written.duration_s / 60:.1f} min, "
+            f"{len(written.chapters)} chapters)."
+        )
+        return
+    _live(
+        chosen,
+        minutes,
+        breaths,
+        style,
+        prompts,
+        listen,
+        engine,
+        model,
+        input_device,
+        output_device,
+        stop_word,
+        report_to,
+    )
+
+
+def _live(
+    pattern: Pattern,
+    minutes: float | None,
+    breaths: int | None,
+    style: CueStyle,
+    prompts: PromptCache,
+    listen: bool,
+    engine: str,
+    model: str | None,
+    input_device: str | None,
+    output_device: str | None,
+    stop_word: str | None,
+    report_to: Path | None,
+) -> None:
+    import contextlib
+
+    from audio_companion.audio.speaker import SpeakerSink
+    from audio_companion.breathing.session import live_player
+
+    with contextlib.ExitStack() as stack:
+        sink = stack.enter_context(SpeakerSink(output_device))
+        player = live_player(
+            pattern,
+            sink,
+            prompts,
+            minutes=minutes,
+            cycles=breaths,
+            style=style,
+        )
+        if listen:
+            from audio_companion.audio.microphone import MicrophoneSource
+            from audio_companion.breathing.voice import COMMAND_ENDPOINT, VoiceControl
+            from audio_companion.dialog.loop import LoopSettings, VoiceLoop
+            from audio_companion.speech.models import make_recognizer
+
+            recognizer = make_recognizer(engine, model)
+            mic = stack.enter_context(MicrophoneSource(input_device))
+            settings = LoopSettings(endpoint=COMMAND_ENDPOINT, vocabulary=vocabulary_for(stop_word))
+            loop = VoiceLoop(mic, sink, prompts, recognizer, settings)
+            player.poll = VoiceControl(loop, player, show=_show)
+        click.echo("Breathing; say stop to end." if listen else "Breathing.")
+        sys.stdout.flush()
+        report = player.run()
+    ms = [x * 1000 for x in report.latenesses]
+    timing = (
+        f"cue timing: mean {sum(ms) / len(ms):.1f} ms, max {max(ms):.1f} ms late"
+        if ms
+        else "no cue played"
+    )
+    ended = "stopped" if report.stopped else "finished"
+    click.echo(f"Session {ended} ({timing}).")
+    if report_to is not None:
+        import json
+
+        from audio_companion.fsutil import write_bytes_atomic
+
+        cues = [
+            {
+                "kind": r.cue.phase_kind,
+                "cycle": r.cue.cycle,
+                "deadline": r.deadline,
+                "start": r.start,
+                "seconds": r.duration,
+            }
+            for r in player.records
+        ]
+        data = {
+            "pattern": pattern.name,
+            "stopped": report.stopped,
+            "mean_s": report.mean,
+            "max_s": report.max,
+            "drift_s": report.drift_first_vs_last_minute,
+            "commands": list(report.commands),
+            "cues": cues,
+            "clock": "monotonic seconds of this machine",
+        }
+        write_bytes_atomic(report_to, json.dumps(data, indent=1).encode())
