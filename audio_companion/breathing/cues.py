@@ -28,6 +28,7 @@ from audio_companion.breathing.schedule import (
     count_marks,
     sound_key,
 )
+from audio_companion.numbers import number_to_words
 from audio_companion.speech.prompts import PromptCache
 from audio_companion.speech.tts import Synthesizer
 
@@ -175,40 +176,7 @@ def _chunk(samples: np.ndarray, rate: int = RATE) -> AudioChunk:
 # ------------------------------------------------------------------ the bank
 
 
-_SMALL_NUMBERS = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-]
-_TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-
-
-def number_words(n: int) -> str:
-    """2 -> 'two', 42 -> 'forty two' (what the count says; espeak reads words reliably)."""
-    small = _SMALL_NUMBERS
-    tens = _TENS
-    if n < 20:
-        return small[n]
-    if n < 100:
-        return tens[n // 10] + ("" if n % 10 == 0 else " " + small[n % 10])
-    return str(n)
+number_words = number_to_words  # 2 -> 'two': espeak reads words more reliably
 
 
 def needed_keys(pattern: Pattern, style: CueStyle) -> dict[str, tuple[str, str, float]]:

@@ -35,6 +35,12 @@ def reported_errors() -> Iterator[None]:
         sys.exit(130)
 
 
+def show(line: str) -> None:
+    """Print one line at once: captions and live status must not sit in a buffer."""
+    click.echo(line)
+    sys.stdout.flush()
+
+
 class CompanionGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         with reported_errors():

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from audio_companion.cli import main
+from audio_companion.cli import main, show
 from audio_companion.cli.voice import engine_option, model_option, vocabulary_for
 from audio_companion.settings import VoiceSettings, cache_dir
 
@@ -16,11 +16,6 @@ if TYPE_CHECKING:
     from audio_companion.breathing.cues import CueStyle
     from audio_companion.breathing.patterns import Pattern
     from audio_companion.speech.prompts import PromptCache
-
-
-def _show(line: str) -> None:
-    click.echo(line)
-    sys.stdout.flush()
 
 
 @main.command()
@@ -164,7 +159,7 @@ def _live(
             mic = stack.enter_context(MicrophoneSource(input_device))
             settings = LoopSettings(endpoint=COMMAND_ENDPOINT, vocabulary=vocabulary_for(stop_word))
             loop = VoiceLoop(mic, sink, prompts, recognizer, settings)
-            player.poll = VoiceControl(loop, player, show=_show)
+            player.poll = VoiceControl(loop, player, show=show)
         click.echo("Breathing; say stop to end." if listen else "Breathing.")
         sys.stdout.flush()
         report = player.run()

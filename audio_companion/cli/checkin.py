@@ -11,14 +11,9 @@ from typing import Any
 
 import click
 
-from audio_companion.cli import main
+from audio_companion.cli import main, show
 from audio_companion.cli.voice import engine_option, model_option, vocabulary_for
 from audio_companion.settings import VoiceSettings, cache_dir
-
-
-def _show(line: str) -> None:
-    click.echo(line)
-    sys.stdout.flush()
 
 
 @contextlib.contextmanager
@@ -117,7 +112,7 @@ def checkin(
 
             sink = stack.enter_context(_speaker_or_none(output_device, mute))
             speak = _speaker_voice(sink) if sink is not None else None
-            conversation: Any = TypedConversation(iter(sys.stdin), _show, vocabulary, speak)
+            conversation: Any = TypedConversation(iter(sys.stdin), show, vocabulary, speak)
             engine_name = "text"
         else:
             conversation, engine_name = _voice_conversation(
@@ -187,4 +182,4 @@ def _voice_conversation(
     mic = stack.enter_context(MicrophoneSource(input_device))
     speaker = stack.enter_context(SpeakerSink(output_device))
     loop = VoiceLoop(mic, speaker, prompts, recognizer, LoopSettings(vocabulary=vocabulary))
-    return CaptionedVoice(loop, _show), recognizer.name
+    return CaptionedVoice(loop, show), recognizer.name

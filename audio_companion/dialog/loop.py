@@ -77,6 +77,15 @@ class Heard:
         return self.command.intent is Intent.STOP
 
 
+@dataclass(frozen=True)
+class _Turn:
+    """What the current question expects of an answer."""
+
+    expect_number: bool
+    allowed: frozenset[Intent] | None
+    grammar: list[str] | None
+
+
 @dataclass
 class LoopStats:
     prompts: int = 0
@@ -110,6 +119,7 @@ class VoiceLoop:
         self.endpointer = Endpointer(endpoint, classifier, clock=clock)
         self.stats = LoopStats()
         self.last_prompt = ""
+        self._stream: RecognizerStream | None = None
 
     @property
     def vocabulary(self) -> CommandVocabulary:
@@ -141,48 +151,96 @@ class VoiceLoop:
     ) -> Heard:
         """Wait for one utterance (or the no-speech timeout) and understand it."""
         self.endpointer.reset(self.clock())
-        # A streaming engine hears every admitted chunk as it comes, so its
-        # result is ready the moment the utterance ends and its partial
-        # results can catch the stop word mid-answer.
-        stream = self.recognizer.stream(grammar) if self.recognizer.streaming else None
+        self._stream = None
+        turn = _Turn(expect_number, allowed, grammar)
         waited_from = self.clock()
         while True:
             chunk = self.source.read(timeout=0.5)
             if chunk is None:
                 if self.source.exhausted:
-                    for event in self.endpointer.flush():
-                        if isinstance(event, UtteranceEnded):
-                            heard = self._understand(event, stream, expect_number, allowed)
-                            if heard is not None:
-                                return heard
-                    return Heard("end")
+                    return self._flush(turn) or Heard("end")
                 if timeout_s is not None and self.clock() - waited_from > timeout_s + 2:
                     return Heard("timeout")  # the device went quiet
                 continue
-            if not self.gate.admit(chunk):
-                self.stats.gated_chunks += 1
-                continue
-            partial = stream.accept(chunk) if stream is not None else None
-            for event in self.endpointer.process(chunk):
-                if isinstance(event, UtteranceEnded):
-                    heard = self._understand(event, stream, expect_number, allowed)
-                    if heard is not None:
-                        return heard
-                    stream = self.recognizer.stream(grammar) if stream is not None else None
-                    partial = None
-            if (
-                partial
-                and self.endpointer.in_utterance
-                and contains_stop_ending(partial.text, self.vocabulary)
-            ):
-                # The stop word ends a session even mid-answer.
-                self.endpointer.reset(self.clock())
-                command = Command(Intent.STOP, matched=partial.text)
-                return Heard("speech", partial.text, command)
+            heard = self._step(chunk, turn)
+            if heard is not None:
+                return heard
             if timeout_s is not None and not self.endpointer.in_utterance:
                 t = chunk.timestamp if chunk.timestamp is not None else self.clock()
                 if t - waited_from >= timeout_s:
                     return Heard("timeout")
+
+    def poll(
+        self,
+        until: float,
+        *,
+        allowed: frozenset[Intent] | None = None,
+        grammar: list[str] | None = None,
+    ) -> Heard | None:
+        """Listen until `until` on the source's clock; None if nothing was said by then.
+
+        Unlike `listen`, state carries over between calls: an utterance that is
+        still going on at `until` is finished by the next call. This lets a
+        caller with its own timetable (the breathing player) listen in slices.
+        """
+        turn = _Turn(False, allowed, grammar)
+        while True:
+            wait = max(0.01, min(0.5, until - self.clock()))
+            chunk = self.source.read(timeout=wait)
+            if chunk is None:
+                if self.source.exhausted:
+                    return self._flush(turn)
+                if self.clock() >= until:
+                    return None
+                continue
+            heard = self._step(chunk, turn)
+            if heard is not None:
+                return heard
+            if self.clock() >= until and self.source_is_caught_up():
+                return None
+
+    def source_is_caught_up(self) -> bool:
+        """True when no captured audio is waiting to be read (a live source)."""
+        pending = getattr(self.source, "pending", None)
+        return pending is None or pending() == 0
+
+    def _step(self, chunk: AudioChunk, turn: _Turn) -> Heard | None:
+        """One chunk through gate, streaming engine, endpointer and recogniser."""
+        if not self.gate.admit(chunk):
+            self.stats.gated_chunks += 1
+            return None
+        # A streaming engine hears every admitted chunk as it comes, so its
+        # result is ready the moment the utterance ends and its partial
+        # results can catch the stop word mid-answer.
+        if self._stream is None and self.recognizer.streaming:
+            self._stream = self.recognizer.stream(turn.grammar)
+        partial = self._stream.accept(chunk) if self._stream is not None else None
+        for event in self.endpointer.process(chunk):
+            if isinstance(event, UtteranceEnded):
+                stream, self._stream = self._stream, None
+                heard = self._understand(event, stream, turn.expect_number, turn.allowed)
+                if heard is not None:
+                    return heard
+                partial = None
+        if (
+            partial
+            and self.endpointer.in_utterance
+            and contains_stop_ending(partial.text, self.vocabulary)
+        ):
+            # The stop word ends a session even mid-answer.
+            self.endpointer.reset(self.clock())
+            self._stream = None
+            return Heard("speech", partial.text, Command(Intent.STOP, matched=partial.text))
+        return None
+
+    def _flush(self, turn: _Turn) -> Heard | None:
+        for event in self.endpointer.flush():
+            if isinstance(event, UtteranceEnded):
+                stream, self._stream = self._stream, None
+                heard = self._understand(event, stream, turn.expect_number, turn.allowed)
+                if heard is not None:
+                    return heard
+        return None
 
     def _understand(
         self,

@@ -1,0 +1,49 @@
+"""Numbers as English words: what the count says aloud, and how WER compares numbers."""
+
+from __future__ import annotations
+
+_ONES = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+_TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+_SCALES = ((10**12, "trillion"), (10**9, "billion"), (10**6, "million"), (1000, "thousand"))
+
+
+def number_to_words(n: int) -> str:
+    """Cardinal English words for a non-negative integer: 42 -> 'forty two'."""
+    if n < 0:
+        return "minus " + number_to_words(-n)
+    if n < 20:
+        return _ONES[n]
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return _TENS[tens] + (" " + _ONES[ones] if ones else "")
+    if n < 1000:
+        hundreds, rest = divmod(n, 100)
+        return _ONES[hundreds] + " hundred" + (" " + number_to_words(rest) if rest else "")
+    for value, word in _SCALES:
+        if n >= value:
+            high, rest = divmod(n, value)
+            return (
+                number_to_words(high) + " " + word + (" " + number_to_words(rest) if rest else "")
+            )
+    raise AssertionError("unreachable")
