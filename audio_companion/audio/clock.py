@@ -15,26 +15,14 @@ class SampleClock:
     underflow) or the two clocks have parted by more than `tolerance`.
     """
 
-    def __init__(self, rate: int, tolerance: float = 0.5, learn_s: float = 2.0) -> None:
+    def __init__(self, rate: int, tolerance: float = 0.5) -> None:
         self.rate = rate
         self.tolerance = tolerance
-        self.learn_s = learn_s
-        self._origin: float | None = None  # host time of sample 0 since the last anchor
-        self._count = 0  # samples since the last anchor
+        self._next: float | None = None
 
     def stamp(self, host_time: float, frames: int, lost: bool = False) -> float:
-        predicted = None if self._origin is None else self._origin + self._count / self.rate
-        if predicted is None or lost or abs(host_time - predicted) > self.tolerance:
-            self._origin, self._count = host_time, 0
-        elif self._count < self.learn_s * self.rate:
-            # Callbacks run late, never early (scheduling, bursts), so each
-            # host time is an upper bound: the earliest seen in the first
-            # seconds pins the stream's true start best. After that the
-            # origin stays put, so consecutive blocks keep abutting.
-            self._origin = min(
-                predicted - self._count / self.rate, host_time - self._count / self.rate
-            )
-        assert self._origin is not None
-        ts = self._origin + self._count / self.rate
-        self._count += frames
+        if self._next is None or lost or abs(host_time - self._next) > self.tolerance:
+            self._next = host_time
+        ts = self._next
+        self._next = ts + frames / self.rate
         return ts

@@ -246,3 +246,34 @@ def test_prompts_are_rendered_once() -> None:
     loop.say(PROMPT)
     loop.say(PROMPT)
     assert loop.prompts.misses == 1 and loop.prompts.hits == 1
+
+
+def test_poll_returns_at_its_deadline_when_nothing_is_said() -> None:
+    room = Room(Phrasebook())
+    loop = make_loop(room)
+    start = room.t
+    assert loop.poll(start + 2.0) is None
+    assert 2.0 <= room.t - start < 2.1
+
+
+def test_poll_carries_an_utterance_across_calls() -> None:
+    room = Room(Phrasebook())
+    loop = make_loop(room)
+    room.user_says("slower", after=0.2, seconds=1.0)
+    start = room.t
+    # The utterance is still going on at the first deadline.
+    assert loop.poll(start + 0.8) is None
+    heard = loop.poll(start + 5.0)
+    assert heard is not None and heard.command.intent is Intent.SLOWER
+
+
+def test_poll_ignores_sounds_the_gate_was_told_about() -> None:
+    room = Room(Phrasebook())
+    loop = make_loop(room)
+    start = room.t
+    # A cue the player has queued, leaking into the microphone on time.
+    room.sounds.append((start + 0.5, room.book.tone("out", 1.0) * 0.8))
+    loop.gate.speaking_started(start + 0.5)
+    loop.gate.speaking_ended(start + 1.5)
+    assert loop.poll(start + 3.0) is None
+    assert loop.stats.gated_chunks > 0
