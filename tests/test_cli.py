@@ -98,3 +98,36 @@ def test_build_sample_by_default_logs_plain_lines(tmp_path: Path) -> None:
     assert lines[-1].startswith("Wrote 5 episodes")
     assert (out / "feed.xml").exists() and len(list(out.glob("*.mp3"))) == 5
     assert "<lastBuildDate>Mon, 21 Sep 2026 14:13:20 +0000" in (out / "feed.xml").read_text()
+
+
+@needs_media
+def test_build_shows_a_progress_bar_on_a_terminal(tmp_path: Path) -> None:
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    exe = Path(sys.executable).with_name("audio-companion")
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(
+        [str(exe), "build", "--out", str(tmp_path / "feed")],
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        close_fds=True,
+    )
+    os.close(follower)
+    out = b""
+    while True:
+        try:
+            data = os.read(leader, 4096)
+        except OSError:  # the terminal closed: the build is over
+            break
+        if not data:
+            break
+        out += data
+    assert proc.wait(60) == 0
+    text = out.decode("utf-8", "replace")
+    assert "[1/5] The Evening Check-In" in text and "[5/5] Starting Tonight" in text
+    assert "#" in text and "\r" in text  # a bar redrawn in place, not log lines
+    assert "s of audio in" not in text

@@ -154,3 +154,9 @@ def test_sigkill_mid_session_loses_no_given_answer(tmp_path: Path) -> None:
     assert summary.end_reason is None  # the session never finished
     assert [a.transcript for a in record.answers] == ANSWERS[:2]
     assert record.answers[1].mood == 4
+
+
+def test_breathe_first_deck_runs_typed_and_muted(tmp_path: Path) -> None:
+    result = typed_checkin(tmp_path / "j.sqlite3", ANSWERS, "--deck", "breathe-first")
+    assert result.exit_code == 0, result.output
+    assert "completed: 6 answers" in result.output

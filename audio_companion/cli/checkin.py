@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,11 @@ import click
 from audio_companion.cli import main, show
 from audio_companion.cli.voice import engine_option, model_option, vocabulary_for
 from audio_companion.settings import VoiceSettings, cache_dir
+from audio_companion.speech.prompts import PromptCache
+from audio_companion.speech.tts import make_synthesizer
+
+# The pattern a deck's breathing step uses: slow, even breaths (about 5.5 a minute).
+CHECKIN_BREATHING = "resonance"
 
 
 @contextlib.contextmanager
@@ -105,19 +110,22 @@ def checkin(
         keep_audio=save_audio,
     )
     path = journal_path or default_journal_path()
+    prompts = PromptCache(make_synthesizer(VoiceSettings()), cache_dir() / "prompts")
 
     with contextlib.ExitStack() as stack:
+        loop = None
         if text_mode:
             from audio_companion.dialog.conversation import TypedConversation
 
             sink = stack.enter_context(_speaker_or_none(output_device, mute))
-            speak = _speaker_voice(sink) if sink is not None else None
+            speak = _speaker_voice(sink, prompts) if sink is not None else None
             conversation: Any = TypedConversation(iter(sys.stdin), show, vocabulary, speak)
             engine_name = "text"
         else:
-            conversation, engine_name = _voice_conversation(
-                stack, engine, model, input_device, output_device, vocabulary
+            conversation, loop = _voice_conversation(
+                stack, engine, model, input_device, output_device, vocabulary, prompts
             )
+            sink, engine_name = loop.sink, loop.recognizer.name
         journal = stack.enter_context(Journal.open(path))
         session_id = journal.start_session(chosen.name, names, engine_name, time.time())
 
@@ -136,7 +144,9 @@ def checkin(
                 audio=answer.audio,
             )
 
-        session = CheckinSession(chosen, conversation, record, settings)
+        session = CheckinSession(
+            chosen, conversation, record, settings, breathe=_breather(sink, loop, prompts)
+        )
         try:
             outcome = session.run()
         except KeyboardInterrupt:
@@ -149,12 +159,25 @@ def checkin(
     )
 
 
-def _speaker_voice(sink: Any) -> Any:
-    from audio_companion.speech.prompts import PromptCache
-    from audio_companion.speech.tts import make_synthesizer
+def _breather(sink: Any, loop: Any, prompts: PromptCache) -> Callable[[float], bool] | None:
+    """Paced breathing for a deck's breathing step; None where nothing can be heard."""
+    if sink is None:
+        return None
 
-    prompts = PromptCache(make_synthesizer(VoiceSettings()), cache_dir() / "prompts")
+    def breathe(minutes: float) -> bool:
+        from audio_companion.breathing import resolve_pattern
+        from audio_companion.breathing.session import live_player
+        from audio_companion.breathing.voice import VoiceControl
 
+        player = live_player(resolve_pattern(CHECKIN_BREATHING), sink, prompts, minutes=minutes)
+        if loop is not None:
+            player.poll = VoiceControl(loop, player, show=show)
+        return not player.run().stopped
+
+    return breathe
+
+
+def _speaker_voice(sink: Any, prompts: PromptCache) -> Any:
     def speak(text: str) -> None:
         sink.play(prompts.get(text)).wait()
 
@@ -168,18 +191,16 @@ def _voice_conversation(
     input_device: str | None,
     output_device: str | None,
     vocabulary: Any,
-) -> tuple[Any, str]:
+    prompts: PromptCache,
+) -> tuple[Any, Any]:
     from audio_companion.audio.microphone import MicrophoneSource
     from audio_companion.audio.speaker import SpeakerSink
     from audio_companion.dialog.conversation import CaptionedVoice
     from audio_companion.dialog.loop import LoopSettings, VoiceLoop
     from audio_companion.speech.models import make_recognizer
-    from audio_companion.speech.prompts import PromptCache
-    from audio_companion.speech.tts import make_synthesizer
 
     recognizer = make_recognizer(engine, model)
-    prompts = PromptCache(make_synthesizer(VoiceSettings()), cache_dir() / "prompts")
     mic = stack.enter_context(MicrophoneSource(input_device))
     speaker = stack.enter_context(SpeakerSink(output_device))
     loop = VoiceLoop(mic, speaker, prompts, recognizer, LoopSettings(vocabulary=vocabulary))
-    return CaptionedVoice(loop, show), recognizer.name
+    return CaptionedVoice(loop, show), loop

@@ -229,3 +229,33 @@ def test_feeling_without_the_form_is_explained_once() -> None:
         "tired",
         "I feel tired when I work late",
     ]
+
+
+def test_breathe_first_runs_the_breathing_then_the_nightly_steps() -> None:
+    minutes: list[float] = []
+    script = Script(FULL)
+    kept: list[Answer] = []
+    session = CheckinSession(
+        load_deck("breathe-first"),
+        script,
+        kept.append,
+        CheckinSettings(night=NIGHT),
+        clock=script.clock,
+        breathe=lambda m: minutes.append(m) or True,
+    )
+    assert session.run().reason == "completed"
+    assert minutes == [1.0] and len(kept) == len(FULL)
+
+
+def test_stop_during_breathing_ends_the_session() -> None:
+    script = Script(FULL)
+    session = CheckinSession(
+        load_deck("breathe-first"),
+        script,
+        lambda a: None,
+        CheckinSettings(night=NIGHT),
+        clock=script.clock,
+        breathe=lambda m: False,
+    )
+    outcome = session.run()
+    assert outcome.reason == "stop_word" and outcome.answers == ()
