@@ -107,7 +107,7 @@ def run_engine(engine: str) -> dict[str, object]:
     from audio_companion.dialog.loop import VoiceLoop
     from audio_companion.speech.models import find_vosk_model, make_recognizer
     from audio_companion.speech.prompts import PromptCache
-    from audio_companion.speech.wer import corpus_word_error_rate
+    from audio_companion.speech.wer import corpus_word_error_rate, normalise_for_wer
 
     grammar: list[str] | None = None
     if engine == "vosk":
@@ -152,9 +152,7 @@ def run_engine(engine: str) -> dict[str, object]:
         "rtf": decode_s / audio_s,
         "rss_mb": rss_mb,
         "wer": corpus_word_error_rate(pairs),
-        "misheard": [
-            (r, h) for r, h in pairs if r.lower().strip(",.!?") != h.lower().strip(",.!?")
-        ][:5],
+        "misheard": [(r, h) for r, h in pairs if normalise_for_wer(r) != normalise_for_wer(h)][:5],
     }
 
 
