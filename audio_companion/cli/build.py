@@ -129,18 +129,11 @@ def build(
     Each main section of an article becomes one episode. With no ARTICLES the
     bundled sample article is built.
     """
-    from audio_companion.article import load_article, parse_text
     from audio_companion.podcast.build import build as run_build
     from audio_companion.podcast.build import parse_breathing
     from audio_companion.speech.tts import make_synthesizer
 
-    if articles:
-        parsed = [load_article(p) for p in articles]
-    else:
-        text = (
-            resources.files("audio_companion").joinpath("data", SAMPLE_ARTICLE).read_text("utf-8")
-        )
-        parsed = [parse_text(text, "text", SAMPLE_ARTICLE)]
+    parsed = load_articles(articles)
     settings = BuildSettings(
         out_dir=out,
         base_url=normalise_base_url(base_url),
@@ -165,3 +158,74 @@ def build(
         f"Wrote {len(result.episodes)} episodes ({minutes:.1f} min of audio) and "
         f"{result.feed_path} in {result.wall_seconds:.1f} s."
     )
+
+
+def load_articles(articles: tuple[Path, ...]) -> list[Any]:
+    """The given articles, or the bundled sample when none are given."""
+    from audio_companion.article import load_article, parse_text
+
+    if articles:
+        return [load_article(p) for p in articles]
+    text = resources.files("audio_companion").joinpath("data", SAMPLE_ARTICLE).read_text("utf-8")
+    return [parse_text(text, "text", SAMPLE_ARTICLE)]
+
+
+@main.command()
+@click.argument("articles", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Readable text, or JSON for tools.",
+)
+@click.option("--title", help="Show title, as `build` would use it.")
+def script(articles: tuple[Path, ...], fmt: str, title: str | None) -> None:
+    """Print exactly what `build` would read, episode by episode, before any audio is made.
+
+    Each line shows its written form and, where they differ, what the voice says.
+    """
+    import json
+
+    from audio_companion.podcast.build import plan
+    from audio_companion.podcast.script import estimated_seconds
+
+    settings = BuildSettings(show=ShowSettings(title=title))
+    episodes = plan(load_articles(articles), settings)
+    if fmt == "json":
+        data = [
+            {
+                "season": ep.season,
+                "episode": ep.number,
+                "title": ep.title,
+                "guid": ep.guid,
+                "estimated_seconds": round(estimated_seconds(list(ep.lines)), 1),
+                "chapters": [ln.chapter for ln in ep.lines if ln.chapter],
+                "lines": [
+                    {
+                        "kind": ln.kind,
+                        "display": ln.shown,
+                        "speech": ln.text,
+                        "pause": ln.pause_after,
+                        "chapter": ln.chapter,
+                    }
+                    for ln in ep.lines
+                ],
+                "show_notes": ep.notes,
+            }
+            for ep in episodes
+        ]
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    for ep in episodes:
+        minutes = estimated_seconds(list(ep.lines)) / 60
+        click.echo(f"=== Episode {ep.number}: {ep.title}  (about {minutes:.1f} min)")
+        for ln in ep.lines:
+            if ln.chapter:
+                click.echo(f"  --- chapter: {ln.chapter}")
+                continue
+            click.echo(f"  [{ln.kind}] {ln.shown}")
+            if ln.display and ln.display != ln.text:
+                click.echo(f"      says: {ln.text}")
+        click.echo("")

@@ -25,7 +25,7 @@ from audio_companion.podcast import feed
 from audio_companion.podcast.cover import make_cover
 from audio_companion.podcast.encode import encode_mp3, mp3_duration, require_ffmpeg
 from audio_companion.podcast.render import render_script
-from audio_companion.podcast.script import Line, episode_script
+from audio_companion.podcast.script import Line, episode_script, estimated_seconds
 from audio_companion.settings import BuildSettings
 from audio_companion.speech.tts import Synthesizer
 
@@ -128,12 +128,61 @@ def show_description(articles: list[Article], settings: BuildSettings) -> str:
     return "Narrated articles: " + "; ".join(a.title for a in articles) + "."
 
 
+MIN_EPISODE_S = 30.0  # shorter sections join a neighbour
+MAX_EPISODE_S = 25 * 60.0  # longer ones split at sub-section boundaries
+
+
+def shape_sections(
+    sections: tuple[Section, ...],
+    show: str,
+    min_s: float = MIN_EPISODE_S,
+    max_s: float = MAX_EPISODE_S,
+) -> list[Section]:
+    """Episodes of a listenable length: tiny sections become a chapter of the
+    next section (or of the previous one, at the end); very long ones are cut
+    into parts between their sub-sections."""
+
+    def seconds(section: Section) -> float:
+        return estimated_seconds(episode_script(show, 1, section))
+
+    shaped = list(sections)
+    i = 0
+    while len(shaped) > 1 and i < len(shaped):
+        if seconds(shaped[i]) >= min_s:
+            i += 1
+            continue
+        tiny = shaped.pop(i)
+        chapter = Section(tiny.title, tiny.all_blocks())
+        if i < len(shaped):  # the next section opens with it, in reading order
+            host = shaped[i]
+            own = (Section(host.title, host.blocks),) if host.blocks else ()
+            shaped[i] = Section(host.title, (), (chapter, *own, *host.subsections))
+        else:  # the last section closes the previous episode
+            host = shaped[i - 1]
+            shaped[i - 1] = Section(host.title, host.blocks, (*host.subsections, chapter))
+    out: list[Section] = []
+    for section in shaped:
+        if seconds(section) <= max_s or len(section.subsections) < 2:
+            out.append(section)
+            continue
+        parts: list[list[Section]] = [[]]
+        for sub in section.subsections:
+            trial = Section(section.title, (), tuple([*parts[-1], sub]))
+            if parts[-1] and seconds(trial) > max_s:
+                parts.append([])
+            parts[-1].append(sub)
+        for k, subs in enumerate(parts, start=1):
+            blocks = section.blocks if k == 1 else ()
+            out.append(Section(f"{section.title}, part {k}", blocks, tuple(subs)))
+    return out
+
+
 def plan(articles: list[Article], settings: BuildSettings) -> list[PlannedEpisode]:
     title = show_title(articles, settings)
     episodes = []
     for season, article in enumerate(articles, start=1):
         prefix = article.slug[:24].rstrip("-")
-        for number, section in enumerate(article.sections, start=1):
+        for number, section in enumerate(shape_sections(article.sections, title), start=1):
             slug = slugify(section.title, max_len=32)
             episodes.append(
                 PlannedEpisode(

@@ -1,7 +1,10 @@
 """The narration script of an episode: what is said, in order, and the pauses.
 
 Pure data from an article section; rendering to audio happens elsewhere, so
-the script can be tested, diffed and cached without any speech engine.
+the script can be printed (`audio-companion script`), tested, diffed and
+cached without any speech engine. Every line keeps its written form (what a
+person reads on the page) beside its speech form (what the voice says), and
+the narrator only ever reads the speech form of this script.
 """
 
 from __future__ import annotations
@@ -9,12 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from audio_companion.article.model import Block, BlockKind, Section
+from audio_companion.numbers import number_to_words
 from audio_companion.podcast.speech_text import speakable
 
 # Pauses in seconds after each kind of line: structure a listener can hear.
 PAUSES = {
     "intro": 1.0,
     "paragraph": 0.6,
+    "list_intro": 0.3,
     "list_item": 0.35,
     "list_end": 0.6,
     "callout": 0.8,
@@ -23,63 +28,160 @@ PAUSES = {
     "outro": 0.5,
 }
 
+# What the voice says before a callout, by its written lead ("Tip:" …).
+CALLOUT_LEAD_INS = {
+    "tip": "Here's a tip.",
+    "quick tip": "A quick tip.",
+    "pro tip": "A tip.",
+    "brain byte": "A brain byte.",
+    "lab to life": "From the lab to daily life.",
+    "neuro tip": "A tip from neuroscience.",
+    "neuro insight": "An insight from neuroscience.",
+    "note": "A note.",
+    "remember": "Remember this.",
+    "key takeaway": "The key takeaway.",
+    "takeaway": "The takeaway.",
+    "try this": "Something to try.",
+    "warning": "A word of caution.",
+    "did you know": "Did you know?",
+    "fact": "A fact.",
+}
+
+# Speaking rate used to estimate how long a script will last before any audio exists.
+ESTIMATE_WPM = 165
+
 
 @dataclass(frozen=True)
 class Line:
-    text: str
+    text: str  # the speech form: what the voice says
     pause_after: float
     kind: str = "paragraph"
     chapter: str | None = None  # set on the first line of a sub-section
+    display: str = ""  # the written form, as on the page
+
+    @property
+    def shown(self) -> str:
+        return self.display or self.text
 
 
-def _block_text(block: Block) -> str:
-    if block.kind is BlockKind.LIST_ITEM:
-        return f"{block.label}. {block.text}" if block.label else block.text
-    if block.kind is BlockKind.CALLOUT:
-        return f"{block.label}. {block.text}"
-    if block.kind is BlockKind.QUOTE:
-        return f"Quote. {block.text} End quote."
-    if block.kind is BlockKind.CODE:
-        return "The article shows a code example here, which is best read on the page."
-    return block.text
+def _sentence(text: str) -> str:
+    """End a spoken heading or title with a full stop, unless it has its own."""
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+def _lead_in(label: str) -> str:
+    return CALLOUT_LEAD_INS.get(label.lower(), f"{label}.")
+
+
+def _list_intro(count: int) -> str:
+    return f"Here are {number_to_words(count)} points." if count > 2 else ""
 
 
 def _blocks(blocks: tuple[Block, ...]) -> list[Line]:
     out: list[Line] = []
-    for i, block in enumerate(blocks):
-        text = speakable(_block_text(block))
-        if not text:
-            continue
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
         if block.kind is BlockKind.LIST_ITEM:
-            nxt = blocks[i + 1] if i + 1 < len(blocks) else None
-            last = nxt is None or nxt.kind is not BlockKind.LIST_ITEM
-            out.append(Line(text, PAUSES["list_end" if last else "list_item"], "list_item"))
-        elif block.kind is BlockKind.CALLOUT:
-            out.append(Line(text, PAUSES["callout"], "callout"))
+            j = i
+            while j < len(blocks) and blocks[j].kind is BlockKind.LIST_ITEM:
+                j += 1
+            run = blocks[i:j]
+            intro = _list_intro(len(run))
+            if intro:
+                out.append(Line(intro, PAUSES["list_intro"], "list_intro"))
+            for k, item in enumerate(run):
+                written = f"{item.label}: {item.text}" if item.label else item.text
+                spoken = speakable(f"{item.label}. {item.text}" if item.label else item.text)
+                pause = PAUSES["list_end" if k == len(run) - 1 else "list_item"]
+                if spoken:
+                    out.append(Line(spoken, pause, "list_item", display=f"• {written}"))
+            i = j
+            continue
+        if block.kind is BlockKind.CALLOUT:
+            spoken = speakable(block.text)
+            if spoken:
+                out.append(
+                    Line(
+                        f"{_lead_in(block.label)} {spoken}",
+                        PAUSES["callout"],
+                        "callout",
+                        display=f"{block.label}: {block.text}",
+                    )
+                )
+        elif block.kind is BlockKind.QUOTE:
+            spoken = speakable(block.text)
+            if spoken:
+                out.append(
+                    Line(
+                        f"Quote. {spoken} End quote.",
+                        PAUSES["paragraph"],
+                        "quote",
+                        display=f"> {block.text}",
+                    )
+                )
+        elif block.kind is BlockKind.CODE:
+            out.append(
+                Line(
+                    "The article shows a code example here, which is best read on the page.",
+                    PAUSES["paragraph"],
+                    "code",
+                    display=block.text,
+                )
+            )
         else:
-            out.append(Line(text, PAUSES["paragraph"], block.kind.value))
+            spoken = speakable(block.text)
+            if spoken:
+                out.append(Line(spoken, PAUSES["paragraph"], "paragraph", display=block.text))
+        i += 1
     return out
 
 
 def episode_script(show_title: str, number: int, section: Section) -> list[Line]:
     lines = [
         Line(
-            f"{speakable(show_title)}. Episode {number}: {speakable(section.title)}.",
+            f"{_sentence(speakable(show_title))} Episode {number_to_words(number)}: "
+            f"{_sentence(speakable(section.title))}",
             PAUSES["intro"],
             "intro",
+            display=f"{show_title} — Episode {number}: {section.title}",
         )
     ]
     lines.extend(_blocks(section.blocks))
     for sub in section.subsections:
-        if lines:
-            last = lines[-1]
-            lines[-1] = Line(
-                last.text, max(last.pause_after, PAUSES["before_heading"]), last.kind, last.chapter
+        last = lines[-1]
+        lines[-1] = Line(
+            last.text,
+            max(last.pause_after, PAUSES["before_heading"]),
+            last.kind,
+            last.chapter,
+            last.display,
+        )
+        lines.append(
+            Line(
+                speakable(sub.title) + ".",
+                PAUSES["heading"],
+                "heading",
+                sub.title,
+                display=sub.title,
             )
-        lines.append(Line(speakable(sub.title) + ".", PAUSES["heading"], "heading", sub.title))
+        )
         lines.extend(_blocks(sub.blocks))
-    lines.append(Line(f"That was {speakable(section.title)}.", PAUSES["outro"], "outro"))
+    lines.append(
+        Line(
+            f"That was {speakable(section.title)}.",
+            PAUSES["outro"],
+            "outro",
+            display=f"(end of {section.title})",
+        )
+    )
     return lines
+
+
+def estimated_seconds(lines: list[Line], wpm: int = ESTIMATE_WPM) -> float:
+    """How long the script will take to read, before any audio exists."""
+    words = sum(len(line.text.split()) for line in lines)
+    return words / wpm * 60 + sum(line.pause_after for line in lines)
 
 
 def script_text(lines: list[Line]) -> str:

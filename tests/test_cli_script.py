@@ -1,0 +1,91 @@
+"""`audio-companion script`: the narration script, readable or as JSON, before any audio."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+
+import pytest
+from click.testing import CliRunner
+from helpers import SEED
+
+from audio_companion.cli import main
+
+SEED_TITLES = [
+    "The Fragile Power of Trust",
+    "Why Betrayal Hurts: Trust and the Brain",
+    "Can Trust Be Rebuilt?",
+    "First Steps: Emotional Triage",
+    "Full Disclosure and Accountability",
+    "Neuro-Healing: Tools to Rebuild Connection",
+    "Conversation Safety: How You Talk Matters",
+    "Examine the Patterns Beneath the Pain",
+    "Balancing Autonomy and Attachment",
+    "When Therapy Helps Rebuild Trust",
+    "When It's Time to Let Go",
+    "Healing is a Shared Path",
+]
+
+
+def test_script_text_shows_written_and_spoken_forms() -> None:
+    result = CliRunner().invoke(main, ["script"])
+    assert result.exit_code == 0, result.output
+    out = result.output
+    assert out.startswith("=== Episode 1: The Evening Check-In: Ten Minutes, Two Voices")
+    assert "--- chapter: Three Simple Questions" in out
+    assert "[callout] Tip: Pick a fixed time" in out
+    assert "says: Here's a tip. Pick a fixed time" in out
+    assert "Episode 2: Why Say Thank You to Someone You See Every Day?  (about" in out
+
+
+def test_script_json_lists_episodes_chapters_and_lines() -> None:
+    result = CliRunner().invoke(main, ["script", "--format", "json"])
+    data = json.loads(result.output)
+    assert [e["episode"] for e in data] == [1, 2, 3, 4, 5]
+    first = data[0]
+    assert first["chapters"] == ["Three Simple Questions", "Listening Without Fixing"]
+    assert first["lines"][0]["kind"] == "intro"
+    assert all({"display", "speech", "pause"} <= set(line) for line in first["lines"])
+    assert 60 < first["estimated_seconds"] < 200
+
+
+def _seed_lines_that_must_not_be_read(text: str) -> list[str]:
+    """Found from the page's shape alone, independently of the parser: image
+    captions (unpunctuated fragments before a heading), the citation list,
+    and the footer after it."""
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    unread = []
+    for i, ln in enumerate(lines[2:-1], start=2):  # title and teaser are show metadata
+        nxt = lines[i + 1]
+        if not ln.endswith((".", "?", "!", ":", "”", '"')) and not re.match(r"^[•⬇]", ln):
+            # A fragment followed by a short title-like line: a caption above a heading.
+            if ln[:1].islower() or len(ln.split()) > 14:
+                unread.append(ln)
+            if nxt and len(nxt.split()) <= 10 and ln[:1].islower():
+                unread.append(ln)
+    start = lines.index("Citations")
+    unread.extend(lines[start:])
+    return unread
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="the seed article lives in ../shared")
+def test_seed_script_reads_no_captions_chrome_emoji_or_citations() -> None:
+    result = CliRunner().invoke(main, ["script", str(SEED), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert [e["title"].replace("\u2019", "'") for e in data] == SEED_TITLES
+    assert data[1]["chapters"] == [
+        "The Emotional Alarm of Betrayal",
+        "The Stress Cascade",
+        "Attachment System Breakdown",
+    ]
+    speech = "\n".join(line["speech"] for e in data for line in e["lines"])
+    unread = _seed_lines_that_must_not_be_read(SEED.read_text("utf-8"))
+    assert len(unread) > 15  # captions, citations and footer were found
+    for line in unread:
+        assert line not in speech, line
+        assert line[:40] not in speech, line
+    pictographs = [ch for ch in speech if unicodedata.category(ch) == "So"]
+    assert pictographs == []
+    assert "http" not in speech
