@@ -57,6 +57,8 @@ class BuildSettings:
     encode: EncodeSettings = field(default_factory=EncodeSettings)
     # Publication time of the build; SOURCE_DATE_EPOCH makes builds reproducible.
     published: float = field(default_factory=time.time)
+    # A pronunciation lexicon (TOML) for this feed, over the bundled and the user's.
+    lexicon: Path | None = None
     # Guided breathing sessions published as episodes: (pattern, minutes) pairs.
     breathing: tuple[tuple[str, float], ...] = ()
 

@@ -89,3 +89,15 @@ def test_seed_script_reads_no_captions_chrome_emoji_or_citations() -> None:
     pictographs = [ch for ch in speech if unicodedata.category(ch) == "So"]
     assert pictographs == []
     assert "http" not in speech
+
+
+def test_a_feed_lexicon_changes_what_is_said(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    lexicon = tmp_path / "lexicon.toml"
+    lexicon.write_text('[words]\nlandlord = "land lord"\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["script", "--format", "json", "--lexicon", str(lexicon)])
+    speech = " ".join(line["speech"] for e in json.loads(result.output) for line in e["lines"])
+    assert "call the land lord" in speech and "landlord" not in speech
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[words]\nx = 3\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["script", "--lexicon", str(bad)])
+    assert result.exit_code == 2 and f"{bad}:2:" in result.output

@@ -108,6 +108,11 @@ class _LogReporter:
     default="",
     help="Also publish guided breathing episodes, e.g. box:4,resonance:5 (pattern:minutes).",
 )
+@click.option(
+    "--lexicon",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Pronunciation lexicon (TOML) for this feed, over the bundled one.",
+)
 def build(
     articles: tuple[Path, ...],
     out: Path,
@@ -122,6 +127,7 @@ def build(
     voice: str | None,
     rate_wpm: int,
     bitrate: str,
+    lexicon: Path | None,
     breathing: str,
 ) -> None:
     """Narrate ARTICLES (.txt or .md) into MP3 episodes and a podcast feed.
@@ -149,6 +155,7 @@ def build(
         voice=VoiceSettings(name=voice, rate_wpm=rate_wpm),
         encode=EncodeSettings(bitrate=bitrate),
         breathing=parse_breathing(breathing),
+        lexicon=lexicon,
         published=build_time_from_env(),
     )
     reporter = _TtyReporter() if sys.stdout.isatty() else _LogReporter()
@@ -181,7 +188,12 @@ def load_articles(articles: tuple[Path, ...]) -> list[Any]:
     help="Readable text, or JSON for tools.",
 )
 @click.option("--title", help="Show title, as `build` would use it.")
-def script(articles: tuple[Path, ...], fmt: str, title: str | None) -> None:
+@click.option(
+    "--lexicon",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Pronunciation lexicon (TOML) for this feed, over the bundled one.",
+)
+def script(articles: tuple[Path, ...], fmt: str, title: str | None, lexicon: Path | None) -> None:
     """Print exactly what `build` would read, episode by episode, before any audio is made.
 
     Each line shows its written form and, where they differ, what the voice says.
@@ -191,7 +203,7 @@ def script(articles: tuple[Path, ...], fmt: str, title: str | None) -> None:
     from audio_companion.podcast.build import plan
     from audio_companion.podcast.script import estimated_seconds
 
-    settings = BuildSettings(show=ShowSettings(title=title))
+    settings = BuildSettings(show=ShowSettings(title=title), lexicon=lexicon)
     episodes = plan(load_articles(articles), settings)
     if fmt == "json":
         data = [

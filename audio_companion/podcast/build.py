@@ -21,6 +21,7 @@ from audio_companion.article.model import Article, BlockKind, Section, slugify
 from audio_companion.audio.chunk import AudioChunk
 from audio_companion.errors import BuildError, InputError
 from audio_companion.fsutil import write_bytes_atomic
+from audio_companion.narration.lexicon import Lexicon, default_lexicon
 from audio_companion.podcast import feed
 from audio_companion.podcast.cover import make_cover
 from audio_companion.podcast.encode import encode_mp3, mp3_duration, require_ffmpeg
@@ -137,13 +138,14 @@ def shape_sections(
     show: str,
     min_s: float = MIN_EPISODE_S,
     max_s: float = MAX_EPISODE_S,
+    lexicon: Lexicon | None = None,
 ) -> list[Section]:
     """Episodes of a listenable length: tiny sections become a chapter of the
     next section (or of the previous one, at the end); very long ones are cut
     into parts between their sub-sections."""
 
     def seconds(section: Section) -> float:
-        return estimated_seconds(episode_script(show, 1, section))
+        return estimated_seconds(episode_script(show, 1, section, lexicon))
 
     shaped = list(sections)
     i = 0
@@ -179,10 +181,13 @@ def shape_sections(
 
 def plan(articles: list[Article], settings: BuildSettings) -> list[PlannedEpisode]:
     title = show_title(articles, settings)
+    lexicon = default_lexicon(settings.lexicon)
     episodes = []
     for season, article in enumerate(articles, start=1):
         prefix = article.slug[:24].rstrip("-")
-        for number, section in enumerate(shape_sections(article.sections, title), start=1):
+        for number, section in enumerate(
+            shape_sections(article.sections, title, lexicon=lexicon), start=1
+        ):
             slug = slugify(section.title, max_len=32)
             episodes.append(
                 PlannedEpisode(
@@ -191,7 +196,7 @@ def plan(articles: list[Article], settings: BuildSettings) -> list[PlannedEpisod
                     title=section.title,
                     guid=episode_guid(article, section),
                     file_name=f"{prefix}-s{season:02d}e{number:02d}-{slug}.mp3",
-                    lines=tuple(episode_script(title, number, section)),
+                    lines=tuple(episode_script(title, number, section, lexicon)),
                     notes=show_notes(section, article.citations),
                 )
             )

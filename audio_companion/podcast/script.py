@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from audio_companion.article.model import Block, BlockKind, Section
+from audio_companion.narration.lexicon import Lexicon
+from audio_companion.narration.normalise import speakable as _speakable
 from audio_companion.numbers import number_to_words
-from audio_companion.podcast.speech_text import speakable
 
 # Pauses in seconds after each kind of line: structure a listener can hear.
 PAUSES = {
@@ -77,7 +78,10 @@ def _list_intro(count: int) -> str:
     return f"Here are {number_to_words(count)} points." if count > 2 else ""
 
 
-def _blocks(blocks: tuple[Block, ...]) -> list[Line]:
+def _blocks(blocks: tuple[Block, ...], lexicon: Lexicon | None) -> list[Line]:
+    def speakable(text: str) -> str:
+        return _speakable(text, lexicon)
+
     out: list[Line] = []
     i = 0
     while i < len(blocks):
@@ -137,7 +141,12 @@ def _blocks(blocks: tuple[Block, ...]) -> list[Line]:
     return out
 
 
-def episode_script(show_title: str, number: int, section: Section) -> list[Line]:
+def episode_script(
+    show_title: str, number: int, section: Section, lexicon: Lexicon | None = None
+) -> list[Line]:
+    def speakable(text: str) -> str:
+        return _speakable(text, lexicon)
+
     lines = [
         Line(
             f"{_sentence(speakable(show_title))} Episode {number_to_words(number)}: "
@@ -147,7 +156,7 @@ def episode_script(show_title: str, number: int, section: Section) -> list[Line]
             display=f"{show_title} — Episode {number}: {section.title}",
         )
     ]
-    lines.extend(_blocks(section.blocks))
+    lines.extend(_blocks(section.blocks, lexicon))
     for sub in section.subsections:
         last = lines[-1]
         lines[-1] = Line(
@@ -159,17 +168,17 @@ def episode_script(show_title: str, number: int, section: Section) -> list[Line]
         )
         lines.append(
             Line(
-                speakable(sub.title) + ".",
+                _sentence(speakable(sub.title)),
                 PAUSES["heading"],
                 "heading",
                 sub.title,
                 display=sub.title,
             )
         )
-        lines.extend(_blocks(sub.blocks))
+        lines.extend(_blocks(sub.blocks, lexicon))
     lines.append(
         Line(
-            f"That was {speakable(section.title)}.",
+            _sentence(f"That was {speakable(section.title)}"),
             PAUSES["outro"],
             "outro",
             display=f"(end of {section.title})",

@@ -1,25 +1,6 @@
-import pytest
-
 from audio_companion.article import Block, BlockKind, Section, parse_text
 from audio_companion.podcast.build import shape_sections
 from audio_companion.podcast.script import episode_script
-from audio_companion.podcast.speech_text import speakable
-
-
-@pytest.mark.parametrize(
-    ("written", "spoken"),
-    [
-        ("try it for 3–5 minutes", "try it for 3 to 5 minutes"),
-        ("about 80% of the time", "about 80 percent of the time"),
-        ("small habits, e.g. a note", "small habits, for example a note"),
-        ("see https://example.com/x now", "see now"),
-        ("as shown[3] before", "as shown before"),
-        ("Smith et al. found", "Smith and colleagues found"),
-        ("Tea & biscuits", "Tea and biscuits"),
-    ],
-)
-def test_speakable(written: str, spoken: str) -> None:
-    assert speakable(written) == spoken
 
 
 def test_script_reads_intro_subheadings_and_outro(sample_text: str) -> None:

@@ -1,0 +1,404 @@
+"""Written English turned into its spoken form, before any TTS engine sees it.
+
+`speakable` first applies the pronunciation lexicon (so a lexicon entry sees the text as the
+author wrote it, and its spoken form is then normalised like everything else), then runs
+`RULES` top to bottom. Each rule is a name, a compiled pattern and a function from the match
+to its replacement. The order is part of the design:
+
+1. Things never read are removed first (pictographs, links, e-mail addresses, footnote
+   markers), and typographic quotes become plain ones so later patterns see one apostrophe.
+2. Citations before abbreviations (they contain "et al." and "&"): a parenthetical citation
+   "(Coan et al., 2006)" is read ", as Coan and colleagues found in 2006"; a narrative one
+   "Glass (2007) found" is read "Glass, in 2007, found".
+3. Abbreviations (e.g., i.e., et al., etc., vs, approx., titles before a name), then arrows
+   (before "=" and dashes, which they contain) and "&".
+4. Number shapes before plain numbers, most specific first: ISO dates, ranges ("3-5" ->
+   "3 to 5", so a range of times or money is still read by the rules below), times of day,
+   money, percentages, degrees, units; then the symbols "+", "=", "/", dash pauses and
+   ellipses (after ranges, so "3 - 5" is a range, not a pause); then decades, ordinals,
+   decimals, thousands, years, digits glued to letters ("MP3" -> "MP 3") and only then the
+   remaining integers.
+5. Punctuation left stranded by removals is tidied, and whitespace collapsed last.
+
+Choices: numbers are always written as words (any voice then reads them right), with the
+spacing of `audio_companion.numbers.number_to_words` ("twenty one", ordinals "twenty first").
+A standalone four-digit number from 1100 to 2099 is read as a year ("nineteen eighty eight",
+"two thousand seven", "twenty fourteen"); write counts with a separator ("1,500"). "a.m." and
+"p.m." are read "A M" / "P M". "word/word" is read "word or word" ("and/or" -> "and or").
+Arrows read "leads to". Superscript digits are footnote markers and are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import NamedTuple
+
+from audio_companion.narration.lexicon import Lexicon
+from audio_companion.numbers import number_to_words
+
+Replace = Callable[[re.Match[str]], str]
+
+
+class Rule(NamedTuple):
+    """One rewriting step: every match of `pattern` is replaced by `replace(match)`."""
+
+    name: str
+    pattern: re.Pattern[str]
+    replace: Replace
+
+    def apply(self, text: str) -> str:
+        return self.pattern.sub(self.replace, text)
+
+
+def _const(value: str) -> Replace:
+    return lambda _match: value
+
+
+def _template(template: str) -> Replace:
+    return lambda match: match.expand(template)
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+_ORDINAL_ENDINGS = {
+    "one": "first",
+    "two": "second",
+    "three": "third",
+    "five": "fifth",
+    "eight": "eighth",
+    "nine": "ninth",
+    "twelve": "twelfth",
+}
+
+
+def ordinal_words(n: int) -> str:
+    """'first', 'twenty first', 'one hundredth'."""
+    *head, last = number_to_words(n).split(" ")
+    if last in _ORDINAL_ENDINGS:
+        last = _ORDINAL_ENDINGS[last]
+    elif last.endswith("y"):
+        last = last[:-1] + "ieth"
+    else:
+        last += "th"
+    return " ".join([*head, last])
+
+
+def year_words(n: int) -> str:
+    """1988 -> 'nineteen eighty eight', 1905 -> 'nineteen oh five', 2007 -> 'two thousand
+    seven', 2014 -> 'twenty fourteen'; outside 1100-2099 a plain cardinal."""
+    if not 1100 <= n <= 2099 or 2000 <= n <= 2009:
+        return number_to_words(n)
+    high, low = divmod(n, 100)
+    if low == 0:
+        return f"{number_to_words(high)} hundred"
+    if low < 10:
+        return f"{number_to_words(high)} oh {number_to_words(low)}"
+    return f"{number_to_words(high)} {number_to_words(low)}"
+
+
+def _plural(words: str) -> str:
+    """'nineteen eighty' -> 'nineteen eighties', 'nineteen hundred' -> 'nineteen hundreds'."""
+    return words[:-1] + "ies" if words.endswith("y") else words + "s"
+
+
+def _int(digits: str) -> int:
+    return int(digits.replace(",", ""))
+
+
+def _sentence_stop(match: re.Match[str]) -> str:
+    """'.' when a consumed abbreviation dot also ended the sentence, else ''."""
+    if not match.group(0).endswith("."):
+        return ""
+    rest = match.string[match.end() :]
+    stripped = rest.lstrip(" \t")
+    if not stripped or stripped[0] == "\n" or (rest != stripped and stripped[0].isupper()):
+        return "."
+    return ""
+
+
+def _then_comma(match: re.Match[str]) -> str:
+    """',' when an inserted clause is followed straight away by more words."""
+    rest = match.string[match.end() :].lstrip(" \t")
+    return "," if rest[:1].isalnum() else ""
+
+
+# --- citations -----------------------------------------------------------------------------
+
+_AUTHOR = r"[A-Z][^()\d;,]*?"
+_CITE_ITEM = rf"{_AUTHOR},\s*\d{{4}}[a-z]?"
+_CITE_PART = re.compile(r"^(?:see\s+)?(?P<who>.+?),\s*(?P<year>\d{4})[a-z]?$")
+
+
+def _who(authors: str) -> str:
+    authors = re.sub(r"\s+et al\.?$", " and colleagues", authors.strip())
+    return re.sub(r"\s*&\s*", " and ", authors)
+
+
+def _parenthetical_citation(match: re.Match[str]) -> str:
+    found = []
+    for part in match.group(1).split(";"):
+        cited = _CITE_PART.match(part.strip())
+        assert cited is not None  # the rule's pattern only matches well-formed citations
+        found.append(f"{_who(cited['who'])} found in {cited['year']}")
+    return ", as " + " and ".join(found) + _then_comma(match)
+
+
+# --- numbers -------------------------------------------------------------------------------
+
+
+def _clock(hour: int, minutes: str | None) -> str:
+    if not minutes or minutes == "00":
+        return number_to_words(hour)
+    if minutes.startswith("0"):
+        return f"{number_to_words(hour)} oh {number_to_words(int(minutes))}"
+    return f"{number_to_words(hour)} {number_to_words(int(minutes))}"
+
+
+def _time_12h(match: re.Match[str]) -> str:
+    half = "A M" if match["half"].lower() == "a" else "P M"
+    return f"{_clock(int(match['hour']), match['min'])} {half}{_sentence_stop(match)}"
+
+
+def _time_24h(match: re.Match[str]) -> str:
+    hour, minutes = match["hour"], match["min"]
+    if minutes != "00":
+        return _clock(int(hour), minutes)
+    if int(hour) >= 13 or hour.startswith("0"):
+        return f"{number_to_words(int(hour))} hundred"
+    return f"{number_to_words(int(hour))} o'clock"
+
+
+_CURRENCIES = {"$": ("dollar", "dollars"), "£": ("pound", "pounds"), "€": ("euro", "euros")}
+_SCALES = {
+    "k": "thousand",
+    "thousand": "thousand",
+    "m": "million",
+    "million": "million",
+    "bn": "billion",
+    "billion": "billion",
+    "trillion": "trillion",
+}
+
+
+def _money(match: re.Match[str]) -> str:
+    one, many = _CURRENCIES[match["sign"]]
+    amount = _int(match["amount"])
+    words = number_to_words(amount)
+    scale = match["scale"]
+    if scale:
+        return f"{words} {_SCALES[scale.lower()]} {many}"
+    cents = match["cents"]
+    unit = one if amount == 1 else many
+    if cents and int(cents):
+        return f"{words} {unit} {number_to_words(int(cents.ljust(2, '0')))}"
+    return f"{words} {unit}"
+
+
+_UNITS = {"min": "minute", "hr": "hour", "sec": "second"}
+
+
+def _unit(match: re.Match[str]) -> str:
+    unit = _UNITS[match["unit"].lower().rstrip("s")]
+    return f"{match['n']} {unit}" if match["n"] == "1" else f"{match['n']} {unit}s"
+
+
+def _degrees(match: re.Match[str]) -> str:
+    scale = {"C": " Celsius", "F": " Fahrenheit"}.get(match["scale"] or "", "")
+    return f" degrees{scale}"
+
+
+def _decimal(match: re.Match[str]) -> str:
+    fractions = match["frac"].split(".")[1:]
+    spoken = [" ".join(number_to_words(int(d)) for d in part) for part in fractions]
+    return " point ".join([number_to_words(_int(match["int"])), *spoken])
+
+
+def _slash(match: re.Match[str]) -> str:
+    left, right = match["left"], match["right"]
+    if left is None:  # 24/7
+        return "24 7"
+    if (left.lower(), right.lower()) == ("and", "or"):
+        return f"{left} {right}"
+    return f"{left} or {right}"
+
+
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+def _iso_date(match: re.Match[str]) -> str:
+    """2024-03-01 -> 'March 1st, 2024' (the ordinal and year rules then read it)."""
+    year, month, day = match.groups()
+    return f"{_MONTHS[int(month) - 1]} {int(day)}th, {year}"
+
+
+def _decade(match: re.Match[str]) -> str:
+    if match["short"]:  # '80s
+        return _plural(number_to_words(int(match["short"]) * 10))
+    return _plural(year_words(int(match["century"] + match["decade"] + "0")))
+
+
+_PICTOGRAPHS = (
+    "\U0001f000-\U0001faff"  # emoji, symbols and pictographs, flags
+    "\u2300-\u23ff"  # miscellaneous technical (watch, hourglass, ...)
+    "\u2600-\u27bf"  # miscellaneous symbols and dingbats (sparkles, hearts, check marks)
+    "\u2b00-\u2bff"  # stars, squares, heavy arrows
+    "\ufe0f\u200d\u20e3"  # variation selector, zero-width joiner, keycap
+)
+_NUMBER_START = r"(?<![\d.,])"  # not in the middle of a number
+_NUMBER_END = r"(?![\d]|[.,]\d)"  # nor continuing into one
+
+RULES: tuple[Rule, ...] = (
+    # 1. never read
+    Rule("pictographs", re.compile(f"[{_PICTOGRAPHS}]+"), _const("")),
+    Rule(
+        "links",
+        re.compile(r"\b(?:https?://|www\.)\S+?(?=[.,;:!?)\]]*(?:\s|$))", re.I),
+        _const(""),
+    ),
+    Rule("emails", re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"), _const("")),
+    Rule("footnote_brackets", re.compile(r"\[\d+(?:\s*[,–-]\s*\d+)*\]"), _const("")),
+    Rule("footnote_superscripts", re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+"), _const("")),
+    Rule("double_quotes", re.compile(r"[“”„«»″]"), _const('"')),
+    Rule("single_quotes", re.compile(r"[‘’‚′`]"), _const("'")),
+    # 2. citations
+    Rule(
+        "parenthetical_citation",
+        re.compile(rf"\s*\(\s*(?:see\s+)?({_CITE_ITEM}(?:\s*;\s*{_CITE_ITEM})*)\s*\)"),
+        _parenthetical_citation,
+    ),
+    Rule(
+        "narrative_citation",
+        re.compile(r"(?<=[A-Za-z.])\s*\((\d{4})[a-z]?\)"),
+        lambda m: f", in {m[1]}{_then_comma(m)}",
+    ),
+    # 3. abbreviations and symbols
+    Rule("for_example", re.compile(r"\be\.\s?g\.", re.I), _const("for example")),
+    Rule("that_is", re.compile(r"\bi\.\s?e\.", re.I), _const("that is")),
+    Rule("et_al", re.compile(r"\bet al\.?"), lambda m: "and colleagues" + _sentence_stop(m)),
+    Rule("et_cetera", re.compile(r"\betc\.?"), lambda m: "et cetera" + _sentence_stop(m)),
+    Rule("versus", re.compile(r"\b[Vv]s\b\.?"), _const("versus")),
+    Rule("approximately", re.compile(r"\bapprox\b\.?"), _const("approximately")),
+    Rule(
+        "titles",
+        re.compile(r"\b(Dr|Mr|Mrs|Ms|Prof)\b\.?(?=\s+(?:[A-Z]|and\s))"),
+        lambda m: {
+            "Dr": "Doctor",
+            "Mr": "Mister",
+            "Mrs": "Missus",
+            "Ms": "Miz",
+            "Prof": "Professor",
+        }[m[1]],
+    ),
+    Rule("arrows", re.compile(r"\s*(?:→|⟶|⇒|->|=>)\s*"), _const(" leads to ")),
+    Rule("ampersand", re.compile(r"\s*&\s*"), _const(" and ")),
+    # 4. numbers, most specific shape first
+    Rule("iso_dates", re.compile(r"\b(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])\b"), _iso_date),
+    Rule(
+        "ranges",
+        re.compile(
+            _NUMBER_START + r"(\d[\d,]*(?:\.\d+)?)\s*[–-]\s*(\d[\d,]*(?:\.\d+)?)"
+            r"(?![\d]|[.,]\d|\s*[–-]\s*\d)"
+        ),
+        _template(r"\1 to \2"),
+    ),
+    Rule(
+        "time_12h",
+        re.compile(
+            r"\b(?P<hour>1[0-2]|0?[1-9])(?::(?P<min>[0-5]\d))?\s*(?P<half>[ap])\.?\s?m\b\.?",
+            re.I,
+        ),
+        _time_12h,
+    ),
+    Rule(
+        "time_24h",
+        re.compile(_NUMBER_START + r"\b(?P<hour>[01]?\d|2[0-3]):(?P<min>[0-5]\d)\b(?!:)"),
+        _time_24h,
+    ),
+    Rule(
+        "money",
+        re.compile(
+            r"(?P<sign>[$£€])\s?(?P<amount>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<cents>\d{1,2}))?"
+            r"(?:\s?(?P<scale>k|m|bn|thousand|million|billion|trillion)\b)?",
+            re.I,
+        ),
+        _money,
+    ),
+    Rule("percent", re.compile(r"(\d)\s?%"), _template(r"\1 percent")),
+    Rule("degrees", re.compile(r"\s*°\s*(?P<scale>[CF](?![A-Za-z]))?"), _degrees),
+    Rule(
+        "units",
+        re.compile(r"\b(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>mins?|hrs?|secs?)\b", re.I),
+        _unit,
+    ),
+    Rule("plus", re.compile(r"(?<=\w)\s*\+(?!\+)\s*"), _const(" plus ")),
+    Rule("equals", re.compile(r"(?<=\w)\s*=\s*(?=\w)"), _const(" equals ")),
+    Rule(
+        "slash",
+        re.compile(r"\b(?:(?P<left>[A-Za-z]{2,})/(?P<right>[A-Za-z]{2,})|24/7)\b"),
+        _slash,
+    ),
+    Rule("dash_pauses", re.compile(r"\s*(?:—|--)\s*|\s+[–-]\s+"), _const(", ")),
+    Rule("ellipsis", re.compile(r"…|\.\s\.\s\."), _const("...")),
+    Rule(
+        "decades",
+        re.compile(r"\b(?P<century>1[1-9]|20)(?P<decade>\d)0s\b|(?:'|\b)(?P<short>[1-9])0s\b"),
+        _decade,
+    ),
+    Rule(
+        "ordinals",
+        re.compile(r"\b(\d+)(?:st|nd|rd|th)\b", re.I),
+        lambda m: ordinal_words(int(m[1])),
+    ),
+    Rule(
+        "decimals",
+        re.compile(_NUMBER_START + r"(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?P<frac>(?:\.\d+)+)"),
+        _decimal,
+    ),
+    Rule(
+        "thousands",
+        re.compile(_NUMBER_START + r"\d{1,3}(?:,\d{3})+" + _NUMBER_END),
+        lambda m: number_to_words(_int(m[0])),
+    ),
+    Rule(
+        "years",
+        re.compile(_NUMBER_START + r"(?:1[1-9]\d\d|20\d\d)" + _NUMBER_END),
+        lambda m: year_words(int(m[0])),
+    ),
+    Rule("glued_digits", re.compile(r"(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z])"), _const(" ")),
+    Rule("integers", re.compile(r"\d+"), lambda m: number_to_words(int(m[0]))),
+    # 5. tidy up
+    Rule("empty_brackets", re.compile(r"\s*\(\s*\)|\s*\[\s*\]"), _const("")),
+    Rule("paragraph_breaks", re.compile(r"\s*\n\s*\n\s*"), _const("\n\n")),
+    Rule("line_breaks", re.compile(r"[^\S\n]*(?<!\n)\n(?!\n)[^\S\n]*"), _const(" ")),
+    Rule("whitespace", re.compile(r"[^\S\n]+"), _const(" ")),
+    Rule("space_before_punctuation", re.compile(r" +(?=[,.;:!?)\]])|(?<=[(\[]) +"), _const("")),
+    Rule("doubled_commas", re.compile(r",(?: ?,)+"), _const(",")),
+    Rule("comma_before_stop", re.compile(r", ?(?=[.;:!?])"), _const("")),
+    Rule("dangling_commas", re.compile(r"^[\s,]+|[\s,]+$"), _const("")),
+)
+
+
+def speakable(text: str, lexicon: Lexicon | None = None) -> str:
+    """What a voice should say for `text`: the lexicon first, then every rule of `RULES`.
+
+    With no lexicon, none is applied (pass `lexicon.default_lexicon()` for the usual one).
+    """
+    if lexicon is not None:
+        text = lexicon.apply(text)
+    for rule in RULES:
+        text = rule.apply(text)
+    return text.strip()

@@ -1,0 +1,226 @@
+"""The spoken form of written article prose: each rule alone, then the whole table."""
+
+from __future__ import annotations
+
+import pytest
+
+from audio_companion.narration.lexicon import Lexicon
+from audio_companion.narration.normalise import RULES, ordinal_words, speakable, year_words
+
+BY_NAME = {rule.name: rule for rule in RULES}
+
+
+@pytest.mark.parametrize(
+    ("name", "written", "spoken"),
+    [
+        ("pictographs", "✨ zero spam ✨ 👍🏽", " zero spam  "),
+        ("links", "see https://example.com/x, or www.example.org.", "see , or ."),
+        ("emails", "write to me@example.org today", "write to  today"),
+        ("footnote_brackets", "as shown[3] and [1-2] and [4, 5]", "as shown and  and "),
+        ("footnote_superscripts", "a claim¹² here", "a claim here"),
+        ("double_quotes", "“Hi” «there»", '"Hi" "there"'),
+        ("single_quotes", "it’s ‘fine’", "it's 'fine'"),
+        (
+            "parenthetical_citation",
+            "calmer (Coan et al., 2006).",
+            "calmer, as Coan and colleagues found in 2006.",
+        ),
+        (
+            "parenthetical_citation",
+            "it helps (Lehrer & Gevirtz, 2014; Glass, 2007a) at night",
+            "it helps, as Lehrer and Gevirtz found in 2014 and Glass found in 2007, at night",
+        ),
+        ("narrative_citation", "Glass (2007) found", "Glass, in 2007, found"),
+        ("narrative_citation", "as Glass (2007b) said.", "as Glass, in 2007, said."),
+        ("for_example", "e.g., a late text", "for example, a late text"),
+        ("that_is", "i.e. the night", "that is the night"),
+        ("et_al", "Smith et al. found", "Smith and colleagues found"),
+        ("et_al", "said Smith et al. Then", "said Smith and colleagues. Then"),
+        ("et_cetera", "tea, etc. and more", "tea, et cetera and more"),
+        ("et_cetera", "tea, etc.", "tea, et cetera."),
+        ("versus", "tea vs. coffee vs milk", "tea versus coffee versus milk"),
+        ("approximately", "approx. 5", "approximately 5"),
+        ("titles", "Dr. Smith and Dr Jones", "Doctor Smith and Doctor Jones"),
+        ("titles", "Mr. and Mrs. Lee, Ms. Ray", "Mister and Missus Lee, Miz Ray"),
+        ("titles", "MS is not Ms", "MS is not Ms"),
+        ("arrows", "stress → cortisol -> sleep", "stress leads to cortisol leads to sleep"),
+        ("ampersand", "Tea & biscuits", "Tea and biscuits"),
+        ("iso_dates", "on 2024-03-01", "on March 1th, 2024"),
+        ("ranges", "3–5 minutes, 3-5, 10 - 20", "3 to 5 minutes, 3 to 5, 10 to 20"),
+        ("ranges", "COVID-19", "COVID-19"),
+        ("time_12h", "at 4 PM on a Tuesday", "at four P M on a Tuesday"),
+        (
+            "time_12h",
+            "at 4pm, 9:30 p.m. Then 7:05am",
+            "at four P M, nine thirty P M. Then seven oh five A M",
+        ),
+        (
+            "time_24h",
+            "21:15 or 09:00 or 7:00",
+            "twenty one fifteen or nine hundred or seven o'clock",
+        ),
+        ("money", "$5, $1, £10.50, €3", "five dollars, one dollar, ten pounds fifty, three euros"),
+        ("money", "$2m and $1,500", "two million dollars and one thousand five hundred dollars"),
+        ("percent", "70% of couples, 15 %", "70 percent of couples, 15 percent"),
+        (
+            "degrees",
+            "20°C and 5 °F and 90°",
+            "20 degrees Celsius and 5 degrees Fahrenheit and 90 degrees",
+        ),
+        ("units", "1 min, 10 mins, 2hrs, 30 sec", "1 minute, 10 minutes, 2 hours, 30 seconds"),
+        ("units", "the min value", "the min value"),
+        ("plus", "50+ studies, A + B, C++", "50 plus studies, A plus B, C++"),
+        ("equals", "a = b", "a equals b"),
+        ("slash", "and/or his/her 24/7 km/h", "and or his or her 24 7 km/h"),
+        ("dash_pauses", "warm — calm – ready -- go", "warm, calm, ready, go"),
+        ("dash_pauses", "well-being", "well-being"),
+        ("ellipsis", "wait… what . . . now", "wait... what ... now"),
+        ("decades", "the 1980s, 90s and '60s", "the nineteen eighties, nineties and sixties"),
+        (
+            "ordinals",
+            "1st 2nd 3rd 21st 12th 100th",
+            "first second third twenty first twelfth one hundredth",
+        ),
+        (
+            "decimals",
+            "2.5 and 0.05 and 1,200.5",
+            "two point five and zero point zero five and one thousand two hundred point five",
+        ),
+        ("thousands", "1,200 and 1,000,000", "one thousand two hundred and one million"),
+        (
+            "years",
+            "1988, 1905, 1900, 2007, 2014",
+            "nineteen eighty eight, nineteen oh five, nineteen hundred, "
+            "two thousand seven, twenty fourteen",
+        ),
+        ("years", "3000 and 999", "3000 and 999"),
+        ("glued_digits", "MP3 3D", "MP 3 3 D"),
+        ("integers", "70 and COVID-19", "seventy and COVID-nineteen"),
+        ("empty_brackets", "see ( ) now", "see now"),
+        ("paragraph_breaks", "one \n \n\n two", "one\n\ntwo"),
+        ("line_breaks", "one \n two", "one two"),
+        ("whitespace", "a  \t b", "a b"),
+        ("space_before_punctuation", "see . ( a )", "see. (a)"),
+        ("doubled_commas", "a, , b", "a, b"),
+        ("comma_before_stop", "a, .", "a."),
+        ("dangling_commas", ", a, ", "a"),
+    ],
+)
+def test_each_rule(name: str, written: str, spoken: str) -> None:
+    assert BY_NAME[name].apply(written) == spoken
+
+
+def test_every_rule_is_tested_and_named_once() -> None:
+    names = [rule.name for rule in RULES]
+    assert len(names) == len(set(names))
+    tested = {case[0] for case in test_each_rule.pytestmark[0].args[1]}  # type: ignore[attr-defined]
+    assert tested == set(names)
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("links", "integers"),
+        ("parenthetical_citation", "et_al"),
+        ("parenthetical_citation", "ampersand"),
+        ("arrows", "equals"),
+        ("arrows", "dash_pauses"),
+        ("ranges", "time_12h"),
+        ("ranges", "dash_pauses"),
+        ("time_12h", "integers"),
+        ("time_24h", "integers"),
+        ("money", "decimals"),
+        ("percent", "integers"),
+        ("ordinals", "glued_digits"),
+        ("decimals", "thousands"),
+        ("thousands", "years"),
+        ("years", "integers"),
+        ("glued_digits", "integers"),
+    ],
+)
+def test_order(before: str, after: str) -> None:
+    names = [rule.name for rule in RULES]
+    assert names.index(before) < names.index(after)
+
+
+@pytest.mark.parametrize(
+    ("written", "spoken"),
+    [
+        ("try it for 3–5 minutes", "try it for three to five minutes"),
+        ("70% of couples", "seventy percent of couples"),
+        ("from 6 months to 2 years", "from six months to two years"),
+        ("Glass (2007) found", "Glass, in two thousand seven, found"),
+        (
+            "They were calmer (Coan et al., 2006).",
+            "They were calmer, as Coan and colleagues found in two thousand six.",
+        ),
+        (
+            "Breathing slowly helps (Lehrer & Gevirtz, 2014).",
+            "Breathing slowly helps, as Lehrer and Gevirtz found in twenty fourteen.",
+        ),
+        ("at 4 PM on a Tuesday", "at four P M on a Tuesday"),
+        ("small things, e.g., a late text", "small things, for example, a late text"),
+        ("tea vs. coffee", "tea versus coffee"),
+        ("Dr. Smith said", "Doctor Smith said"),
+        ("after COVID-19", "after COVID-nineteen"),
+        ("1,200 people", "one thousand two hundred people"),
+        ("2.5 times", "two point five times"),
+        ("the 21st night", "the twenty first night"),
+        ("only $5", "only five dollars"),
+        ("stress → cortisol", "stress leads to cortisol"),
+        ("✨ zero spam ✨", "zero spam"),
+        ("as shown[3] before", "as shown before"),
+        ("read https://example.com/x now", "read now"),
+        ("see https://example.com/x.", "see."),
+        ("it’s 20°C — warm… “nice”", 'it\'s twenty degrees Celsius, warm... "nice"'),
+        ("a 10–20% drop at 9:30 PM.", "a ten to twenty percent drop at nine thirty P M."),
+        ("3-5 min, 2 hrs", "three to five minutes, two hours"),
+        ("play the MP3", "play the MP three"),
+        ("an idea (see www.example.org) here", "an idea (see) here"),
+        ("one\n\n\ntwo\nthree", "one\n\ntwo three"),
+    ],
+)
+def test_speakable(written: str, spoken: str) -> None:
+    assert speakable(written) == spoken
+
+
+def test_lexicon_is_applied_before_the_rules() -> None:
+    lexicon = Lexicon({"HPA": "H P A", "dB": "decibels 2"})
+    assert speakable("the HPA axis at 60 dB", lexicon) == "the H P A axis at sixty decibels two"
+    assert speakable("the HPA axis") == "the HPA axis"
+
+
+@pytest.mark.parametrize(
+    ("n", "words"),
+    [
+        (1, "first"),
+        (2, "second"),
+        (3, "third"),
+        (5, "fifth"),
+        (9, "ninth"),
+        (12, "twelfth"),
+        (20, "twentieth"),
+        (21, "twenty first"),
+        (100, "one hundredth"),
+        (1000, "one thousandth"),
+    ],
+)
+def test_ordinal_words(n: int, words: str) -> None:
+    assert ordinal_words(n) == words
+
+
+@pytest.mark.parametrize(
+    ("n", "words"),
+    [
+        (1988, "nineteen eighty eight"),
+        (1100, "eleven hundred"),
+        (1905, "nineteen oh five"),
+        (2000, "two thousand"),
+        (2009, "two thousand nine"),
+        (2010, "twenty ten"),
+        (2099, "twenty ninety nine"),
+        (1099, "one thousand ninety nine"),
+    ],
+)
+def test_year_words(n: int, words: str) -> None:
+    assert year_words(n) == words
