@@ -70,6 +70,11 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "?", "!")) else text + "."
 
 
+def _cap(text: str) -> str:
+    """A sentence after a spoken label starts with a capital, as it is read as one."""
+    return text[:1].upper() + text[1:]
+
+
 def _lead_in(label: str) -> str:
     return CALLOUT_LEAD_INS.get(label.lower(), f"{label}.")
 
@@ -96,7 +101,7 @@ def _blocks(blocks: tuple[Block, ...], lexicon: Lexicon | None) -> list[Line]:
                 out.append(Line(intro, PAUSES["list_intro"], "list_intro"))
             for k, item in enumerate(run):
                 written = f"{item.label}: {item.text}" if item.label else item.text
-                spoken = speakable(f"{item.label}. {item.text}" if item.label else item.text)
+                spoken = speakable(f"{item.label}. {_cap(item.text)}" if item.label else item.text)
                 pause = PAUSES["list_end" if k == len(run) - 1 else "list_item"]
                 if spoken:
                     out.append(Line(spoken, pause, "list_item", display=f"• {written}"))
@@ -107,7 +112,7 @@ def _blocks(blocks: tuple[Block, ...], lexicon: Lexicon | None) -> list[Line]:
             if spoken:
                 out.append(
                     Line(
-                        f"{_lead_in(block.label)} {spoken}",
+                        f"{_lead_in(block.label)} {_cap(spoken)}",
                         PAUSES["callout"],
                         "callout",
                         display=f"{block.label}: {block.text}",
