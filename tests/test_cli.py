@@ -54,7 +54,7 @@ def _error(args: list[str], **kw: object) -> tuple[int, str]:
         (None, "no such file"),
         (b"", "the file is empty"),
         (b"\x00\x01\x02binary", "binary"),
-        ("Ünïcode in latin-1\n".encode("latin-1"), "not UTF-8"),
+        ("Ünïcode in latin-1\n".encode("latin-1"), "no section found"),
         (b"Just one line without sections\n", "no section found"),
     ],
 )

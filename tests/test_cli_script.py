@@ -8,7 +8,7 @@ import unicodedata
 
 import pytest
 from click.testing import CliRunner
-from helpers import SEED
+from helpers import GOLDEN, SEED
 
 from audio_companion.cli import main
 
@@ -101,3 +101,36 @@ def test_a_feed_lexicon_changes_what_is_said(tmp_path) -> None:  # type: ignore[
     bad.write_text("[words]\nx = 3\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["script", "--lexicon", str(bad)])
     assert result.exit_code == 2 and f"{bad}:2:" in result.output
+
+
+def test_legacy_encoding_is_read_and_said(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    article = tmp_path / "café.txt"
+    article.write_bytes(
+        "Crème Brûlée Nights\n\nA Quiet Café\n\nWe met at the café for crème brûlée.\n".encode(
+            "windows-1252"
+        )
+    )
+    result = CliRunner().invoke(main, ["script", str(article)])
+    assert result.exit_code == 0, result.output
+    assert "is not UTF-8; read it as" in result.stderr
+    assert "crème brûlée" in result.output
+
+
+def test_script_reads_a_page_from_a_url(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import functools
+    import http.server
+    import threading
+
+    page = (GOLDEN / "articles" / "evening.html").read_bytes()
+    (tmp_path / "evening.html").write_bytes(page)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/evening.html"
+        result = CliRunner().invoke(main, ["script", url])
+    finally:
+        server.shutdown()
+    assert result.exit_code == 0, result.output
+    assert "=== Episode 1: Why Evenings Drift" in result.output
+    assert "LEAK" not in result.output

@@ -1,50 +1,98 @@
-"""Reading article files from disk, with the checks a user needs to hear about."""
+"""Reading article files and web pages, with the checks a user needs to hear about."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-from audio_companion.article import markdown, plaintext
-from audio_companion.article.model import Article
+from audio_companion.article import fetch, lines, markdown, plaintext
+from audio_companion.article.html import parse_html
+from audio_companion.article.model import Article, Block, BlockKind
+from audio_companion.article.structure import Token, assemble, paragraph
 from audio_companion.errors import ArticleError, InputError
 
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".mdown", ".mkd"})
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+_HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html)[\s>]", re.I | re.S)
+_MARKDOWN_TYPES = frozenset({"text/markdown", "text/x-markdown"})
 
 # Format name → parser; the one table to extend when a new input format lands.
 PARSERS: dict[str, Callable[[str], Article]] = {
     "text": plaintext.parse,
     "markdown": markdown.parse,
+    "html": parse_html,
 }
 
 
-def read_text(path: Path) -> str:
-    """The file's text, or an InputError that says what is wrong with it."""
+@dataclass(frozen=True)
+class LoadedArticle:
+    """An article plus what the loader had to assume to read it (one line each)."""
+
+    article: Article
+    source: str
+    notes: tuple[str, ...] = ()
+
+
+def _read_bytes(path: Path) -> bytes:
     if not path.exists():
         raise InputError(f"{path}: no such file")
     if path.is_dir():
-        raise InputError(f"{path}: is a folder; give an article file (.txt or .md)")
+        raise InputError(f"{path}: is a folder; give an article file (.txt, .md or .html)")
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
     if not data.strip():
         raise InputError(f"{path}: the file is empty")
-    if b"\x00" in data[:8192]:
+    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(f"{path}: looks like a binary file, not a text article")
+    return data
+
+
+def _not_utf8(path: Path, data: bytes) -> InputError:
     try:
-        text = data.decode("utf-8-sig")
+        data.decode("utf-8")
+        offset = 0
     except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{path}: is not UTF-8 text (bad byte at offset {exc.start}); "
-            f"convert it first, e.g. iconv -f latin1 -t utf-8"
-        ) from exc
-    return text
+        offset = exc.start
+    return InputError(
+        f"{path}: is not UTF-8 text (bad byte at offset {offset}); "
+        f"convert it first, e.g. iconv -f latin1 -t utf-8"
+    )
+
+
+def looks_like_html(data: bytes) -> bool:
+    return _HTML_START.match(data[:4096].lstrip(b"\xef\xbb\xbf")) is not None
+
+
+def _decode_file(path: Path, data: bytes, html: bool, guess: bool) -> tuple[str, tuple[str, ...]]:
+    decoded = fetch.decode_bytes(data, html=html)
+    if decoded is None or (decoded.how == "detected" and not guess):
+        raise _not_utf8(path, data)
+    if decoded.how == "declared":
+        return decoded.text, (f"{path} is not UTF-8; read it as {decoded.encoding} (declared)",)
+    if decoded.how == "detected":
+        return decoded.text, (f"{path} is not UTF-8; read it as {decoded.encoding}",)
+    return decoded.text, ()
+
+
+def read_text(path: Path) -> str:
+    """The file's UTF-8 text, or an InputError that says what is wrong with it."""
+    data = _read_bytes(path)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise _not_utf8(path, data) from None
 
 
 def detect_format(path: Path, text: str) -> str:
-    if path.suffix.lower() in MARKDOWN_SUFFIXES:
+    suffix = path.suffix.lower()
+    if suffix in MARKDOWN_SUFFIXES:
         return "markdown"
+    if suffix in HTML_SUFFIXES or looks_like_html(text[:4096].encode("utf-8", "replace")):
+        return "html"
     return "text"
 
 
@@ -55,6 +103,89 @@ def parse_text(text: str, fmt: str, origin: str = "<text>") -> Article:
         raise ArticleError(f"{origin}: {exc}") from exc
 
 
-def load_article(path: Path) -> Article:
-    text = read_text(path)
-    return parse_text(text, detect_format(path, text), str(path))
+def title_from_name(name: str) -> str:
+    """'evening-notes_v2.md' → 'Evening notes v2'."""
+    stem = re.sub(r"[-_.\s]+", " ", Path(name).stem).strip()
+    return (stem[:1].upper() + stem[1:]) if stem else "Article"
+
+
+def parse_markdown_named(text: str, name: str, origin: str) -> Article:
+    """Markdown; without any section heading it becomes one section named after the file."""
+    tokens = markdown.tokenize(text)
+    if not any(t.kind == "heading" for t in tokens):
+        fallback = title_from_name(name)
+        titles = [t for t in tokens if t.kind == "title"] or [Token("title", fallback)]
+        body = [_as_block(t) for t in tokens if t.kind != "title"]
+        tokens = [*titles, Token("heading", fallback, level=2), *body]
+    try:
+        return assemble(tokens)
+    except ArticleError as exc:
+        raise ArticleError(f"{origin}: {exc}") from exc
+
+
+def _as_block(t: Token) -> Token:
+    """Teasers and highlights are body text when there is no heading to precede."""
+    if t.kind == "teaser":
+        return paragraph(t.text)
+    if t.kind == "highlight":
+        label, rest = lines.split_label(t.text)
+        return Token("block", t.text, block=Block(BlockKind.LIST_ITEM, rest, label))
+    return t
+
+
+def _parse(text: str, fmt: str, origin: str, name: str) -> Article:
+    if fmt == "markdown":
+        return parse_markdown_named(text, name, origin)
+    return parse_text(text, fmt, origin)
+
+
+def _load_url(url: str) -> LoadedArticle:
+    page = fetch.fetch_page(url)
+    ctype = page.content_type
+    path_name = Path(url.split("?", 1)[0].split("#", 1)[0]).name
+    if ctype in _MARKDOWN_TYPES or (
+        ctype == "text/plain" and Path(path_name).suffix.lower() in MARKDOWN_SUFFIXES
+    ):
+        fmt = "markdown"
+    elif ctype == "text/plain":
+        fmt = "text"
+    elif "html" in ctype or "xml" in ctype or looks_like_html(page.text[:4096].encode()):
+        fmt = "html"
+    else:
+        raise InputError(f"{url}: is {ctype}, not a web page or text article")
+    notes: tuple[str, ...] = ()
+    if page.encoding_how == "detected":
+        notes = (f"{url} declares no character set; read it as {page.encoding}",)
+    article = _parse(page.text, fmt, url, path_name or "article")
+    return LoadedArticle(article, url, notes)
+
+
+def load_article_with_notes(source: Path | str) -> LoadedArticle:
+    """Read a file or an http(s) URL; legacy encodings are decoded and noted.
+
+    The notes say what was assumed (e.g. "x.txt is not UTF-8; read it as
+    windows-1252") so the caller can print them.
+    """
+    return _load(source, guess=True)
+
+
+def load_article(source: Path | str) -> Article:
+    """Read a file or an http(s) URL.
+
+    Encodings that are neither UTF-8 nor declared are refused here (this call
+    cannot tell anyone what it assumed); use load_article_with_notes to read
+    them with a note instead.
+    """
+    return _load(source, guess=False).article
+
+
+def _load(source: Path | str, guess: bool) -> LoadedArticle:
+    if isinstance(source, str) and fetch.is_url(source):
+        return _load_url(source)
+    path = Path(source)
+    data = _read_bytes(path)
+    suffix = path.suffix.lower()
+    html = suffix in HTML_SUFFIXES or (suffix not in MARKDOWN_SUFFIXES and looks_like_html(data))
+    text, notes = _decode_file(path, data, html, guess)
+    fmt = "html" if html else ("markdown" if suffix in MARKDOWN_SUFFIXES else "text")
+    return LoadedArticle(_parse(text, fmt, str(path), path.name), str(path), notes)

@@ -63,7 +63,7 @@ class _LogReporter:
 
 
 @main.command()
-@click.argument("articles", nargs=-1, type=click.Path(path_type=Path, dir_okay=True))
+@click.argument("articles", nargs=-1)
 @click.option(
     "-o",
     "--out",
@@ -114,7 +114,7 @@ class _LogReporter:
     help="Pronunciation lexicon (TOML) for this feed, over the bundled one.",
 )
 def build(
-    articles: tuple[Path, ...],
+    articles: tuple[str, ...],
     out: Path,
     base_url: str,
     title: str | None,
@@ -130,7 +130,7 @@ def build(
     lexicon: Path | None,
     breathing: str,
 ) -> None:
-    """Narrate ARTICLES (.txt or .md) into MP3 episodes and a podcast feed.
+    """Narrate ARTICLES (.txt, .md, .html files or http(s) URLs) into MP3 episodes and a feed.
 
     Each main section of an article becomes one episode. With no ARTICLES the
     bundled sample article is built.
@@ -167,18 +167,28 @@ def build(
     )
 
 
-def load_articles(articles: tuple[Path, ...]) -> list[Any]:
-    """The given articles, or the bundled sample when none are given."""
-    from audio_companion.article import load_article, parse_text
+def load_articles(articles: tuple[str, ...]) -> list[Any]:
+    """The given articles (files or http(s) URLs), or the bundled sample when none are given.
+
+    What had to be assumed to read one (a legacy encoding) is said on stderr.
+    """
+    from audio_companion.article import parse_text
+    from audio_companion.article.loader import load_article_with_notes
 
     if articles:
-        return [load_article(p) for p in articles]
+        loaded = []
+        for source in articles:
+            result = load_article_with_notes(source)
+            for note in result.notes:
+                click.echo(f"note: {note}", err=True)
+            loaded.append(result.article)
+        return loaded
     text = resources.files("audio_companion").joinpath("data", SAMPLE_ARTICLE).read_text("utf-8")
     return [parse_text(text, "text", SAMPLE_ARTICLE)]
 
 
 @main.command()
-@click.argument("articles", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("articles", nargs=-1)
 @click.option(
     "--format",
     "fmt",
@@ -193,7 +203,7 @@ def load_articles(articles: tuple[Path, ...]) -> list[Any]:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Pronunciation lexicon (TOML) for this feed, over the bundled one.",
 )
-def script(articles: tuple[Path, ...], fmt: str, title: str | None, lexicon: Path | None) -> None:
+def script(articles: tuple[str, ...], fmt: str, title: str | None, lexicon: Path | None) -> None:
     """Print exactly what `build` would read, episode by episode, before any audio is made.
 
     Each line shows its written form and, where they differ, what the voice says.
