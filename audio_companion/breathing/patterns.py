@@ -11,17 +11,12 @@ from __future__ import annotations
 
 import math
 import re
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, get_args
 
 from audio_companion.breathing.errors import BreathingError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10 has tomli (a dependency of pytest and mypy)
-    import tomli as tomllib
+from audio_companion.tomlfile import syntax_error_message, tomllib
 
 PhaseKind = Literal["in", "hold", "out", "hold_out"]
 PHASE_KINDS: tuple[str, ...] = get_args(PhaseKind)
@@ -197,13 +192,15 @@ def load_pattern_file(path: Path) -> Pattern:
     A phase may carry its own cue word as a third item: ["in", 1, "and again"].
     """
     try:
-        data = tomllib.loads(path.read_text("utf-8"))
+        text = path.read_text("utf-8")
     except FileNotFoundError:
         raise BreathingError(f"no pattern file {path}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise BreathingError(f"cannot read pattern file {path}: {exc}") from None
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise BreathingError(f"pattern file {path} is not valid TOML: {exc}") from None
+        raise BreathingError(syntax_error_message(str(path), text, exc)) from None
     name = data.get("name", path.stem)
     description = data.get("description", "")
     raw = data.get("phases")

@@ -54,7 +54,6 @@ import hashlib
 import os
 import re
 import string
-import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -64,11 +63,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Final, NoReturn
 
 from audio_companion.errors import DeckError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+from audio_companion.tomlfile import syntax_error_message, tomllib
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -458,15 +453,7 @@ def _type_name(value: object) -> str:
 
 
 def _syntax_error(shown: str, text: str, error: tomllib.TOMLDecodeError) -> DeckError:
-    message = str(error)
-    at = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
-    if at:
-        problem = message[: at.start()]
-        return DeckError(f"{shown}:{at.group(1)}: invalid TOML at column {at.group(2)}: {problem}")
-    end = re.search(r"\s*\(at end of document\)$", message)
-    if end:
-        message = message[: end.start()] + " at the end of the file"
-    return DeckError(f"{shown}:{max(len(text.splitlines()), 1)}: invalid TOML: {message}")
+    return DeckError(syntax_error_message(shown, text, error))
 
 
 class _Parser:

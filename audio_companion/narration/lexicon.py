@@ -17,18 +17,13 @@ from __future__ import annotations
 import functools
 import os
 import re
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 from audio_companion.errors import InputError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
+from audio_companion.tomlfile import syntax_error_message, tomllib
 
 BUNDLED_NAME = "lexicon.toml"
 
@@ -137,15 +132,7 @@ def _line_of(text: str, key: str) -> int:
 
 
 def _syntax_error(shown: str, text: str, error: tomllib.TOMLDecodeError) -> InputError:
-    message = str(error)
-    at = re.search(r"\s*\(at line (\d+), column (\d+)\)$", message)
-    if at:
-        problem = message[: at.start()]
-        return InputError(f"{shown}:{at.group(1)}: invalid TOML at column {at.group(2)}: {problem}")
-    end = re.search(r"\s*\(at end of document\)$", message)
-    if end:
-        message = message[: end.start()] + " at the end of the file"
-    return InputError(f"{shown}:{max(len(text.splitlines()), 1)}: invalid TOML: {message}")
+    return InputError(syntax_error_message(shown, text, error))
 
 
 def user_lexicon_path(environ: Mapping[str, str] | None = None) -> Path:

@@ -158,7 +158,7 @@ def test_toml_name_defaults_to_file_name(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("phases = [", "not valid TOML"),
+        ("phases = [", "invalid TOML"),
         ('name = "x"\n', "needs a list of phases"),
         ('phases = [["in", "4"], ["out", 6]]', 'phase 1 must look like ["in", 4]'),
         ('phases = [["in", 4], ["breathe", 6]]', "unknown breathing phase 'breathe'"),
