@@ -16,8 +16,8 @@ import trafilatura
 from lxml import etree
 
 from audio_companion.article import lines
-from audio_companion.article.model import Article, Block, BlockKind
-from audio_companion.article.structure import Token, assemble, paragraph
+from audio_companion.article.model import Article
+from audio_companion.article.structure import Token, assemble, content_token
 from audio_companion.errors import ArticleError
 
 NO_CONTENT = "no main content found in the page"
@@ -156,24 +156,8 @@ def tokenize(root: etree._Element, title: str = "") -> list[Token]:
             continue
         if in_citations:
             tokens.append(Token("citation", text))
-        elif kind == "code":
-            tokens.append(Token("block", text, block=Block(BlockKind.CODE, text)))
-        elif kind == "item":
-            if not seen_heading:
-                tokens.append(Token("highlight", text))
-            else:
-                label, rest = lines.split_label(text)
-                tokens.append(Token("block", text, block=Block(BlockKind.LIST_ITEM, rest, label)))
-        elif kind == "quote":
-            co = lines.callout(text)
-            block = Block(BlockKind.CALLOUT, co[1], co[0]) if co else Block(BlockKind.QUOTE, text)
-            tokens.append(Token("block", text, block=block))
-        elif (co := lines.callout(text)) is not None:
-            tokens.append(Token("block", text, block=Block(BlockKind.CALLOUT, co[1], co[0])))
-        elif not seen_heading and not any(t.kind in ("teaser", "block") for t in tokens):
-            tokens.append(Token("teaser", text))
         else:
-            tokens.append(paragraph(text))
+            tokens.append(content_token(kind, text, seen_heading, tokens))
     return tokens
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 
 from audio_companion.article import lines
-from audio_companion.article.model import Article, Block, BlockKind
-from audio_companion.article.structure import Token, assemble, paragraph
+from audio_companion.article.model import Article
+from audio_companion.article.structure import Token, assemble, content_token
 
 _ATX = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _IMAGE_LINE = re.compile(r"^\s*!\[[^\]]*\]\([^)]*\)\s*$")
@@ -108,24 +108,12 @@ def tokenize(text: str) -> list[Token]:
             tokens.append(Token("citation", inline_text(item) if item is not None else clean))
             continue
         if kind == "code":
-            tokens.append(Token("block", raw, block=Block(BlockKind.CODE, raw)))
+            text = raw
         elif kind == "item":
-            body = inline_text(lines.bullet_text(raw) or "")
-            if not seen_heading:
-                tokens.append(Token("highlight", body))
-            else:
-                label, rest = lines.split_label(body)
-                tokens.append(Token("block", body, block=Block(BlockKind.LIST_ITEM, rest, label)))
-        elif kind == "quote":
-            co = lines.callout(clean)
-            block = Block(BlockKind.CALLOUT, co[1], co[0]) if co else Block(BlockKind.QUOTE, clean)
-            tokens.append(Token("block", clean, block=block))
-        elif (co := lines.callout(clean)) is not None:
-            tokens.append(Token("block", clean, block=Block(BlockKind.CALLOUT, co[1], co[0])))
-        elif not seen_heading and not any(t.kind in ("teaser", "block") for t in tokens):
-            tokens.append(Token("teaser", clean))
+            text = inline_text(lines.bullet_text(raw) or "")
         else:
-            tokens.append(paragraph(clean))
+            text = clean
+        tokens.append(content_token(kind, text, seen_heading, tokens))
     return tokens
 
 

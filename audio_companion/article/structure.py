@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from audio_companion.article import lines
 from audio_companion.article.model import Article, Block, BlockKind, Section
 from audio_companion.errors import ArticleError
 
@@ -98,6 +99,30 @@ def assemble(tokens: list[Token]) -> Article:
     return Article(
         title=title, teaser=teaser, highlights=highlights, sections=closed, citations=citations
     )
+
+
+def content_token(kind: str, text: str, seen_heading: bool, tokens: list[Token]) -> Token:
+    """One block of content as a token, the same for every input format.
+
+    `kind` is "code", "item", "quote" or anything else (prose). A list before
+    the first heading is the page's highlights; the first prose before it is
+    the teaser; a quote or a line that opens with a callout lead is a callout.
+    """
+    if kind == "code":
+        return Token("block", text, block=Block(BlockKind.CODE, text))
+    if kind == "item":
+        if not seen_heading:
+            return Token("highlight", text)
+        label, rest = lines.split_label(text)
+        return Token("block", text, block=Block(BlockKind.LIST_ITEM, rest, label))
+    co = lines.callout(text)
+    if co is not None:
+        return Token("block", text, block=Block(BlockKind.CALLOUT, co[1], co[0]))
+    if kind == "quote":
+        return Token("block", text, block=Block(BlockKind.QUOTE, text))
+    if not seen_heading and not any(t.kind in ("teaser", "block") for t in tokens):
+        return Token("teaser", text)
+    return paragraph(text)
 
 
 def paragraph(text: str) -> Token:
