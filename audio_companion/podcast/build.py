@@ -18,14 +18,14 @@ from typing import Protocol
 
 from audio_companion import __version__
 from audio_companion.article.model import Article, BlockKind, Section, slugify
-from audio_companion.audio.chunk import AudioChunk
 from audio_companion.errors import BuildError, InputError
 from audio_companion.fsutil import write_bytes_atomic
 from audio_companion.narration.lexicon import Lexicon, default_lexicon
 from audio_companion.podcast import feed
+from audio_companion.podcast.chapters import episode_chapters, json_chapters, write_id3
 from audio_companion.podcast.cover import make_cover
 from audio_companion.podcast.encode import encode_mp3, mp3_duration, require_ffmpeg
-from audio_companion.podcast.render import render_script
+from audio_companion.podcast.render import RenderedEpisode, render_script
 from audio_companion.podcast.script import Line, episode_script, estimated_seconds
 from audio_companion.settings import BuildSettings
 from audio_companion.speech.tts import Synthesizer
@@ -203,12 +203,40 @@ def plan(articles: list[Article], settings: BuildSettings) -> list[PlannedEpisod
     return episodes
 
 
+@dataclass(frozen=True)
+class _Tags:
+    title: str
+    artist: str
+    album: str
+    track: int
+    date: str
+    cover_png: bytes | None
+
+
 def _encode(
-    audio: AudioChunk, path: Path, settings: BuildSettings, tags: dict[str, str]
+    rendered: RenderedEpisode, path: Path, settings: BuildSettings, tags: _Tags
 ) -> tuple[int, float]:
-    """Encode one episode; its real size and duration, read back from the file."""
-    encode_mp3(audio, path, settings.encode, tags)
+    """Encode one episode with its tags and chapters (ID3 and Podcasting 2.0 JSON,
+    at the real offsets of its sub-sections); its size and duration read back."""
+    audio = rendered.audio
+    encode_mp3(audio, path, settings.encode, {})
+    marks = episode_chapters(rendered.placed, audio.duration, intro_title=tags.title)
+    write_id3(
+        path,
+        title=tags.title,
+        artist=tags.artist,
+        album=tags.album,
+        track=tags.track,
+        date=tags.date,
+        chapters=marks,
+        cover_png=tags.cover_png,
+    )
+    write_bytes_atomic(chapters_path(path), json_chapters(marks, tags.title).encode("utf-8"))
     return path.stat().st_size, mp3_duration(path)
+
+
+def chapters_path(mp3: Path) -> Path:
+    return mp3.with_name(mp3.stem + ".chapters.json")
 
 
 def parse_breathing(spec: str) -> tuple[tuple[str, float], ...]:
@@ -297,6 +325,8 @@ def build(
         image_url = settings.base_url + COVER_FILE
 
     planned = plan(articles, settings)
+    # Embedded art stays small: every episode file carries a copy.
+    small_cover = make_cover(title, settings.show.author, size=600)
     base_time = datetime.fromtimestamp(settings.published, tz=timezone.utc).replace(microsecond=0)
     # Synthesis runs here while ffmpeg encodes finished episodes on the other
     # cores: encoding is the slow half, and it lives in subprocesses.
@@ -307,15 +337,15 @@ def build(
             reporter.episode_started(ep, index, len(planned))
             t0 = time.monotonic()
             rendered = render_script(list(ep.lines), synth, reporter.line_done)
-            tags = {
-                "title": ep.title,
-                "artist": settings.show.author,
-                "album": title,
-                "track": str(ep.number),
-                "date": base_time.strftime("%Y"),
-                "genre": "Podcast",
-            }
-            jobs.append(pool.submit(_encode, rendered.audio, out / ep.file_name, settings, tags))
+            tags = _Tags(
+                ep.title,
+                settings.show.author,
+                title,
+                ep.number,
+                base_time.strftime("%Y"),
+                small_cover,
+            )
+            jobs.append(pool.submit(_encode, rendered, out / ep.file_name, settings, tags))
             reporter.episode_done(ep, rendered.audio.duration, time.monotonic() - t0)
         encoded = [job.result() for job in jobs]
 

@@ -157,3 +157,30 @@ def test_breathing_spec_errors_are_clear() -> None:
     assert parse_breathing("box:4, 4-7-8") == (("box", 4.0), ("4-7-8", 4.0))
     with pytest.raises(InputError, match="minutes must be a number"):
         parse_breathing("box:four")
+
+
+def test_chapters_in_id3_and_json_sit_at_the_sub_section_audio(
+    tmp_path: Path, sample: Article
+) -> None:
+    from mutagen.id3 import ID3
+
+    from audio_companion.podcast.build import chapters_path
+    from audio_companion.podcast.render import render_script
+
+    s = settings(tmp_path)
+    build([sample], s, FakeSynth())
+    first = plan([sample], s)[0]
+    rendered = render_script(list(first.lines), FakeSynth())
+    expected = [0.0] + [start for _, start in rendered.chapters]
+    tags = ID3(str(tmp_path / first.file_name))
+    chaps = sorted(tags.getall("CHAP"), key=lambda c: c.start_time)
+    assert [c.start_time for c in chaps] == [round(t * 1000) for t in expected]
+    assert [str(c.sub_frames["TIT2"]) for c in chaps] == [
+        first.title,
+        *[t for t, _ in rendered.chapters],
+    ]
+    assert str(tags["TALB"]) == sample.title and str(tags["TRCK"]) == "1"
+    assert tags.getall("APIC")[0].mime == "image/png"
+    data = json.loads(chapters_path(tmp_path / first.file_name).read_text("utf-8"))
+    assert data["version"] == "1.2.0"
+    assert [c["startTime"] for c in data["chapters"]] == [round(t, 3) for t in expected]
