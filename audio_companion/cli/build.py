@@ -160,6 +160,12 @@ def build(
     )
     reporter = _TtyReporter() if sys.stdout.isatty() else _LogReporter()
     result = run_build(parsed, settings, make_synthesizer(settings.voice), reporter)
+    if result.loudness:
+        lufs = [r.output_lufs for r in result.loudness]
+        peak = max(r.true_peak_dbtp for r in result.loudness)
+        click.echo(
+            f"Loudness {min(lufs):.1f} to {max(lufs):.1f} LUFS, true peak at most {peak:.1f} dBTP."
+        )
     minutes = result.audio_seconds / 60
     click.echo(
         f"Wrote {len(result.episodes)} episodes ({minutes:.1f} min of audio) and "

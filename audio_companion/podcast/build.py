@@ -22,9 +22,10 @@ from audio_companion.errors import BuildError, InputError
 from audio_companion.fsutil import write_bytes_atomic
 from audio_companion.narration.lexicon import Lexicon, default_lexicon
 from audio_companion.podcast import feed
-from audio_companion.podcast.chapters import episode_chapters, json_chapters, write_id3
+from audio_companion.podcast.chapters import episode_chapters, json_chapters, shift, write_id3
 from audio_companion.podcast.cover import make_cover
 from audio_companion.podcast.encode import encode_mp3, mp3_duration, require_ffmpeg
+from audio_companion.podcast.master import MasterReport, master
 from audio_companion.podcast.render import RenderedEpisode, render_script
 from audio_companion.podcast.script import Line, episode_script, estimated_seconds
 from audio_companion.settings import BuildSettings
@@ -72,6 +73,7 @@ class BuildResult:
     episodes: tuple[feed.Episode, ...]
     audio_seconds: float
     wall_seconds: float
+    loudness: tuple[MasterReport, ...] = ()  # per narrated episode, in order
 
 
 def episode_guid(article: Article, section: Section) -> str:
@@ -215,12 +217,13 @@ class _Tags:
 
 def _encode(
     rendered: RenderedEpisode, path: Path, settings: BuildSettings, tags: _Tags
-) -> tuple[int, float]:
-    """Encode one episode with its tags and chapters (ID3 and Podcasting 2.0 JSON,
-    at the real offsets of its sub-sections); its size and duration read back."""
-    audio = rendered.audio
+) -> tuple[int, float, MasterReport]:
+    """Master and encode one episode with its tags and chapters (ID3 and Podcasting
+    2.0 JSON, at the real offsets of its sub-sections); size and duration read back."""
+    audio, report = master(rendered.audio)
     encode_mp3(audio, path, settings.encode, {})
-    marks = episode_chapters(rendered.placed, audio.duration, intro_title=tags.title)
+    marks = episode_chapters(rendered.placed, rendered.audio.duration, intro_title=tags.title)
+    marks = shift(marks, -report.trimmed_start_s)
     write_id3(
         path,
         title=tags.title,
@@ -232,7 +235,7 @@ def _encode(
         cover_png=tags.cover_png,
     )
     write_bytes_atomic(chapters_path(path), json_chapters(marks, tags.title).encode("utf-8"))
-    return path.stat().st_size, mp3_duration(path)
+    return path.stat().st_size, mp3_duration(path), report
 
 
 def chapters_path(mp3: Path) -> Path:
@@ -332,7 +335,7 @@ def build(
     # cores: encoding is the slow half, and it lives in subprocesses.
     workers = max(1, min(len(planned), os.cpu_count() or 1))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="encode") as pool:
-        jobs: list[Future[tuple[int, float]]] = []
+        jobs: list[Future[tuple[int, float, MasterReport]]] = []
         for index, ep in enumerate(planned):
             reporter.episode_started(ep, index, len(planned))
             t0 = time.monotonic()
@@ -362,7 +365,7 @@ def build(
             # One minute apart, oldest first, so apps list them in article order.
             published=base_time - timedelta(minutes=len(planned) - 1 - index),
         )
-        for index, (ep, (size, duration)) in enumerate(zip(planned, encoded, strict=True))
+        for index, (ep, (size, duration, _)) in enumerate(zip(planned, encoded, strict=True))
     ]
     entries.extend(_breathing_episodes(settings, synth, len(articles) + 1, base_time))
     audio_total = sum(e.duration_s for e in entries)
@@ -383,4 +386,5 @@ def build(
     )
     feed_path = out / FEED_FILE
     write_bytes_atomic(feed_path, feed.render_feed(channel, entries))
-    return BuildResult(feed_path, tuple(entries), audio_total, time.monotonic() - started)
+    loudness = tuple(report for _, _, report in encoded)
+    return BuildResult(feed_path, tuple(entries), audio_total, time.monotonic() - started, loudness)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from io import BytesIO
 from pathlib import Path
@@ -184,3 +185,35 @@ def test_chapters_in_id3_and_json_sit_at_the_sub_section_audio(
     data = json.loads(chapters_path(tmp_path / first.file_name).read_text("utf-8"))
     assert data["version"] == "1.2.0"
     assert [c["startTime"] for c in data["chapters"]] == [round(t, 3) for t in expected]
+
+
+def ebur128(path: Path) -> tuple[float, float]:
+    """Integrated loudness and true peak measured by ffmpeg, not by our code."""
+    err = subprocess.run(
+        [
+            "ffmpeg",
+            "-nostats",
+            "-i",
+            str(path),
+            "-filter_complex",
+            "ebur128=peak=true",
+            "-f",
+            "null",
+            "-",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stderr
+    summary = err[err.rindex("Summary:") :]
+    lufs = float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary).group(1))  # type: ignore[union-attr]
+    peak = float(re.search(r"Peak:\s+(-?[\d.]+) dBFS", summary).group(1))  # type: ignore[union-attr]
+    return lufs, peak
+
+
+def test_every_episode_is_mastered_to_the_loudness_target(real_build: Path) -> None:
+    for mp3 in sorted(real_build.glob("*.mp3")):
+        lufs, peak = ebur128(mp3)
+        assert -20.0 <= lufs <= -18.0, (mp3.name, lufs)
+        # MP3 encoding can add a few tenths of a dB of overshoot to the limited peaks.
+        assert peak <= -0.5, (mp3.name, peak)
