@@ -14,6 +14,21 @@ from audio_companion.audio.chunk import AudioChunk
 REPO = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).resolve().parent / "golden"
 SEED = REPO.parent / "shared" / "seeds" / "000_0f6c8d9654fe7ab1.txt"
+# The seed's main sections, as the article-understanding issue lists them.
+SEED_TITLES = [
+    "The Fragile Power of Trust",
+    "Why Betrayal Hurts: Trust and the Brain",
+    "Can Trust Be Rebuilt?",
+    "First Steps: Emotional Triage",
+    "Full Disclosure and Accountability",
+    "Neuro-Healing: Tools to Rebuild Connection",
+    "Conversation Safety: How You Talk Matters",
+    "Examine the Patterns Beneath the Pain",
+    "Balancing Autonomy and Attachment",
+    "When Therapy Helps Rebuild Trust",
+    "When It's Time to Let Go",
+    "Healing is a Shared Path",
+]
 
 
 class FakeSynth:

@@ -8,24 +8,9 @@ import unicodedata
 
 import pytest
 from click.testing import CliRunner
-from helpers import GOLDEN, SEED
+from helpers import GOLDEN, SEED, SEED_TITLES
 
 from audio_companion.cli import main
-
-SEED_TITLES = [
-    "The Fragile Power of Trust",
-    "Why Betrayal Hurts: Trust and the Brain",
-    "Can Trust Be Rebuilt?",
-    "First Steps: Emotional Triage",
-    "Full Disclosure and Accountability",
-    "Neuro-Healing: Tools to Rebuild Connection",
-    "Conversation Safety: How You Talk Matters",
-    "Examine the Patterns Beneath the Pain",
-    "Balancing Autonomy and Attachment",
-    "When Therapy Helps Rebuild Trust",
-    "When It's Time to Let Go",
-    "Healing is a Shared Path",
-]
 
 
 def test_script_text_shows_written_and_spoken_forms() -> None:

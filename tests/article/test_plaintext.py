@@ -1,7 +1,7 @@
 import json
 
 import pytest
-from helpers import GOLDEN, SEED
+from helpers import GOLDEN, SEED, SEED_TITLES
 
 from audio_companion.article import BlockKind, parse_text
 from audio_companion.article.lines import chrome_kind, looks_like_caption, looks_like_heading
@@ -50,20 +50,7 @@ def test_sample_callouts_and_lists_are_typed(sample_text: str) -> None:
 def test_seed_article_has_twelve_main_sections() -> None:
     article = parse_text(SEED.read_text("utf-8"), "text")
     titles = [s.title.replace("\u2019", "'") for s in article.sections]
-    assert titles == [
-        "The Fragile Power of Trust",
-        "Why Betrayal Hurts: Trust and the Brain",
-        "Can Trust Be Rebuilt?",
-        "First Steps: Emotional Triage",
-        "Full Disclosure and Accountability",
-        "Neuro-Healing: Tools to Rebuild Connection",
-        "Conversation Safety: How You Talk Matters",
-        "Examine the Patterns Beneath the Pain",
-        "Balancing Autonomy and Attachment",
-        "When Therapy Helps Rebuild Trust",
-        "When It's Time to Let Go",
-        "Healing is a Shared Path",
-    ]
+    assert titles == SEED_TITLES
     assert [s.title for s in article.sections[1].subsections] == [
         "The Emotional Alarm of Betrayal",
         "The Stress Cascade",
