@@ -26,6 +26,9 @@ COMMANDS: dict[Intent, str] = {
 # Commands are single short words: a shorter end-of-speech silence than for
 # answers lets "stop" take effect within about a second.
 COMMAND_ENDPOINT = EndpointSettings(start_speech_s=0.2, end_silence_s=0.4, pre_roll_s=0.3)
+# Cue words are never commands, so a short tail after each cue is enough: a
+# person who says "stop" just after "out" must not lose the start of the word.
+COMMAND_GATE_TAIL_S = 0.1
 
 
 class VoiceControl:
@@ -47,8 +50,8 @@ class VoiceControl:
         if heard is None or heard.kind != "speech":
             return None
         command = COMMANDS.get(heard.command.intent)
+        if self.show is not None:
+            self.show(f"heard: {heard.text}" + (f" -> {command}" if command else ""))
         if command is not None:
             self.heard.append((self.loop.clock(), command))
-            if self.show is not None:
-                self.show(f"heard: {heard.text} -> {command}")
         return command

@@ -151,13 +151,21 @@ def _live(
         )
         if listen:
             from audio_companion.audio.microphone import MicrophoneSource
-            from audio_companion.breathing.voice import COMMAND_ENDPOINT, VoiceControl
+            from audio_companion.breathing.voice import (
+                COMMAND_ENDPOINT,
+                COMMAND_GATE_TAIL_S,
+                VoiceControl,
+            )
             from audio_companion.dialog.loop import LoopSettings, VoiceLoop
             from audio_companion.speech.models import make_recognizer
 
             recognizer = make_recognizer(engine, model)
             mic = stack.enter_context(MicrophoneSource(input_device))
-            settings = LoopSettings(endpoint=COMMAND_ENDPOINT, vocabulary=vocabulary_for(stop_word))
+            settings = LoopSettings(
+                endpoint=COMMAND_ENDPOINT,
+                gate_tail_s=COMMAND_GATE_TAIL_S,
+                vocabulary=vocabulary_for(stop_word),
+            )
             loop = VoiceLoop(mic, sink, prompts, recognizer, settings)
             player.poll = VoiceControl(loop, player, show=show)
         click.echo("Breathing; say stop to end." if listen else "Breathing.")
