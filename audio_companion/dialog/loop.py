@@ -128,14 +128,12 @@ class VoiceLoop:
     def say(self, text: str) -> None:
         """Speak and wait until the sound has played; the gate learns exactly when."""
         audio = self.prompts.get(text)
-        begun = self.clock()
-        self.gate.speaking_started(begun)
+        # Muted from before the first sample is queued until the sink says the
+        # last one played (and never before now), plus the gate's tail.
+        self.gate.speaking_started(self.clock())
         playback = self.sink.play(audio)
         playback.wait()
-        start = playback.start if playback.start is not None else begun
         end = playback.end if playback.end is not None else self.clock()
-        # Re-state the interval with the sink's own times (the gate keeps both).
-        self.gate.speaking_started(min(start, begun))
         self.gate.speaking_ended(max(end, self.clock()))
         self.echo.remember(text, end)
         self.last_prompt = text
