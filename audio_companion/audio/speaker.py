@@ -24,6 +24,13 @@ from audio_companion.audio.clock import SampleClock
 from audio_companion.audio.devices import DeviceError, list_devices, resolve_device, sounddevice
 
 DEFAULT_RATE = 22050  # espeak-ng and piper both speak at 22.05 kHz
+# Output buffering. The callback is Python, so it shares the GIL with speech
+# recognition and synthesis threads; PortAudio's "low" latency (about 10 ms
+# through PulseAudio's ALSA plugin) lets one busy moment underrun the device,
+# and ALSA's recovery drops what was buffered: a whole cue word can vanish.
+# Deadlines use the DAC timestamps, so a deeper buffer costs no accuracy,
+# only this much delay before `stop()` silences the speaker.
+OUTPUT_LATENCY_S = 0.1
 
 
 @dataclass(eq=False)
@@ -162,7 +169,7 @@ class SpeakerSink:
                 channels=1,
                 dtype="int16",
                 blocksize=int(self.rate * 0.01),
-                latency="low",
+                latency=OUTPUT_LATENCY_S,
                 callback=callback,
             )
         except sd.PortAudioError as exc:

@@ -57,11 +57,15 @@ def test_live_cues_start_on_time_without_drift(pulse: PulseRig, tmp_path: Path) 
     onsets = [room.started + t for t in detect_onsets(room.samples, RATE, threshold=100)]
     late = []
     kinds: dict[str, list[float]] = {}
+    unheard = []
     for cue in cues:
         near = min(onsets, key=lambda t: abs(t - cue["deadline"]))
-        assert abs(near - cue["deadline"]) < 0.1, (cue, near)
+        if abs(near - cue["deadline"]) >= 0.1:
+            unheard.append((cue["kind"], cue["cycle"], round(near - cue["deadline"], 3)))
+            continue
         late.append((cue["deadline"], near - cue["deadline"]))
         kinds.setdefault(cue["kind"], []).append(round((near - cue["deadline"]) * 1000, 1))
+    assert not unheard, f"{len(unheard)} of {len(cues)} cues not heard on time: {unheard}"
     print("\nper kind (ms):", kinds)
     values = [v for _, v in late]
     t_first, t_last = late[0][0], late[-1][0]
