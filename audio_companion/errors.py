@@ -6,6 +6,8 @@ them is usually at a terminal with no traceback to dig through.
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class CompanionError(Exception):
     """Base of every error the CLI reports without a traceback."""
@@ -37,10 +39,31 @@ class MissingDependencyError(CompanionError):
 
     exit_code = 3
 
-    def __init__(self, what: str, debian_package: str, extra: str = "") -> None:
-        hint = f"install it with: sudo apt-get install {debian_package}"
-        super().__init__(f"{what} is not installed; {hint}{extra}")
-        self.debian_package = debian_package
+    def __init__(
+        self, what: str, debian_package: str = "", extra: str = "", *, install: str = ""
+    ) -> None:
+        """`install` is the command that fixes it when apt is not the way (a pip extra)."""
+        command = install or f"sudo apt-get install {debian_package}"
+        super().__init__(f"{what} is not installed; install it with: {command}{extra}")
+        self.what, self.debian_package, self.extra, self.install = (
+            what,
+            debian_package,
+            extra,
+            install,
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Errors raised in synthesis worker processes are pickled back.
+        return (
+            _rebuild_missing,
+            (type(self), self.what, self.debian_package, self.extra, self.install),
+        )
+
+
+def _rebuild_missing(
+    cls: type[MissingDependencyError], what: str, debian: str, extra: str, install: str
+) -> MissingDependencyError:
+    return cls(what, debian, extra, install=install)
 
 
 class BuildError(CompanionError):

@@ -20,8 +20,25 @@ class VoiceSettings:
     """Which text-to-speech voice reads the episodes."""
 
     engine: str = "espeak"
-    name: str | None = None  # espeak voice id, e.g. "gmw/en-US"; None = engine default
+    # espeak voice id (e.g. "gmw/en-US") or piper model (.onnx); None = engine default
+    name: str | None = None
     rate_wpm: int = 175
+
+    @classmethod
+    def parse(cls, spec: str, rate_wpm: int = 175) -> VoiceSettings:
+        """`espeak`, `espeak:NAME`, `piper`, `piper:MODEL.onnx`; a bare espeak voice
+        name or a bare .onnx path is understood too."""
+        engine, sep, name = spec.strip().partition(":")
+        if sep and engine in VOICE_ENGINES:
+            return cls(engine, name.strip() or None, rate_wpm)
+        if spec in VOICE_ENGINES:
+            return cls(spec, None, rate_wpm)
+        if spec.endswith(".onnx"):
+            return cls("piper", spec, rate_wpm)
+        return cls("espeak", spec.strip() or None, rate_wpm)
+
+
+VOICE_ENGINES = ("espeak", "piper")
 
 
 @dataclass(frozen=True)
@@ -61,6 +78,14 @@ class BuildSettings:
     lexicon: Path | None = None
     # Guided breathing sessions published as episodes: (pattern, minutes) pairs.
     breathing: tuple[tuple[str, float], ...] = ()
+    # Synthesised sentences kept here between builds (None: no disk cache).
+    speech_cache: Path | None = None
+    # Processes synthesising sentences at once (the CLI uses every core).
+    workers: int = 1
+    # A soft generated chime before the intro and after the outro.
+    chime: bool = False
+    # Also write the whole build as one chaptered audiobook file (.m4b).
+    audiobook: Path | None = None
 
     @property
     def feed_url(self) -> str:

@@ -81,7 +81,8 @@ def test_missing_espeak_names_the_package(tmp_path: Path, monkeypatch: pytest.Mo
     import audio_companion.speech.tts as tts
 
     monkeypatch.setattr(tts, "espeak_library_present", lambda: False)
-    code, line = _error(["build", "--out", str(tmp_path / "out")])
+    # One job: the synthesizer runs in this process, where the library is "missing".
+    code, line = _error(["build", "--jobs", "1", "--no-cache", "--out", str(tmp_path / "out")])
     assert code == 3
     assert "espeak-ng" in line and "apt-get install espeak-ng libespeak-ng1" in line
 
@@ -89,15 +90,20 @@ def test_missing_espeak_names_the_package(tmp_path: Path, monkeypatch: pytest.Mo
 @needs_media
 def test_build_sample_by_default_logs_plain_lines(tmp_path: Path) -> None:
     out = tmp_path / "feed"
-    result = CliRunner().invoke(
-        main, ["build", "--out", str(out)], env={"SOURCE_DATE_EPOCH": "1790000000"}
-    )
+    env = {"SOURCE_DATE_EPOCH": "1790000000", "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    result = CliRunner().invoke(main, ["build", "--out", str(out)], env=env)
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0].startswith("[1/5] ") and "s of audio in" in lines[0]
+    assert lines[0].startswith("[1/5] ") and lines[0].endswith("s of audio")
     assert lines[-1].startswith("Wrote 5 episodes")
     assert (out / "feed.xml").exists() and len(list(out.glob("*.mp3"))) == 5
+    assert len(list(out.glob("*.vtt"))) == 5 and len(list(out.glob("*.srt"))) == 5
     assert "<lastBuildDate>Mon, 21 Sep 2026 14:13:20 +0000" in (out / "feed.xml").read_text()
+    first = [ln for ln in lines if ln.startswith("Sentences:")]
+    assert first and " 0 from the cache" in first[0]
+    # The same build again: every sentence comes from the cache.
+    again = CliRunner().invoke(main, ["build", "--out", str(out)], env=env)
+    assert "Sentences: 0 synthesised" in again.output, again.output
 
 
 @needs_media

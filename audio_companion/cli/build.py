@@ -18,6 +18,7 @@ from audio_companion.settings import (
     ShowSettings,
     VoiceSettings,
     build_time_from_env,
+    cache_dir,
     normalise_base_url,
 )
 
@@ -25,41 +26,27 @@ SAMPLE_ARTICLE = "sample_article.txt"
 
 
 class _TtyReporter:
-    """A progress bar per episode while a person watches a terminal."""
+    """One progress bar over the episodes while a person watches a terminal."""
 
     def __init__(self) -> None:
         self._bar: Any = None
 
-    def episode_started(self, ep: Any, index: int, total: int) -> None:
-        label = f"[{index + 1}/{total}] {ep.title[:40]}"
-        self._bar = click.progressbar(length=len(ep.lines), label=label, width=24)
-        self._bar.__enter__()
-
-    def line_done(self) -> None:
+    def episode_done(self, ep: Any, index: int, total: int, audio_seconds: float) -> None:
+        if self._bar is None:
+            self._bar = click.progressbar(length=total, label="Narrating", width=24)
+            self._bar.__enter__()
+        self._bar.label = f"[{index + 1}/{total}] {ep.title[:40]}"
         self._bar.update(1)
-
-    def episode_done(self, ep: Any, audio_seconds: float, wall_seconds: float) -> None:
-        self._bar.__exit__(None, None, None)
+        if index + 1 == total:
+            self._bar.__exit__(None, None, None)
+            self._bar = None
 
 
 class _LogReporter:
     """Plain lines for logs and pipes, one per episode."""
 
-    def __init__(self) -> None:
-        self._index = 0
-        self._total = 0
-
-    def episode_started(self, ep: Any, index: int, total: int) -> None:
-        self._index, self._total = index + 1, total
-
-    def line_done(self) -> None:
-        pass
-
-    def episode_done(self, ep: Any, audio_seconds: float, wall_seconds: float) -> None:
-        click.echo(
-            f"[{self._index}/{self._total}] {ep.file_name}: {audio_seconds:.1f} s of audio "
-            f"in {wall_seconds:.2f} s"
-        )
+    def episode_done(self, ep: Any, index: int, total: int, audio_seconds: float) -> None:
+        click.echo(f"[{index + 1}/{total}] {ep.file_name}: {audio_seconds:.1f} s of audio")
 
 
 @main.command()
@@ -93,7 +80,14 @@ class _LogReporter:
 @click.option(
     "--explicit/--clean", default=False, show_default=True, help="Mark the show explicit or clean."
 )
-@click.option("--voice", default=None, help="espeak-ng voice, e.g. gmw/en-US. Default: English.")
+@click.option(
+    "--voice",
+    "voice_spec",
+    default="espeak",
+    show_default=True,
+    help="espeak[:NAME] (e.g. espeak:gmw/en-GB) or piper[:MODEL.onnx] "
+    "(the neural extra; default model: the joe en_US voice).",
+)
 @click.option(
     "--rate",
     "rate_wpm",
@@ -103,6 +97,30 @@ class _LogReporter:
     help="Speaking rate in words per minute.",
 )
 @click.option("--bitrate", default="64k", show_default=True, help="MP3 bitrate (CBR).")
+@click.option(
+    "--chime/--no-chime",
+    default=False,
+    show_default=True,
+    help="A soft generated chime before the intro and after the outro.",
+)
+@click.option(
+    "--audiobook",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Also write everything as one chaptered audiobook, e.g. book.m4b.",
+)
+@click.option(
+    "--cache/--no-cache",
+    default=True,
+    show_default=True,
+    help="Reuse sentences synthesised by earlier builds (kept in the user cache folder).",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Synthesis processes. Default: one per core.",
+)
 @click.option(
     "--breathing",
     default="",
@@ -124,17 +142,25 @@ def build(
     language: str,
     image_url: str | None,
     explicit: bool,
-    voice: str | None,
+    voice_spec: str,
     rate_wpm: int,
     bitrate: str,
+    chime: bool,
+    audiobook: Path | None,
+    cache: bool,
+    jobs: int | None,
     lexicon: Path | None,
     breathing: str,
 ) -> None:
     """Narrate ARTICLES (.txt, .md, .html files or http(s) URLs) into MP3 episodes and a feed.
 
-    Each main section of an article becomes one episode. With no ARTICLES the
-    bundled sample article is built.
+    Each main section of an article becomes one episode, with chapters, a
+    WebVTT and an SRT transcript. With no ARTICLES the bundled sample article
+    is built.
     """
+    import functools
+    import os
+
     from audio_companion.podcast.build import build as run_build
     from audio_companion.podcast.build import parse_breathing
     from audio_companion.speech.tts import make_synthesizer
@@ -152,20 +178,32 @@ def build(
             explicit=explicit,
             image_url=image_url,
         ),
-        voice=VoiceSettings(name=voice, rate_wpm=rate_wpm),
+        voice=VoiceSettings.parse(voice_spec, rate_wpm),
         encode=EncodeSettings(bitrate=bitrate),
         breathing=parse_breathing(breathing),
         lexicon=lexicon,
         published=build_time_from_env(),
+        speech_cache=cache_dir() / "speech" if cache else None,
+        workers=jobs or os.cpu_count() or 1,
+        chime=chime,
+        audiobook=audiobook,
     )
     reporter = _TtyReporter() if sys.stdout.isatty() else _LogReporter()
-    result = run_build(parsed, settings, make_synthesizer(settings.voice), reporter)
+    # Worker processes each run a single-threaded engine: one per core.
+    factory = functools.partial(make_synthesizer, settings.voice, threads=1)
+    result = run_build(parsed, settings, make_synthesizer(settings.voice), reporter, factory)
     if result.loudness:
         lufs = [r.output_lufs for r in result.loudness]
         peak = max(r.true_peak_dbtp for r in result.loudness)
         click.echo(
             f"Loudness {min(lufs):.1f} to {max(lufs):.1f} LUFS, true peak at most {peak:.1f} dBTP."
         )
+    click.echo(
+        f"Sentences: {result.sentences_synthesized} synthesised, "
+        f"{result.sentences_cached} from the cache."
+    )
+    if result.audiobook is not None:
+        click.echo(f"Audiobook: {result.audiobook}")
     minutes = result.audio_seconds / 60
     click.echo(
         f"Wrote {len(result.episodes)} episodes ({minutes:.1f} min of audio) and "

@@ -10,6 +10,7 @@ import os
 import re
 import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -18,17 +19,27 @@ from typing import Protocol
 
 from audio_companion import __version__
 from audio_companion.article.model import Article, BlockKind, Section, slugify
+from audio_companion.audio.chunk import AudioChunk
 from audio_companion.errors import BuildError, InputError
 from audio_companion.fsutil import write_bytes_atomic
 from audio_companion.narration.lexicon import Lexicon, default_lexicon
-from audio_companion.podcast import feed
-from audio_companion.podcast.chapters import episode_chapters, json_chapters, shift, write_id3
+from audio_companion.podcast import feed, transcript
+from audio_companion.podcast.audiobook import BookPart, write_audiobook
+from audio_companion.podcast.chapters import (
+    Chapter,
+    episode_chapters,
+    json_chapters,
+    shift,
+    write_id3,
+)
+from audio_companion.podcast.chime import make_chime
 from audio_companion.podcast.cover import make_cover
 from audio_companion.podcast.encode import encode_mp3, mp3_duration, require_ffmpeg
 from audio_companion.podcast.master import MasterReport, master
-from audio_companion.podcast.render import RenderedEpisode, render_script
+from audio_companion.podcast.render import RenderedEpisode, assemble, script_sentences
 from audio_companion.podcast.script import Line, episode_script, estimated_seconds
 from audio_companion.settings import BuildSettings
+from audio_companion.speech.narrator import Narrator, Pending, SpeechStore
 from audio_companion.speech.tts import Synthesizer
 
 GUID_NAMESPACE = uuid.UUID("6f1c1a52-5a8e-4f57-9a43-3c1f0b7e2d10")
@@ -49,21 +60,15 @@ class PlannedEpisode:
 
 
 class Reporter(Protocol):
-    def episode_started(self, ep: PlannedEpisode, index: int, total: int) -> None: ...
-    def line_done(self) -> None: ...
     def episode_done(
-        self, ep: PlannedEpisode, audio_seconds: float, wall_seconds: float
+        self, ep: PlannedEpisode, index: int, total: int, audio_seconds: float
     ) -> None: ...
 
 
 class SilentReporter:
-    def episode_started(self, ep: PlannedEpisode, index: int, total: int) -> None:
-        pass
-
-    def line_done(self) -> None:
-        pass
-
-    def episode_done(self, ep: PlannedEpisode, audio_seconds: float, wall_seconds: float) -> None:
+    def episode_done(
+        self, ep: PlannedEpisode, index: int, total: int, audio_seconds: float
+    ) -> None:
         pass
 
 
@@ -74,6 +79,9 @@ class BuildResult:
     audio_seconds: float
     wall_seconds: float
     loudness: tuple[MasterReport, ...] = ()  # per narrated episode, in order
+    sentences_synthesized: int = 0
+    sentences_cached: int = 0
+    audiobook: Path | None = None
 
 
 def episode_guid(article: Article, section: Section) -> str:
@@ -215,11 +223,20 @@ class _Tags:
     cover_png: bytes | None
 
 
+@dataclass(frozen=True)
+class _Encoded:
+    size: int
+    duration: float
+    loudness: MasterReport
+    audio: AudioChunk  # mastered, as encoded
+    chapters: tuple[Chapter, ...]
+
+
 def _encode(
     rendered: RenderedEpisode, path: Path, settings: BuildSettings, tags: _Tags
-) -> tuple[int, float, MasterReport]:
-    """Master and encode one episode with its tags and chapters (ID3 and Podcasting
-    2.0 JSON, at the real offsets of its sub-sections); size and duration read back."""
+) -> _Encoded:
+    """Master and encode one episode with its tags, chapters (ID3 and Podcasting
+    2.0 JSON) and transcripts, all at the real offsets in the mastered audio."""
     audio, report = master(rendered.audio)
     encode_mp3(audio, path, settings.encode, {})
     marks = episode_chapters(rendered.placed, rendered.audio.duration, intro_title=tags.title)
@@ -235,11 +252,21 @@ def _encode(
         cover_png=tags.cover_png,
     )
     write_bytes_atomic(chapters_path(path), json_chapters(marks, tags.title).encode("utf-8"))
-    return path.stat().st_size, mp3_duration(path), report
+    cues = transcript.cues_from_sentences([(s.start, s.end, s.shown) for s in rendered.sentences])
+    cues = transcript.shift(cues, -report.trimmed_start_s, audio.duration)
+    vtt, srt = transcript_paths(path)
+    write_bytes_atomic(vtt, transcript.to_vtt(cues).encode("utf-8"))
+    write_bytes_atomic(srt, transcript.to_srt(cues).encode("utf-8"))
+    return _Encoded(path.stat().st_size, mp3_duration(path), report, audio, tuple(marks))
 
 
 def chapters_path(mp3: Path) -> Path:
     return mp3.with_name(mp3.stem + ".chapters.json")
+
+
+def transcript_paths(mp3: Path) -> tuple[Path, Path]:
+    """The WebVTT and SubRip transcripts of an episode file."""
+    return mp3.with_suffix(".vtt"), mp3.with_suffix(".srt")
 
 
 def parse_breathing(spec: str) -> tuple[tuple[str, float], ...]:
@@ -306,7 +333,14 @@ def build(
     settings: BuildSettings,
     synth: Synthesizer,
     reporter: Reporter | None = None,
+    factory: Callable[[], Synthesizer] | None = None,
 ) -> BuildResult:
+    """Narrate, master and encode every episode and write the feed.
+
+    `factory` builds a synthesizer like `synth` inside worker processes (it
+    must be picklable); with it and `settings.workers` > 1, sentences are
+    synthesised on every core while finished episodes are encoded.
+    """
     if not articles:
         raise BuildError("nothing to build: no articles given")
     reporter = reporter or SilentReporter()
@@ -331,15 +365,22 @@ def build(
     # Embedded art stays small: every episode file carries a copy.
     small_cover = make_cover(title, settings.show.author, size=600)
     base_time = datetime.fromtimestamp(settings.published, tz=timezone.utc).replace(microsecond=0)
-    # Synthesis runs here while ffmpeg encodes finished episodes on the other
-    # cores: encoding is the slow half, and it lives in subprocesses.
-    workers = max(1, min(len(planned), os.cpu_count() or 1))
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="encode") as pool:
-        jobs: list[Future[tuple[int, float, MasterReport]]] = []
-        for index, ep in enumerate(planned):
-            reporter.episode_started(ep, index, len(planned))
-            t0 = time.monotonic()
-            rendered = render_script(list(ep.lines), synth, reporter.line_done)
+    store = SpeechStore(settings.speech_cache) if settings.speech_cache else None
+    with (
+        Narrator(synth, store=store, workers=settings.workers, factory=factory) as narrator,
+        ThreadPoolExecutor(
+            max_workers=max(1, min(len(planned), os.cpu_count() or 1)),
+            thread_name_prefix="encode",
+        ) as pool,
+    ):
+        # Every episode's sentences are queued at once, so the synthesis
+        # workers never wait while finished episodes are mastered and encoded
+        # (ffmpeg runs in its own processes; numpy releases the GIL).
+        pending = [narrator.submit(script_sentences(ep.lines)) for ep in planned]
+        chime = make_chime(first_rate(narrator, pending[0])) if settings.chime else None
+        jobs: list[Future[_Encoded]] = []
+        for index, (ep, waiting) in enumerate(zip(planned, pending, strict=True)):
+            rendered = assemble(ep.lines, narrator.result(waiting), chime)
             tags = _Tags(
                 ep.title,
                 settings.show.author,
@@ -349,8 +390,23 @@ def build(
                 small_cover,
             )
             jobs.append(pool.submit(_encode, rendered, out / ep.file_name, settings, tags))
-            reporter.episode_done(ep, rendered.audio.duration, time.monotonic() - t0)
+            reporter.episode_done(ep, index, len(planned), rendered.audio.duration)
         encoded = [job.result() for job in jobs]
+
+    book = None
+    if settings.audiobook is not None:
+        book = settings.audiobook
+        write_audiobook(
+            [
+                BookPart(ep.title, enc.audio, enc.chapters)
+                for ep, enc in zip(planned, encoded, strict=True)
+            ],
+            book,
+            title=title,
+            author=settings.show.author,
+            cover_png=small_cover,
+            bitrate=settings.encode.bitrate,
+        )
 
     entries = [
         feed.Episode(
@@ -358,14 +414,14 @@ def build(
             title=ep.title,
             description=ep.notes,
             url=settings.base_url + ep.file_name,
-            length_bytes=size,
-            duration_s=duration,
+            length_bytes=enc.size,
+            duration_s=enc.duration,
             number=ep.number,
             season=ep.season,
             # One minute apart, oldest first, so apps list them in article order.
             published=base_time - timedelta(minutes=len(planned) - 1 - index),
         )
-        for index, (ep, (size, duration, _)) in enumerate(zip(planned, encoded, strict=True))
+        for index, (ep, enc) in enumerate(zip(planned, encoded, strict=True))
     ]
     entries.extend(_breathing_episodes(settings, synth, len(articles) + 1, base_time))
     audio_total = sum(e.duration_s for e in entries)
@@ -386,5 +442,18 @@ def build(
     )
     feed_path = out / FEED_FILE
     write_bytes_atomic(feed_path, feed.render_feed(channel, entries))
-    loudness = tuple(report for _, _, report in encoded)
-    return BuildResult(feed_path, tuple(entries), audio_total, time.monotonic() - started, loudness)
+    return BuildResult(
+        feed_path,
+        tuple(entries),
+        audio_total,
+        time.monotonic() - started,
+        tuple(enc.loudness for enc in encoded),
+        sentences_synthesized=len(narrator.stats.synthesized),
+        sentences_cached=narrator.stats.hits,
+        audiobook=book,
+    )
+
+
+def first_rate(narrator: Narrator, pending: Pending) -> int:
+    """The sample rate the voice speaks at (the chime is made to match it)."""
+    return narrator.result(pending)[0].rate

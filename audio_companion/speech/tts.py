@@ -47,7 +47,9 @@ class Pyttsx3Synthesizer:
 
     @property
     def identity(self) -> str:
-        return f"pyttsx3-espeak:{self._voice_id or 'default'}:{self._settings.rate_wpm}"
+        # From the settings, not the resolved voice: a cache key must not
+        # change once the engine has started.
+        return f"pyttsx3-espeak:{self._settings.name or 'default'}:{self._settings.rate_wpm}"
 
     def _init(self) -> Any:
         if self._engine is not None:
@@ -86,17 +88,27 @@ class Pyttsx3Synthesizer:
         engine = self._init()
         with tempfile.TemporaryDirectory(prefix="ac-tts-") as tmpdir:
             wav = Path(tmpdir) / "speech.wav"
-            for _attempt in range(2):
+            # The driver now and then writes an empty file (seen on the first long
+            # text of a fresh process); a retry gets the audio.
+            for _attempt in range(3):
                 engine.save_to_file(text, str(wav))
                 with contextlib.redirect_stdout(io.StringIO()):  # it prints "Audio saved to …"
                     engine.runAndWait()
                 if wav.exists():
-                    return read_wav(wav)
+                    chunk = read_wav(wav)
+                    if chunk.frames or not any(c.isalnum() for c in text):
+                        return chunk
+                    wav.unlink()
         raise BuildError(f"espeak-ng produced no audio for: {text[:60]!r}")
 
 
-def make_synthesizer(voice: VoiceSettings) -> Synthesizer:
-    """The synthesizer for *voice*; the table grows with the neural voices."""
+def make_synthesizer(voice: VoiceSettings, threads: int | None = None) -> Synthesizer:
+    """The synthesizer for *voice*. `threads` caps the engine's own threads
+    (piper's onnxruntime; espeak-ng has one) when one process runs per core."""
     if voice.engine == "espeak":
         return Pyttsx3Synthesizer(voice)
-    raise BuildError(f"unknown voice engine '{voice.engine}'; use: espeak")
+    if voice.engine == "piper":
+        from audio_companion.speech.piper_engine import PiperSynthesizer
+
+        return PiperSynthesizer(voice, threads=threads)
+    raise BuildError(f"unknown voice engine '{voice.engine}'; use: espeak, piper")
