@@ -1,16 +1,21 @@
 #!/usr/bin/env python3
-"""Benchmark the narrated-feed build against a raw espeak-ng + ffmpeg baseline.
+"""Benchmark the narrated-feed build, per voice, against the raw engine alone.
 
-Prints seconds of audio produced per second of wall time for a full build, and
-the ratio of the build's wall time to a baseline measured in the same run:
-`espeak-ng -w` of the same narration text plus one ffmpeg MP3 encode of it.
+For each voice: a full build of the article with an empty sentence cache
+(synthesis on every core, mastering, MP3 encoding, chapters, transcripts,
+feed), reported as seconds of audio per second of wall time; the raw engine
+speaking the same narration text in the same run (`espeak-ng -w` for espeak,
+one piper voice with onnxruntime's default threads for piper); their ratio;
+and a rebuild with the cache warm.
 
-    .venv/bin/python scripts/bench_build.py [ARTICLE] [--runs N]
+    .venv/bin/python scripts/bench_build.py [ARTICLE] [--voice espeak --voice piper] [--runs N]
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
+import os
 import statistics
 import subprocess
 import sys
@@ -20,7 +25,8 @@ from pathlib import Path
 
 from audio_companion.article import load_article
 from audio_companion.podcast.build import build, plan
-from audio_companion.settings import BuildSettings, VoiceSettings
+from audio_companion.podcast.render import script_sentences
+from audio_companion.settings import NARRATION_RATE_WPM, BuildSettings, VoiceSettings
 from audio_companion.speech.tts import make_synthesizer
 
 DEFAULT_ARTICLE = (
@@ -28,62 +34,78 @@ DEFAULT_ARTICLE = (
 )
 
 
-def baseline(text: str, voice: VoiceSettings, work: Path) -> float:
-    """espeak-ng straight to WAV, then one ffmpeg encode at the build's settings."""
-    txt, wav, mp3 = work / "all.txt", work / "all.wav", work / "all.mp3"
+def raw_espeak(text: str, voice: VoiceSettings, work: Path) -> float:
+    txt, wav = work / "all.txt", work / "all.wav"
     txt.write_text(text, encoding="utf-8")
     t0 = time.perf_counter()
     subprocess.run(
         ["espeak-ng", "-s", str(voice.rate_wpm), "-f", str(txt), "-w", str(wav)], check=True
     )
-    subprocess.run(
-        [
-            "ffmpeg",
-            "-v",
-            "error",
-            "-y",
-            "-i",
-            str(wav),
-            "-ar",
-            "44100",
-            "-ac",
-            "1",
-            "-b:a",
-            "64k",
-            str(mp3),
-        ],
-        check=True,
-    )
     return time.perf_counter() - t0
+
+
+def raw_piper(text: str, voice: VoiceSettings, work: Path) -> float:
+    from audio_companion.speech.piper_engine import PiperSynthesizer
+
+    synth = PiperSynthesizer(voice)  # onnxruntime's own default: every core
+    synth.synthesize("Warm up.")  # loading the model is not per-text work
+    t0 = time.perf_counter()
+    for paragraph in text.split("\n"):
+        synth.synthesize(paragraph)
+    return time.perf_counter() - t0
+
+
+RAW = {"espeak": raw_espeak, "piper": raw_piper}
+
+
+def bench(article_path: Path, spec: str, runs: int, work: Path) -> None:
+    article = load_article(article_path)
+    voice = VoiceSettings.parse(spec, NARRATION_RATE_WPM)
+    workers = os.cpu_count() or 1
+    factory = functools.partial(make_synthesizer, voice, threads=1)
+    builds, raws, rebuilds, audio = [], [], [], 0.0
+    for run in range(runs):
+        cache = work / f"{voice.engine}-cache{run}"
+        settings = BuildSettings(
+            out_dir=work / f"{voice.engine}-feed{run}",
+            published=0.0,
+            voice=voice,
+            speech_cache=cache,
+            workers=workers,
+        )
+        text = "\n".join(" ".join(script_sentences(ep.lines)) for ep in plan([article], settings))
+        t0 = time.perf_counter()
+        result = build([article], settings, make_synthesizer(voice), factory=factory)
+        builds.append(time.perf_counter() - t0)
+        audio = result.audio_seconds
+        t0 = time.perf_counter()
+        again = build([article], settings, make_synthesizer(voice), factory=factory)
+        rebuilds.append(time.perf_counter() - t0)
+        assert again.sentences_synthesized == 0
+        raws.append(RAW[voice.engine](text, voice, work))
+    b, raw, re = statistics.median(builds), statistics.median(raws), statistics.median(rebuilds)
+    print(f"== voice {spec}: {article.title} ({len(result.episodes)} episodes, {workers} workers)")
+    print(f"audio produced: {audio:.1f} s")
+    print(f"build, empty cache (median of {runs}): {b:.2f} s = {audio / b:.1f}x real time")
+    print(f"raw engine alone on the same text: {raw:.2f} s = {audio / raw:.1f}x real time")
+    print(f"build / raw engine wall-time ratio: {b / raw:.2f}")
+    print(f"rebuild, warm cache: {re:.2f} s ({audio / re:.0f}x)")
+    print(
+        f"loudness: {min(r.output_lufs for r in result.loudness):.1f} to "
+        f"{max(r.output_lufs for r in result.loudness):.1f} LUFS"
+    )
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("article", nargs="?", type=Path, default=DEFAULT_ARTICLE)
+    ap.add_argument("--voice", action="append", help="espeak, piper, … (default: both)")
     ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args()
-    article = load_article(args.article)
-    voice = VoiceSettings()
-    synth = make_synthesizer(voice)
-    synth.synthesize("warm up")  # engine start-up is not per-build work
-    builds, bases, audio = [], [], 0.0
+    voices = args.voice or ["espeak", "piper"]
     with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
-        for run in range(args.runs):
-            settings = BuildSettings(out_dir=work / f"feed{run}", published=0.0)
-            text = "\n".join(ln.text for ep in plan([article], settings) for ln in ep.lines)
-            t0 = time.perf_counter()
-            result = build([article], settings, synth)
-            builds.append(time.perf_counter() - t0)
-            audio = result.audio_seconds
-            bases.append(baseline(text, voice, work))
-    b, base = statistics.median(builds), statistics.median(bases)
-    print(f"article: {article.title} ({len(article.sections)} episodes)")
-    print(f"audio produced: {audio:.1f} s")
-    print(f"build wall time (median of {args.runs}): {b:.2f} s")
-    print(f"speed: {audio / b:.1f}x real time")
-    print(f"baseline espeak-ng -w + one ffmpeg encode: {base:.2f} s ({audio / base:.1f}x)")
-    print(f"build / baseline wall-time ratio: {b / base:.2f}")
+        for spec in voices:
+            bench(args.article, spec, args.runs, Path(tmp))
     return 0
 
 

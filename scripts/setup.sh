@@ -2,6 +2,7 @@
 # Idempotent set-up on Debian/Ubuntu: system packages, then the package into .venv.
 #   scripts/setup.sh          what the product needs (narration, MP3, audio devices)
 #   scripts/setup.sh --test   plus the test rig (PulseAudio, sox, recorded speech) and test extras
+#   scripts/setup.sh --neural plus the piper neural voice (build --voice piper)
 # Re-running it only installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,8 +11,9 @@ mode=run
 extras="whisper"
 for arg in "$@"; do
   case "$arg" in
-    --test) mode=test; extras="whisper,test" ;;
-    -h|--help) sed -n '2,5p' "$0"; exit 0 ;;
+    --test) mode=test; extras="$extras,neural,test" ;;
+    --neural) extras="$extras,neural" ;;
+    -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
     *) echo "setup.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done

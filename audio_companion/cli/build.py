@@ -13,6 +13,7 @@ from audio_companion.cli import main
 from audio_companion.settings import (
     DEFAULT_AUTHOR,
     DEFAULT_BASE_URL,
+    NARRATION_RATE_WPM,
     BuildSettings,
     EncodeSettings,
     ShowSettings,
@@ -92,7 +93,7 @@ class _LogReporter:
     "--rate",
     "rate_wpm",
     type=click.IntRange(80, 450),
-    default=175,
+    default=NARRATION_RATE_WPM,
     show_default=True,
     help="Speaking rate in words per minute.",
 )

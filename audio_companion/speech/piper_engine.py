@@ -30,7 +30,7 @@ from audio_companion.errors import (
 )
 from audio_companion.settings import VoiceSettings
 
-NEURAL_EXTRA_HINT = ".venv/bin/pip install 'audio-companion[neural]'"
+NEURAL_EXTRA_HINT = "bash scripts/setup.sh --neural (or: pip install 'audio-companion[neural]')"
 
 # Piper voices speak at their natural pace with length_scale 1.0 (the model's
 # own config may set another default; we scale that).  We take that pace to be

@@ -66,6 +66,14 @@ def normalise_for_wer(text: str) -> str:
     return " ".join(_ABBREVIATIONS.get(w, w) for w in text.split())
 
 
+def join_spelled_letters(text: str) -> str:
+    """Runs of one-letter words in normalised text become one word, so "p t s d"
+    and "ptsd" compare equal: a narrator spells acronyms out letter by letter and
+    a recogniser writes them as one word. (Not part of `normalise_for_wer`, where
+    single letters can be words of their own.)"""
+    return re.sub(r"\b[a-z](?: [a-z]\b)+", lambda m: m.group(0).replace(" ", ""), text)
+
+
 def _edits(ref: list[str], hyp: list[str]) -> int:
     """Levenshtein distance over words (substitutions, deletions, insertions)."""
     prev = list(range(len(hyp) + 1))

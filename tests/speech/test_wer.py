@@ -82,3 +82,13 @@ def test_corpus_rate_weights_by_reference_length() -> None:
     pairs = [("a b c d", "a b c d"), ("e f", "e x")]
     assert corpus_word_error_rate(pairs) == pytest.approx(1 / 6)
     assert corpus_word_error_rate([]) == 0.0
+
+
+def test_spelled_out_letters_equal_the_acronym() -> None:
+    from audio_companion.speech.wer import join_spelled_letters
+
+    spelled = join_spelled_letters(normalise_for_wer("Living with P T S D is hard."))
+    assert spelled == join_spelled_letters(normalise_for_wer("Living with PTSD is hard"))
+    assert spelled == "living with ptsd is hard"
+    # Ordinary one-letter words stay words.
+    assert join_spelled_letters("i want a cup") == "i want a cup"
