@@ -35,3 +35,41 @@ def atomic_path(dest: Path) -> Iterator[Path]:
 def write_bytes_atomic(dest: Path, data: bytes) -> None:
     with atomic_path(dest) as tmp:
         tmp.write_bytes(data)
+
+
+class FolderBusy(Exception):
+    """Another process holds the folder's lock; `holder` is what it wrote there."""
+
+    def __init__(self, holder: str) -> None:
+        super().__init__(holder)
+        self.holder = holder
+
+
+@contextlib.contextmanager
+def folder_lock(folder: Path, name: str = ".lock") -> Iterator[None]:
+    """Hold an exclusive advisory lock on `folder` (flock on `folder/name`).
+
+    The kernel releases it when the process ends, however it ends, so a crashed
+    build never leaves a stale lock; the file keeps the holder's pid for the
+    message another build shows.
+    """
+    import fcntl
+
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
+            raise FolderBusy(holder) from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()}\n".encode(), 0)
+        try:
+            yield
+        finally:
+            os.ftruncate(fd, 0)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)

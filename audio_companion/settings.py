@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 DEFAULT_BASE_URL = "http://localhost:8000/"
 DEFAULT_AUTHOR = "Audio Companion"
 
 
-# Narration is read a little slower than prompts are spoken: measured with
-# scripts/bench_quality.py on the seed, espeak-ng at 160 wpm is understood with
-# 9% word errors against 12% at 175 (prompts are short and answered at once).
-NARRATION_RATE_WPM = 160
+# Narration pace per engine, measured with scripts/bench_quality.py on the seed:
+# espeak-ng is understood better a little slower than prompts are spoken (160
+# wpm: 9-10% word errors, 175: 12%); piper is best at its natural pace (175
+# maps to length_scale 1.0: 5%; slowed to 160: 6%).
+NARRATION_RATE_WPM = {"espeak": 160, "piper": 175}
 
 
 @dataclass(frozen=True)
@@ -31,17 +32,20 @@ class VoiceSettings:
     rate_wpm: int = 175
 
     @classmethod
-    def parse(cls, spec: str, rate_wpm: int = 175) -> VoiceSettings:
-        """`espeak`, `espeak:NAME`, `piper`, `piper:MODEL.onnx`; a bare espeak voice
-        name or a bare .onnx path is understood too."""
+    def parse(cls, spec: str, rate_wpm: int | None = None) -> VoiceSettings:
+        """A voice for narration: `espeak`, `espeak:NAME`, `piper`, `piper:MODEL.onnx`
+        (a bare espeak voice name or .onnx path is understood too); without a rate,
+        the engine's narration pace."""
         engine, sep, name = spec.strip().partition(":")
         if sep and engine in VOICE_ENGINES:
-            return cls(engine, name.strip() or None, rate_wpm)
-        if spec in VOICE_ENGINES:
-            return cls(spec, None, rate_wpm)
-        if spec.endswith(".onnx"):
-            return cls("piper", spec, rate_wpm)
-        return cls("espeak", spec.strip() or None, rate_wpm)
+            voice = cls(engine, name.strip() or None)
+        elif spec in VOICE_ENGINES:
+            voice = cls(spec, None)
+        elif spec.endswith(".onnx"):
+            voice = cls("piper", spec)
+        else:
+            voice = cls("espeak", spec.strip() or None)
+        return replace(voice, rate_wpm=rate_wpm or NARRATION_RATE_WPM[voice.engine])
 
 
 VOICE_ENGINES = ("espeak", "piper")
@@ -68,7 +72,9 @@ class ShowSettings:
     category: str = "Health & Fitness"
     subcategory: str | None = "Mental Health"
     explicit: bool = False
-    image_url: str | None = None  # None: generate cover.png in the feed folder
+    image_url: str | None = None  # a cover hosted elsewhere; None: one in the feed folder
+    cover: Path | None = None  # a local .jpg/.png to check and copy; None: generate one
+    locked: bool = True  # podcast:locked: ask other platforms not to import the feed
 
 
 @dataclass(frozen=True)
@@ -76,7 +82,7 @@ class BuildSettings:
     out_dir: Path = Path("feed")
     base_url: str = DEFAULT_BASE_URL
     show: ShowSettings = field(default_factory=ShowSettings)
-    voice: VoiceSettings = field(default_factory=lambda: VoiceSettings(rate_wpm=NARRATION_RATE_WPM))
+    voice: VoiceSettings = field(default_factory=lambda: VoiceSettings.parse("espeak"))
     encode: EncodeSettings = field(default_factory=EncodeSettings)
     # Publication time of the build; SOURCE_DATE_EPOCH makes builds reproducible.
     published: float = field(default_factory=time.time)

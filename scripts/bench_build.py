@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
 """Benchmark the narrated-feed build, per voice, against the raw engine alone.
 
-For each voice: a full build of the article with an empty sentence cache
-(synthesis on every core, mastering, MP3 encoding, chapters, transcripts,
-feed), reported as seconds of audio per second of wall time; the raw engine
-speaking the same narration text in the same run (`espeak-ng -w` for espeak,
-one piper voice with onnxruntime's default threads for piper); their ratio;
-and a rebuild with the cache warm.
+For each voice: a full build of the article into an empty folder with an
+empty sentence cache (synthesis on every core, mastering, MP3 encoding,
+chapters, transcripts, feed), reported as seconds of audio per second of wall
+time; the raw engine speaking the same narration text in the same run
+(`espeak-ng -w` for espeak, one piper voice with onnxruntime's default
+threads for piper); their ratio; a rebuild with nothing changed; and a
+rebuild after one sentence of one section was edited.
 
     .venv/bin/python scripts/bench_build.py [ARTICLE] [--voice espeak --voice piper] [--runs N]
 """
@@ -26,7 +27,7 @@ from pathlib import Path
 from audio_companion.article import load_article
 from audio_companion.podcast.build import build, plan
 from audio_companion.podcast.render import script_sentences
-from audio_companion.settings import NARRATION_RATE_WPM, BuildSettings, VoiceSettings
+from audio_companion.settings import BuildSettings, VoiceSettings
 from audio_companion.speech.tts import make_synthesizer
 
 DEFAULT_ARTICLE = (
@@ -58,19 +59,32 @@ def raw_piper(text: str, voice: VoiceSettings, work: Path) -> float:
 RAW = {"espeak": raw_espeak, "piper": raw_piper}
 
 
+def edited_copy(article_path: Path, work: Path) -> Path:
+    """The article with one sentence of one section changed, as an author would."""
+    text = article_path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    # The longest line sits inside a section's body: change its first word.
+    i = max(range(len(lines)), key=lambda k: len(lines[k]))
+    lines[i] = "Indeed, " + lines[i][:1].lower() + lines[i][1:]
+    dest = work / ("edited-" + article_path.name)
+    dest.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return dest
+
+
 def bench(article_path: Path, spec: str, runs: int, work: Path) -> None:
     article = load_article(article_path)
-    voice = VoiceSettings.parse(spec, NARRATION_RATE_WPM)
+    edited = load_article(edited_copy(article_path, work))
+    voice = VoiceSettings.parse(spec)
     workers = os.cpu_count() or 1
     factory = functools.partial(make_synthesizer, voice, threads=1)
-    builds, raws, rebuilds, audio = [], [], [], 0.0
+    builds, raws, noops, edits, audio = [], [], [], [], 0.0
+    remade: tuple[str, ...] = ()
     for run in range(runs):
-        cache = work / f"{voice.engine}-cache{run}"
         settings = BuildSettings(
             out_dir=work / f"{voice.engine}-feed{run}",
             published=0.0,
             voice=voice,
-            speech_cache=cache,
+            speech_cache=work / f"{voice.engine}-cache{run}",
             workers=workers,
         )
         text = "\n".join(" ".join(script_sentences(ep.lines)) for ep in plan([article], settings))
@@ -80,16 +94,24 @@ def bench(article_path: Path, spec: str, runs: int, work: Path) -> None:
         audio = result.audio_seconds
         t0 = time.perf_counter()
         again = build([article], settings, make_synthesizer(voice), factory=factory)
-        rebuilds.append(time.perf_counter() - t0)
-        assert again.sentences_synthesized == 0
+        noops.append(time.perf_counter() - t0)
+        assert again.sentences_synthesized == 0 and not again.rendered
+        t0 = time.perf_counter()
+        changed = build([edited], settings, make_synthesizer(voice), factory=factory)
+        edits.append(time.perf_counter() - t0)
+        remade = changed.rendered
         raws.append(RAW[voice.engine](text, voice, work))
-    b, raw, re = statistics.median(builds), statistics.median(raws), statistics.median(rebuilds)
+    b, raw = statistics.median(builds), statistics.median(raws)
     print(f"== voice {spec}: {article.title} ({len(result.episodes)} episodes, {workers} workers)")
     print(f"audio produced: {audio:.1f} s")
     print(f"build, empty cache (median of {runs}): {b:.2f} s = {audio / b:.1f}x real time")
     print(f"raw engine alone on the same text: {raw:.2f} s = {audio / raw:.1f}x real time")
     print(f"build / raw engine wall-time ratio: {b / raw:.2f}")
-    print(f"rebuild, warm cache: {re:.2f} s ({audio / re:.0f}x)")
+    print(f"rebuild, nothing changed: {statistics.median(noops):.3f} s")
+    print(
+        f"rebuild after editing one sentence: {statistics.median(edits):.2f} s "
+        f"(made again: {', '.join(remade) or 'nothing'})"
+    )
     print(
         f"loudness: {min(r.output_lufs for r in result.loudness):.1f} to "
         f"{max(r.output_lufs for r in result.loudness):.1f} LUFS"

@@ -28,7 +28,7 @@ from audio_companion.article import load_article
 from audio_companion.audio.chunk import AudioChunk
 from audio_companion.podcast.build import build, plan
 from audio_companion.podcast.render import script_sentences
-from audio_companion.settings import NARRATION_RATE_WPM, BuildSettings, VoiceSettings
+from audio_companion.settings import BuildSettings, VoiceSettings
 from audio_companion.speech.tts import make_synthesizer
 from audio_companion.speech.wer import join_spelled_letters, normalise_for_wer, word_errors
 
@@ -61,7 +61,7 @@ def worst_words(ref: str, hyp: str, k: int) -> list[str]:
 
 
 def bench(
-    article_path: Path, spec: str, rate: int, episodes: int | None, worst: int, work: Path
+    article_path: Path, spec: str, rate: int | None, episodes: int | None, worst: int, work: Path
 ) -> None:
     from audio_companion.speech.whisper_engine import WhisperRecognizer
 
@@ -81,7 +81,7 @@ def bench(
     refs, hyps = [], []
     seconds = 0.0
     t0 = time.perf_counter()
-    print(f"== voice {spec} at {rate} wpm")
+    print(f"== voice {spec} at {voice.rate_wpm} wpm")
     for ep in plan([article], settings)[:episodes]:
         ref = " ".join(script_sentences(ep.lines))
         audio = decode(settings.out_dir / ep.file_name)
@@ -97,7 +97,7 @@ def bench(
     took = time.perf_counter() - t0
     wer = total_err / max(1, total_words)
     print(
-        f"voice {spec} at {rate} wpm: WER {wer:.1%} over {total_words} words "
+        f"voice {spec} at {voice.rate_wpm} wpm: WER {wer:.1%} over {total_words} words "
         f"({seconds:.0f} s of audio, transcribed in {took:.0f} s)"
     )
     if worst:
@@ -108,7 +108,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("article", nargs="?", type=Path, default=DEFAULT_ARTICLE)
     ap.add_argument("--voice", action="append", help="espeak, piper, … (default: both)")
-    ap.add_argument("--rate", type=int, default=NARRATION_RATE_WPM, help="words per minute")
+    ap.add_argument("--rate", type=int, default=None, help="words per minute")
     ap.add_argument("--episodes", type=int, default=None, help="only the first N episodes")
     ap.add_argument("--show-worst", type=int, default=12, help="list the K most-missed words")
     args = ap.parse_args()

@@ -99,11 +99,11 @@ def test_build_sample_by_default_logs_plain_lines(tmp_path: Path) -> None:
     assert (out / "feed.xml").exists() and len(list(out.glob("*.mp3"))) == 5
     assert len(list(out.glob("*.vtt"))) == 5 and len(list(out.glob("*.srt"))) == 5
     assert "<lastBuildDate>Mon, 21 Sep 2026 14:13:20 +0000" in (out / "feed.xml").read_text()
-    first = [ln for ln in lines if ln.startswith("Sentences:")]
-    assert first and " 0 from the cache" in first[0]
+    first = [ln for ln in lines if ln.startswith("Episodes:")]
+    assert first and "Episodes: 5 made" in first[0] and " 0 from the cache" in first[0]
     # The same build again: every sentence comes from the cache.
     again = CliRunner().invoke(main, ["build", "--out", str(out)], env=env)
-    assert "Sentences: 0 synthesised" in again.output, again.output
+    assert "Episodes: 0 made, 5 unchanged. Sentences: 0 synthesised" in again.output
 
 
 @needs_media

@@ -54,4 +54,13 @@ def main() -> None:
 
 
 # Importing the command modules registers their commands on `main`.
-from audio_companion.cli import breathe, build, checkin, journal, models, voice  # noqa: E402, F401
+from audio_companion.cli import (  # noqa: E402, F401
+    breathe,
+    build,
+    checkin,
+    journal,
+    models,
+    serve,
+    validate,
+    voice,
+)

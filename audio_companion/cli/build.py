@@ -13,7 +13,6 @@ from audio_companion.cli import main
 from audio_companion.settings import (
     DEFAULT_AUTHOR,
     DEFAULT_BASE_URL,
-    NARRATION_RATE_WPM,
     BuildSettings,
     EncodeSettings,
     ShowSettings,
@@ -77,7 +76,19 @@ class _LogReporter:
     help="Owner e-mail address in the feed.",
 )
 @click.option("--language", default="en", show_default=True, help="Feed language (RFC 5646).")
-@click.option("--image-url", help="Use this cover URL instead of generating cover.png.")
+@click.option(
+    "--cover",
+    type=click.Path(path_type=Path, dir_okay=False, exists=True),
+    help="Cover image (.jpg or .png, square, 1400–3000 px, RGB), copied into the feed. "
+    "Default: one drawn from the show title.",
+)
+@click.option("--image-url", help="Use a cover hosted at this URL instead.")
+@click.option(
+    "--locked/--unlocked",
+    default=True,
+    show_default=True,
+    help="podcast:locked: ask other podcast platforms not to import the feed.",
+)
 @click.option(
     "--explicit/--clean", default=False, show_default=True, help="Mark the show explicit or clean."
 )
@@ -93,9 +104,9 @@ class _LogReporter:
     "--rate",
     "rate_wpm",
     type=click.IntRange(80, 450),
-    default=NARRATION_RATE_WPM,
-    show_default=True,
-    help="Speaking rate in words per minute.",
+    default=None,
+    help="Speaking rate in words per minute. Default: 160 for espeak, 175 (its natural "
+    "pace) for piper.",
 )
 @click.option("--bitrate", default="64k", show_default=True, help="MP3 bitrate (CBR).")
 @click.option(
@@ -141,10 +152,12 @@ def build(
     author: str,
     owner_email: str,
     language: str,
+    cover: Path | None,
     image_url: str | None,
+    locked: bool,
     explicit: bool,
     voice_spec: str,
-    rate_wpm: int,
+    rate_wpm: int | None,
     bitrate: str,
     chime: bool,
     audiobook: Path | None,
@@ -178,6 +191,8 @@ def build(
             language=language,
             explicit=explicit,
             image_url=image_url,
+            cover=cover,
+            locked=locked,
         ),
         voice=VoiceSettings.parse(voice_spec, rate_wpm),
         encode=EncodeSettings(bitrate=bitrate),
@@ -200,6 +215,7 @@ def build(
             f"Loudness {min(lufs):.1f} to {max(lufs):.1f} LUFS, true peak at most {peak:.1f} dBTP."
         )
     click.echo(
+        f"Episodes: {len(result.rendered)} made, {len(result.reused)} unchanged. "
         f"Sentences: {result.sentences_synthesized} synthesised, "
         f"{result.sentences_cached} from the cache."
     )
@@ -280,6 +296,7 @@ def script(articles: tuple[str, ...], fmt: str, title: str | None, lexicon: Path
                     for ln in ep.lines
                 ],
                 "show_notes": ep.notes,
+                "citations": list(ep.citations),
             }
             for ep in episodes
         ]

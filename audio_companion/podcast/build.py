@@ -1,18 +1,22 @@
 """The build step: articles in, narrated MP3 episodes and feed.xml out.
 
 Planning (what each episode is called, says and is identified by) is pure;
-only `build` touches the synthesizer, ffmpeg and the output folder.
+only `build` touches the synthesizer, ffmpeg and the output folder. Builds are
+incremental: the manifest remembers a hash of everything each episode was made
+from, and an episode whose hash and files are unchanged is left alone.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
 import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Protocol
@@ -21,7 +25,7 @@ from audio_companion import __version__
 from audio_companion.article.model import Article, BlockKind, Section, slugify
 from audio_companion.audio.chunk import AudioChunk
 from audio_companion.errors import BuildError, InputError
-from audio_companion.fsutil import write_bytes_atomic
+from audio_companion.fsutil import FolderBusy, folder_lock, write_bytes_atomic
 from audio_companion.narration.lexicon import Lexicon, default_lexicon
 from audio_companion.podcast import feed, transcript
 from audio_companion.podcast.audiobook import BookPart, write_audiobook
@@ -33,11 +37,14 @@ from audio_companion.podcast.chapters import (
     write_id3,
 )
 from audio_companion.podcast.chime import make_chime
-from audio_companion.podcast.cover import make_cover
+from audio_companion.podcast.cover import cover_problems, make_cover
 from audio_companion.podcast.encode import encode_mp3, mp3_duration, require_ffmpeg
+from audio_companion.podcast.manifest import EpisodeRecord, Manifest, load_manifest, save_manifest
 from audio_companion.podcast.master import MasterReport, master
 from audio_companion.podcast.render import RenderedEpisode, assemble, script_sentences
 from audio_companion.podcast.script import Line, episode_script, estimated_seconds
+from audio_companion.podcast.site import render_index
+from audio_companion.podcast.validate import format_problems, validate_folder
 from audio_companion.settings import BuildSettings
 from audio_companion.speech.narrator import Narrator, Pending, SpeechStore
 from audio_companion.speech.tts import Synthesizer
@@ -46,6 +53,12 @@ GUID_NAMESPACE = uuid.UUID("6f1c1a52-5a8e-4f57-9a43-3c1f0b7e2d10")
 DEFAULT_SHOW_TITLE = "Audio Companion"
 FEED_FILE = "feed.xml"
 COVER_FILE = "cover.png"
+INDEX_FILE = "index.html"
+LOCK_FILE = ".build.lock"
+# Bump when the audio made from the same script changes (pauses, mastering …):
+# every episode is then rendered again on the next build.
+RENDER_VERSION = 2
+COVER_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -56,7 +69,10 @@ class PlannedEpisode:
     guid: str
     file_name: str
     lines: tuple[Line, ...]
-    notes: str
+    notes: str  # the summary; chapters and sources are added when the feed is written
+    key: str = ""  # article slug / section slug, the manifest's key
+    published: datetime = datetime(1970, 1, 1, tzinfo=timezone.utc)
+    citations: tuple[str, ...] = ()
 
 
 class Reporter(Protocol):
@@ -82,6 +98,8 @@ class BuildResult:
     sentences_synthesized: int = 0
     sentences_cached: int = 0
     audiobook: Path | None = None
+    rendered: tuple[str, ...] = ()  # file names of the episodes made in this build
+    reused: tuple[str, ...] = ()  # unchanged episodes left as they were
 
 
 def episode_guid(article: Article, section: Section) -> str:
@@ -111,14 +129,9 @@ def cited_in(section: Section, citations: tuple[str, ...]) -> list[str]:
     return found
 
 
-def show_notes(section: Section, citations: tuple[str, ...]) -> str:
-    parts = [_summary(section)]
-    if section.subsections:
-        parts.append("In this episode: " + "; ".join(s.title for s in section.subsections) + ".")
-    sources = cited_in(section, citations)
-    if sources:
-        parts.append("Sources: " + " ".join(sources))
-    return "\n\n".join(parts)
+def show_notes(section: Section) -> str:
+    """The summary that opens the show notes (the feed adds chapters and sources)."""
+    return _summary(section)
 
 
 def show_title(articles: list[Article], settings: BuildSettings) -> str:
@@ -189,28 +202,86 @@ def shape_sections(
     return out
 
 
-def plan(articles: list[Article], settings: BuildSettings) -> list[PlannedEpisode]:
+def episode_key(article: Article, section: Section) -> str:
+    return f"{article.slug}/{slugify(section.title)}"
+
+
+def plan(
+    articles: list[Article], settings: BuildSettings, manifest: Manifest | None = None
+) -> list[PlannedEpisode]:
+    """Every episode of the build, with the GUID and date it was first published
+    under (from `manifest`), or new ones: dated at the build time, a minute apart
+    and oldest first, so apps list them in reading order."""
+    manifest = manifest or Manifest()
     title = show_title(articles, settings)
     lexicon = default_lexicon(settings.lexicon)
-    episodes = []
+    base_time = datetime.fromtimestamp(settings.published, tz=timezone.utc).replace(microsecond=0)
+    drafts = []
+    seen: set[str] = set()
     for season, article in enumerate(articles, start=1):
         prefix = article.slug[:24].rstrip("-")
         for number, section in enumerate(
             shape_sections(article.sections, title, lexicon=lexicon), start=1
         ):
+            key = episode_key(article, section)
+            for k in range(2, 1000):  # two sections with one title are two episodes
+                if key not in seen:
+                    break
+                key = f"{episode_key(article, section)}-{k}"
+            seen.add(key)
             slug = slugify(section.title, max_len=32)
-            episodes.append(
+            drafts.append(
                 PlannedEpisode(
                     season=season,
                     number=number,
                     title=section.title,
-                    guid=episode_guid(article, section),
+                    guid=str(uuid.uuid5(GUID_NAMESPACE, key)),
                     file_name=f"{prefix}-s{season:02d}e{number:02d}-{slug}.mp3",
                     lines=tuple(episode_script(title, number, section, lexicon)),
-                    notes=show_notes(section, article.citations),
+                    notes=show_notes(section),
+                    key=key,
+                    citations=tuple(cited_in(section, article.citations)),
                 )
             )
-    return episodes
+    new = [ep for ep in drafts if ep.key not in manifest.episodes]
+    out = []
+    for ep in drafts:
+        record = manifest.episodes.get(ep.key)
+        if record is not None:
+            out.append(replace(ep, guid=record.guid, published=record.first_published))
+        else:
+            age = len(new) - 1 - new.index(ep)
+            out.append(replace(ep, published=base_time - timedelta(minutes=age)))
+    return out
+
+
+def content_hash(ep: PlannedEpisode, settings: BuildSettings, voice: str, show: str) -> str:
+    """Everything an episode's files are made from; equal hashes, equal files."""
+    data = {
+        "render": RENDER_VERSION,
+        "voice": voice,
+        "lines": [[ln.text, ln.pause_after, ln.kind, ln.chapter, ln.display] for ln in ep.lines],
+        "encode": [settings.encode.bitrate, settings.encode.sample_rate, settings.encode.channels],
+        "chime": settings.chime,
+        "tags": [ep.title, settings.show.author, show, ep.number, _year(ep.published)],
+    }
+    return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def _year(when: datetime) -> str:
+    return when.strftime("%Y")
+
+
+def _unchanged(record: EpisodeRecord | None, digest: str, out: Path) -> bool:
+    """The episode's files are there and were made from exactly this."""
+    if record is None or record.content_hash != digest or not record.file_name:
+        return False
+    mp3 = out / record.file_name
+    sidecars = (chapters_path(mp3), *transcript_paths(mp3))
+    try:
+        return mp3.stat().st_size == record.size and all(p.exists() for p in sidecars)
+    except FileNotFoundError:
+        return False
 
 
 @dataclass(frozen=True)
@@ -285,13 +356,21 @@ def parse_breathing(spec: str) -> tuple[tuple[str, float], ...]:
 
 
 def _breathing_episodes(
-    settings: BuildSettings, synth: Synthesizer, season: int, published: datetime
+    settings: BuildSettings,
+    synth: Synthesizer,
+    season: int,
+    published: datetime,
+    manifest: Manifest,
 ) -> list[feed.Episode]:
-    """Guided breathing sessions as a season of their own, to follow from a podcast app."""
+    """Guided breathing sessions as a season of their own, to follow from a podcast app.
+
+    Like narrated episodes they keep their GUID and date and are only rendered
+    again when what they are made from changes."""
     if not settings.breathing:
         return []
     from audio_companion.breathing import render_file, resolve_pattern
-    from audio_companion.breathing.render import feed_episode
+    from audio_companion.breathing.render import GUID_NAMESPACE as BREATHING_NAMESPACE
+    from audio_companion.breathing.render import WrittenSession, feed_episode
     from audio_companion.breathing.session import session_title
     from audio_companion.speech.prompts import PromptCache
 
@@ -301,14 +380,34 @@ def _breathing_episodes(
         pattern = resolve_pattern(name)
         title = session_title(pattern, minutes)
         path = settings.out_dir / f"breathing-{slugify(pattern.name)}-{minutes:g}min.mp3"
-        written = render_file(
-            pattern,
-            path,
-            prompts,
-            minutes=minutes,
-            title=title,
-            artist=settings.show.author,
-            encode=settings.encode,
+        key = f"breathing/{path.stem}"
+        spec = [RENDER_VERSION, repr(pattern), minutes, synth.identity, settings.show.author]
+        spec.append([settings.encode.bitrate, settings.encode.sample_rate, title])
+        digest = hashlib.sha256(json.dumps(spec).encode("utf-8")).hexdigest()
+        record = manifest.episodes.get(key)
+        if record is not None and record.content_hash == digest and _file_size(path) == record.size:
+            written = WrittenSession(path, record.size, record.duration_s, ())
+        else:
+            written = render_file(
+                pattern,
+                path,
+                prompts,
+                minutes=minutes,
+                title=title,
+                artist=settings.show.author,
+                encode=settings.encode,
+            )
+        first = record.first_published if record else published
+        manifest.episodes[key] = EpisodeRecord(
+            key=key,
+            guid=record.guid if record else str(uuid.uuid5(BREATHING_NAMESPACE, path.name)),
+            first_published=first,
+            file_name=path.name,
+            content_hash=digest,
+            size=written.size_bytes,
+            duration_s=written.duration_s,
+            chapters=tuple(Chapter(c.title, c.start, c.end) for c in written.chapters)
+            or (record.chapters if record else ()),
         )
         description = (
             f"{title}: follow the spoken cues, in through the nose and slowly out. "
@@ -322,10 +421,18 @@ def _breathing_episodes(
                 base_url=settings.base_url,
                 number=number,
                 season=season,
-                published=published,
+                published=first,
+                guid=manifest.episodes[key].guid,
             )
         )
     return episodes
+
+
+def _file_size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return -1
 
 
 def build(
@@ -335,95 +442,125 @@ def build(
     reporter: Reporter | None = None,
     factory: Callable[[], Synthesizer] | None = None,
 ) -> BuildResult:
-    """Narrate, master and encode every episode and write the feed.
+    """Narrate, master and encode every changed episode and write the feed.
 
     `factory` builds a synthesizer like `synth` inside worker processes (it
     must be picklable); with it and `settings.workers` > 1, sentences are
-    synthesised on every core while finished episodes are encoded.
+    synthesised on every core while finished episodes are encoded. The output
+    folder is locked for the whole build: a second build waits for nothing and
+    fails at once with a message naming the first.
     """
     if not articles:
         raise BuildError("nothing to build: no articles given")
-    reporter = reporter or SilentReporter()
-    require_ffmpeg()
     started = time.monotonic()
     out = settings.out_dir
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise BuildError(f"cannot create output folder {out}: {exc.strerror}") from exc
+    try:
+        with folder_lock(out, LOCK_FILE):
+            return _build_locked(articles, settings, synth, reporter, factory, started)
+    except FolderBusy as busy:
+        raise BuildError(
+            f"another build is writing to {out} ({busy.holder or 'pid unknown'}); "
+            "wait for it to finish, or build into another folder with --out"
+        ) from None
 
+
+def _build_locked(
+    articles: list[Article],
+    settings: BuildSettings,
+    synth: Synthesizer,
+    reporter: Reporter | None,
+    factory: Callable[[], Synthesizer] | None,
+    started: float,
+) -> BuildResult:
+    reporter = reporter or SilentReporter()
+    out = settings.out_dir
+    manifest = load_manifest(out)
     title = show_title(articles, settings)
-    image_url = settings.show.image_url
-    if image_url is None:
-        cover = make_cover(title, settings.show.author)
-        cover_path = out / COVER_FILE
-        if not cover_path.exists() or cover_path.read_bytes() != cover:
-            write_bytes_atomic(cover_path, cover)
-        image_url = settings.base_url + COVER_FILE
-
-    planned = plan(articles, settings)
+    image_url = _cover(settings, title, manifest)
+    planned = plan(articles, settings, manifest)
+    voice = synth.identity
+    digests = {ep.key: content_hash(ep, settings, voice, title) for ep in planned}
+    todo = [
+        ep for ep in planned if not _unchanged(manifest.episodes.get(ep.key), digests[ep.key], out)
+    ]
+    if todo:
+        require_ffmpeg()
     # Embedded art stays small: every episode file carries a copy.
-    small_cover = make_cover(title, settings.show.author, size=600)
-    base_time = datetime.fromtimestamp(settings.published, tz=timezone.utc).replace(microsecond=0)
+    small_cover = make_cover(title, settings.show.author, size=600) if todo else None
     store = SpeechStore(settings.speech_cache) if settings.speech_cache else None
+    encoded: dict[str, _Encoded] = {}
     with (
         Narrator(synth, store=store, workers=settings.workers, factory=factory) as narrator,
         ThreadPoolExecutor(
-            max_workers=max(1, min(len(planned), os.cpu_count() or 1)),
+            max_workers=max(1, min(len(todo), os.cpu_count() or 1)),
             thread_name_prefix="encode",
         ) as pool,
     ):
         # Every episode's sentences are queued at once, so the synthesis
         # workers never wait while finished episodes are mastered and encoded
         # (ffmpeg runs in its own processes; numpy releases the GIL).
-        pending = [narrator.submit(script_sentences(ep.lines)) for ep in planned]
-        chime = make_chime(first_rate(narrator, pending[0])) if settings.chime else None
-        jobs: list[Future[_Encoded]] = []
-        for index, (ep, waiting) in enumerate(zip(planned, pending, strict=True)):
+        pending = [narrator.submit(script_sentences(ep.lines)) for ep in todo]
+        chime = make_chime(first_rate(narrator, pending[0])) if settings.chime and todo else None
+        jobs: list[tuple[PlannedEpisode, Future[_Encoded]]] = []
+        for index, (ep, waiting) in enumerate(zip(todo, pending, strict=True)):
             rendered = assemble(ep.lines, narrator.result(waiting), chime)
             tags = _Tags(
                 ep.title,
                 settings.show.author,
                 title,
                 ep.number,
-                base_time.strftime("%Y"),
+                _year(ep.published),
                 small_cover,
             )
-            jobs.append(pool.submit(_encode, rendered, out / ep.file_name, settings, tags))
-            reporter.episode_done(ep, index, len(planned), rendered.audio.duration)
-        encoded = [job.result() for job in jobs]
-
-    book = None
-    if settings.audiobook is not None:
-        book = settings.audiobook
-        write_audiobook(
-            [
-                BookPart(ep.title, enc.audio, enc.chapters)
-                for ep, enc in zip(planned, encoded, strict=True)
-            ],
-            book,
-            title=title,
-            author=settings.show.author,
-            cover_png=small_cover,
-            bitrate=settings.encode.bitrate,
-        )
-
+            jobs.append((ep, pool.submit(_encode, rendered, out / ep.file_name, settings, tags)))
+            reporter.episode_done(ep, index, len(todo), rendered.audio.duration)
+        for ep, job in jobs:
+            encoded[ep.key] = job.result()
+    for ep in planned:
+        enc = encoded.get(ep.key)
+        if enc is not None:
+            manifest.episodes[ep.key] = EpisodeRecord(
+                key=ep.key,
+                guid=ep.guid,
+                first_published=ep.published,
+                file_name=ep.file_name,
+                content_hash=digests[ep.key],
+                size=enc.size,
+                duration_s=enc.duration,
+                chapters=enc.chapters,
+                lufs=enc.loudness.output_lufs,
+                true_peak_dbtp=enc.loudness.true_peak_dbtp,
+            )
+    records = [manifest.episodes[ep.key] for ep in planned]
     entries = [
         feed.Episode(
             guid=ep.guid,
             title=ep.title,
             description=ep.notes,
-            url=settings.base_url + ep.file_name,
-            length_bytes=enc.size,
-            duration_s=enc.duration,
+            url=settings.base_url + rec.file_name,
+            length_bytes=rec.size,
+            duration_s=rec.duration_s,
             number=ep.number,
             season=ep.season,
-            # One minute apart, oldest first, so apps list them in article order.
-            published=base_time - timedelta(minutes=len(planned) - 1 - index),
+            published=ep.published,
+            chapters=rec.chapters,
+            chapters_url=settings.base_url + chapters_path(Path(rec.file_name)).name,
+            transcripts=tuple(
+                feed.Transcript(settings.base_url + p.name, mime)
+                for p, mime in zip(
+                    transcript_paths(Path(rec.file_name)), TRANSCRIPT_TYPES, strict=True
+                )
+            ),
+            citations=ep.citations,
         )
-        for index, (ep, enc) in enumerate(zip(planned, encoded, strict=True))
+        for ep, rec in zip(planned, records, strict=True)
     ]
-    entries.extend(_breathing_episodes(settings, synth, len(articles) + 1, base_time))
+    base_time = datetime.fromtimestamp(settings.published, tz=timezone.utc).replace(microsecond=0)
+    entries.extend(_breathing_episodes(settings, synth, len(articles) + 1, base_time, manifest))
     audio_total = sum(e.duration_s for e in entries)
 
     channel = feed.Channel(
@@ -439,19 +576,122 @@ def build(
         subcategory=settings.show.subcategory,
         explicit=settings.show.explicit,
         generator=f"audio-companion {__version__}",
+        locked=settings.show.locked,
     )
     feed_path = out / FEED_FILE
-    write_bytes_atomic(feed_path, feed.render_feed(channel, entries))
+    _write_if_changed(feed_path, feed.render_feed(channel, entries))
+    cover_file = COVER_FILE if image_url == settings.base_url + COVER_FILE else None
+    if settings.show.cover is not None:
+        cover_file = image_url.rsplit("/", 1)[-1]
+    _write_if_changed(out / INDEX_FILE, render_index(channel, entries, cover_file).encode("utf-8"))
+    save_manifest(out, manifest)
+    # The same checks `audio-companion validate` makes: a build that wrote a
+    # feed apps would reject fails here rather than on a listener's phone.
+    problems = validate_folder(out)
+    if problems:
+        raise BuildError(
+            f"the feed in {out} has {len(problems)} problem(s):\n" + format_problems(problems)
+        )
+
+    book = None
+    if settings.audiobook is not None:
+        book = settings.audiobook
+        write_audiobook(
+            [
+                BookPart(
+                    ep.title,
+                    encoded[ep.key].audio if ep.key in encoded else decode_mp3(out / rec.file_name),
+                    rec.chapters,
+                )
+                for ep, rec in zip(planned, records, strict=True)
+            ],
+            book,
+            title=title,
+            author=settings.show.author,
+            cover_png=small_cover or make_cover(title, settings.show.author, size=600),
+            bitrate=settings.encode.bitrate,
+        )
+
     return BuildResult(
         feed_path,
         tuple(entries),
         audio_total,
         time.monotonic() - started,
-        tuple(enc.loudness for enc in encoded),
+        tuple(enc.loudness for enc in encoded.values()),
         sentences_synthesized=len(narrator.stats.synthesized),
         sentences_cached=narrator.stats.hits,
         audiobook=book,
+        rendered=tuple(ep.file_name for ep in todo),
+        reused=tuple(ep.file_name for ep in planned if ep.key not in encoded),
     )
+
+
+TRANSCRIPT_TYPES = ("text/vtt", "application/x-subrip")
+
+
+def _write_if_changed(path: Path, data: bytes) -> None:
+    """Leave an identical file alone: its date tells servers and caches nothing changed."""
+    try:
+        if path.read_bytes() == data:
+            return
+    except FileNotFoundError:
+        pass
+    write_bytes_atomic(path, data)
+
+
+def _cover(settings: BuildSettings, title: str, manifest: Manifest) -> str:
+    """The cover's URL: the user's image (checked, copied into the folder) or one
+    drawn from the show title, redrawn only when title or author change."""
+    out = settings.out_dir
+    if settings.show.image_url is not None:
+        return settings.show.image_url
+    if settings.show.cover is not None:
+        src = settings.show.cover
+        try:
+            data = src.read_bytes()
+        except OSError as exc:
+            raise InputError(f"--cover {src}: {exc.strerror}") from exc
+        problems = cover_problems(data, src.name)
+        if problems:
+            raise InputError(f"--cover {src}: " + "; ".join(problems))
+        name = "cover" + src.suffix.lower().replace(".jpeg", ".jpg")
+        _write_if_changed(out / name, data)
+        return settings.base_url + name
+    inputs = hashlib.sha256(
+        f"{COVER_VERSION}\n{title}\n{settings.show.author}".encode()
+    ).hexdigest()
+    path = out / COVER_FILE
+    if manifest.extra.get("cover") != inputs or not path.exists():
+        _write_if_changed(path, make_cover(title, settings.show.author))
+        manifest.extra["cover"] = inputs
+    return settings.base_url + COVER_FILE
+
+
+def decode_mp3(path: Path, rate: int = 22050) -> AudioChunk:
+    """An episode already on disk, back to samples (for the audiobook)."""
+    import subprocess
+
+    import numpy as np
+
+    raw = subprocess.run(
+        [
+            require_ffmpeg(),
+            "-v",
+            "error",
+            "-i",
+            str(path),
+            "-f",
+            "s16le",
+            "-ac",
+            "1",
+            "-ar",
+            str(rate),
+            "-",
+        ],
+        check=True,
+        capture_output=True,
+    ).stdout
+    return AudioChunk.from_int16(np.frombuffer(raw, dtype="<i2"), rate)
 
 
 def first_rate(narrator: Narrator, pending: Pending) -> int:

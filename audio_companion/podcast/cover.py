@@ -39,3 +39,39 @@ def make_cover(title: str, author: str, size: int = COVER_SIZE) -> bytes:
     buf = io.BytesIO()
     img.save(buf, format="PNG", optimize=True)
     return buf.getvalue()
+
+
+COVER_MIN_PX, COVER_MAX_PX = 1400, 3000  # Apple Podcasts' limits for show artwork
+IMAGE_EXTENSIONS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG"}
+
+
+def cover_problems(data: bytes, name: str) -> list[str]:
+    """What keeps an image from being accepted as show artwork; [] when it is fine.
+
+    One rule set for `build --cover` (refused before anything is made) and
+    `validate` (a published feed's image)."""
+    from PIL import UnidentifiedImageError
+
+    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            fmt, (width, height), mode = img.format, img.size, img.mode
+    except (OSError, UnidentifiedImageError, ValueError):
+        return ["the cover is not a readable image; expected a JPEG or PNG"]
+    problems = []
+    if fmt not in ("JPEG", "PNG"):
+        problems.append(f"the cover is {fmt}; Apple accepts only JPEG or PNG")
+    elif IMAGE_EXTENSIONS.get(suffix) != fmt:
+        problems.append(
+            f"the cover is a {fmt} but named {suffix or '(no extension)'}; "
+            f"expected {'.png' if fmt == 'PNG' else '.jpg'}"
+        )
+    if width != height:
+        problems.append(f"the cover is {width}x{height} px; it must be square")
+    if not all(COVER_MIN_PX <= side <= COVER_MAX_PX for side in (width, height)):
+        problems.append(
+            f"the cover is {width}x{height} px; Apple asks {COVER_MIN_PX}-{COVER_MAX_PX} px a side"
+        )
+    if mode != "RGB":
+        problems.append(f"the cover's colour mode is {mode}; Apple expects RGB")
+    return problems

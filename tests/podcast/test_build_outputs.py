@@ -98,15 +98,21 @@ def test_unchanged_rebuild_synthesises_nothing_and_an_edit_only_its_sentences(
     synth = FakeSynth()
     again = build([article], s, synth)
     assert synth.calls == [] and again.sentences_synthesized == 0
-    assert again.sentences_cached == len(set(everything))
+    assert again.rendered == () and len(again.reused) == len(first.rendered)
+
+    # Another bitrate: every episode is encoded again, every sentence from the cache.
+    synth = FakeSynth()
+    s96 = dataclasses.replace(s, encode=dataclasses.replace(s.encode, bitrate="96k"))
+    recoded = build([article], s96, synth)
+    assert synth.calls == [] and len(recoded.rendered) == len(first.rendered)
+    assert recoded.sentences_cached == len(set(everything))
 
     assert EDITED in sample_text
-    edited = parse_text(
-        sample_text.replace(EDITED, "Whole weeks can go by on chores alone."), "text"
-    )
+    edited = parse_text(sample_text.replace(EDITED, "Whole weeks can go by on chores alone."), "text")
     synth = FakeSynth()
-    build([edited], s, synth)
+    result = build([edited], s96, synth)
     assert synth.calls == ["Whole weeks can go by on chores alone."]
+    assert result.rendered == (plan([edited], s96)[0].file_name,)
 
 
 def test_worker_processes_give_the_same_episodes(tmp_path: Path, sample: Article) -> None:
