@@ -60,7 +60,11 @@ class AppleEntryExtension(BaseEntryExtension):  # type: ignore[misc]
 
 # --- Podcasting 2.0 and Podlove Simple Chapters ----------------------------------------
 
-PODCAST_NS = "https://podcastindex.org/namespace/1.0"
+# The spec names https://podcastindex.org/namespace/1.0 and requires clients to
+# treat this, its original URI, as identical; gPodder's podcastparser (and so
+# gPodder, among others) knows only this one, so this is the one we write.
+PODCAST_NS = "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md"
+PODCAST_NS_ALIASES = ("https://podcastindex.org/namespace/1.0",)
 PSC_NS = "http://podlove.org/simple-chapters"
 # The namespace the Podcasting 2.0 spec fixes for podcast:guid (UUIDv5 of the feed URL).
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")

@@ -103,4 +103,6 @@ def load_manifest(folder: Path) -> Manifest:
 
 
 def save_manifest(folder: Path, manifest: Manifest) -> None:
-    write_bytes_atomic(folder / MANIFEST_FILE, manifest.to_bytes())
+    path, data = folder / MANIFEST_FILE, manifest.to_bytes()
+    if not path.exists() or path.read_bytes() != data:  # an unchanged build leaves it be
+        write_bytes_atomic(path, data)

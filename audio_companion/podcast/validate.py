@@ -23,6 +23,7 @@ from audio_companion.podcast.feed import DESCRIPTION_MAX_BYTES
 from audio_companion.podcast.feed_ext import (
     ITUNES_NS,
     PODCAST_NS,
+    PODCAST_NS_ALIASES,
     PSC_NS,
     podcast_guid,
 )
@@ -94,6 +95,8 @@ def validate_feed(feed_xml: bytes, folder: Path | None) -> list[Problem]:
     Pure except that files behind URLs under the feed's own address (its
     `atom:link rel="self"` without the last path segment) are read from `folder`.
     """
+    for alias in PODCAST_NS_ALIASES:  # one namespace under two names (the spec says so)
+        feed_xml = feed_xml.replace(f'"{alias}"'.encode(), f'"{PODCAST_NS}"'.encode())
     from lxml import etree
 
     parser = etree.XMLParser(resolve_entities=False, no_network=True)

@@ -108,7 +108,9 @@ def test_unchanged_rebuild_synthesises_nothing_and_an_edit_only_its_sentences(
     assert recoded.sentences_cached == len(set(everything))
 
     assert EDITED in sample_text
-    edited = parse_text(sample_text.replace(EDITED, "Whole weeks can go by on chores alone."), "text")
+    edited = parse_text(
+        sample_text.replace(EDITED, "Whole weeks can go by on chores alone."), "text"
+    )
     synth = FakeSynth()
     result = build([edited], s96, synth)
     assert synth.calls == ["Whole weeks can go by on chores alone."]

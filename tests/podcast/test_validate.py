@@ -15,6 +15,7 @@ from PIL import Image
 
 from audio_companion.article import parse_text
 from audio_companion.podcast.build import build
+from audio_companion.podcast.feed_ext import PODCAST_NS
 from audio_companion.podcast.validate import (
     Problem,
     format_problems,
@@ -64,7 +65,7 @@ def first(pattern: str, repl: str) -> Callable[[str], str]:
 def items(folder: Path) -> list[tuple[str, dict[str, Path]]]:
     """(title, {enclosure, vtt, srt, chapters: file}) per item, in feed order."""
     root = etree.parse(str(folder / "feed.xml")).getroot()
-    ns = {"podcast": "https://podcastindex.org/namespace/1.0"}
+    ns = {"podcast": PODCAST_NS}
     out = []
     for item in root.iterfind("channel/item"):
         files = {"enclosure": item.find("enclosure").get("url")}
@@ -374,3 +375,13 @@ def test_entities_are_not_resolved(tmp_path: Path) -> None:
 def test_format_problems_is_one_line_each() -> None:
     text = format_problems([Problem("channel", "a"), Problem("item 1 (T)", "b")])
     assert text == "channel: a\nitem 1 (T): b"
+
+
+def test_the_podcast_namespace_under_its_newer_name_is_the_same(good: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "renamed"
+    shutil.copytree(good, copy)
+    feed = copy / "feed.xml"
+    feed.write_bytes(
+        feed.read_bytes().replace(PODCAST_NS.encode(), b"https://podcastindex.org/namespace/1.0")
+    )
+    assert validate_folder(copy) == []
