@@ -19,7 +19,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from audio_companion import __version__
 from audio_companion.article.model import Article, BlockKind, Section, slugify
@@ -40,7 +40,6 @@ from audio_companion.podcast.chime import make_chime
 from audio_companion.podcast.cover import cover_problems, make_cover
 from audio_companion.podcast.encode import encode_mp3, mp3_duration, require_ffmpeg
 from audio_companion.podcast.manifest import EpisodeRecord, Manifest, load_manifest, save_manifest
-from audio_companion.podcast.master import MasterReport, master
 from audio_companion.podcast.render import RenderedEpisode, assemble, script_sentences
 from audio_companion.podcast.script import Line, episode_script, estimated_seconds
 from audio_companion.podcast.site import render_index
@@ -48,6 +47,9 @@ from audio_companion.podcast.validate import format_problems, validate_folder
 from audio_companion.settings import BuildSettings
 from audio_companion.speech.narrator import Narrator, Pending, SpeechStore
 from audio_companion.speech.tts import Synthesizer
+
+if TYPE_CHECKING:  # mastering pulls in scipy (~0.7 s): only builds that render pay for it
+    from audio_companion.podcast.master import MasterReport
 
 GUID_NAMESPACE = uuid.UUID("6f1c1a52-5a8e-4f57-9a43-3c1f0b7e2d10")
 DEFAULT_SHOW_TITLE = "Audio Companion"
@@ -308,6 +310,8 @@ def _encode(
 ) -> _Encoded:
     """Master and encode one episode with its tags, chapters (ID3 and Podcasting
     2.0 JSON) and transcripts, all at the real offsets in the mastered audio."""
+    from audio_companion.podcast.master import master
+
     audio, report = master(rendered.audio)
     encode_mp3(audio, path, settings.encode, {})
     marks = episode_chapters(rendered.placed, rendered.audio.duration, intro_title=tags.title)
