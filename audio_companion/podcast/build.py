@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import time
 import uuid
 from collections.abc import Callable
@@ -57,6 +58,7 @@ FEED_FILE = "feed.xml"
 COVER_FILE = "cover.png"
 INDEX_FILE = "index.html"
 LOCK_FILE = ".build.lock"
+STAGING_DIR = ".staging"
 # Bump when the audio made from the same script changes (pauses, mastering …):
 # every episode is then rendered again on the next build.
 RENDER_VERSION = 2
@@ -365,6 +367,7 @@ def _breathing_episodes(
     season: int,
     published: datetime,
     manifest: Manifest,
+    staging: Path,
 ) -> list[feed.Episode]:
     """Guided breathing sessions as a season of their own, to follow from a podcast app.
 
@@ -384,6 +387,7 @@ def _breathing_episodes(
         pattern = resolve_pattern(name)
         title = session_title(pattern, minutes)
         path = settings.out_dir / f"breathing-{slugify(pattern.name)}-{minutes:g}min.mp3"
+        staged = staging / path.name
         key = f"breathing/{path.stem}"
         spec = [RENDER_VERSION, repr(pattern), minutes, synth.identity, settings.show.author]
         spec.append([settings.encode.bitrate, settings.encode.sample_rate, title])
@@ -394,7 +398,7 @@ def _breathing_episodes(
         else:
             written = render_file(
                 pattern,
-                path,
+                staged,
                 prompts,
                 minutes=minutes,
                 title=title,
@@ -496,7 +500,55 @@ def _build_locked(
     # Embedded art stays small: every episode file carries a copy.
     small_cover = make_cover(title, settings.show.author, size=600) if todo else None
     store = SpeechStore(settings.speech_cache) if settings.speech_cache else None
+    # New files are made in a staging folder and moved in only when every one
+    # of them succeeded: a failed build leaves the published feed and the files
+    # it describes exactly as they were.
+    staging = out / STAGING_DIR
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    try:
+        return _render_and_publish(
+            _Run(articles, settings, synth, reporter, factory, started, manifest, title),
+            image_url,
+            planned,
+            digests,
+            todo,
+            small_cover,
+            store,
+            staging,
+        )
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What one build was asked to do, handed from planning to rendering."""
+
+    articles: list[Article]
+    settings: BuildSettings
+    synth: Synthesizer
+    reporter: Reporter
+    factory: Callable[[], Synthesizer] | None
+    started: float
+    manifest: Manifest
+    title: str
+
+
+def _render_and_publish(
+    run: _Run,
+    image_url: str,
+    planned: list[PlannedEpisode],
+    digests: dict[str, str],
+    todo: list[PlannedEpisode],
+    small_cover: bytes | None,
+    store: SpeechStore | None,
+    staging: Path,
+) -> BuildResult:
+    articles, settings, synth, reporter = run.articles, run.settings, run.synth, run.reporter
+    factory, started, manifest, title = run.factory, run.started, run.manifest, run.title
     encoded: dict[str, _Encoded] = {}
+    out = settings.out_dir
     with (
         Narrator(synth, store=store, workers=settings.workers, factory=factory) as narrator,
         ThreadPoolExecutor(
@@ -520,7 +572,8 @@ def _build_locked(
                 _year(ep.published),
                 small_cover,
             )
-            jobs.append((ep, pool.submit(_encode, rendered, out / ep.file_name, settings, tags)))
+            job = pool.submit(_encode, rendered, staging / ep.file_name, settings, tags)
+            jobs.append((ep, job))
             reporter.episode_done(ep, index, len(todo), rendered.audio.duration)
         for ep, job in jobs:
             encoded[ep.key] = job.result()
@@ -564,7 +617,11 @@ def _build_locked(
         for ep, rec in zip(planned, records, strict=True)
     ]
     base_time = datetime.fromtimestamp(settings.published, tz=timezone.utc).replace(microsecond=0)
-    entries.extend(_breathing_episodes(settings, synth, len(articles) + 1, base_time, manifest))
+    entries.extend(
+        _breathing_episodes(settings, synth, len(articles) + 1, base_time, manifest, staging)
+    )
+    for made in sorted(staging.iterdir()):
+        os.replace(made, out / made.name)
     audio_total = sum(e.duration_s for e in entries)
 
     channel = feed.Channel(
