@@ -34,3 +34,20 @@ def sample_text() -> str:
 @pytest.fixture
 def fake_synth() -> FakeSynth:
     return FakeSynth()
+
+
+@pytest.fixture(scope="session")
+def sample_feed(tmp_path_factory: pytest.TempPathFactory, sample_text: str) -> Path:
+    """The bundled sample built once with the fake voice (needs ffmpeg); shared by
+    every test that reads a real feed folder, so copy it before changing it."""
+    from audio_companion.article import parse_text
+    from audio_companion.podcast.build import build
+    from audio_companion.settings import BuildSettings
+
+    out = tmp_path_factory.mktemp("sample-feed") / "feed"
+    build(
+        [parse_text(sample_text, "text")],
+        BuildSettings(out_dir=out, published=1_790_000_000.0),
+        FakeSynth(),
+    )
+    return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import shutil
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -54,3 +55,25 @@ needs_media = pytest.mark.skipif(
     shutil.which("ffmpeg") is None or shutil.which("espeak-ng") is None,
     reason="needs ffmpeg and espeak-ng (scripts/setup.sh installs them)",
 )
+
+
+def example_channel(base: str, **changes: object) -> Any:
+    """A feed Channel for tests that need one, served from `base`."""
+    from audio_companion.podcast.feed import Channel
+
+    values: dict[str, object] = {
+        "title": "Evening Notes",
+        "description": "A show about evenings.",
+        "link": base,
+        "feed_url": base + "feed.xml",
+        "language": "en",
+        "author": "Jo Example",
+        "owner_email": "jo@example.org",
+        "image_url": base + "cover.png",
+        "category": "Health & Fitness",
+        "subcategory": "Mental Health",
+        "explicit": False,
+        "generator": "audio-companion test",
+    }
+    values.update(changes)
+    return Channel(**values)  # type: ignore[arg-type]

@@ -7,22 +7,15 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers import FakeSynth
 
-from audio_companion.article import parse_text
 from audio_companion.cli import main
-from audio_companion.podcast.build import build
-from audio_companion.settings import BuildSettings
 
 needs_ffmpeg = pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="needs ffmpeg")
 
 
-@pytest.fixture(scope="module")
-def good(tmp_path_factory: pytest.TempPathFactory, sample_text: str) -> Path:
-    out = tmp_path_factory.mktemp("good") / "feed"
-    article = parse_text(sample_text, "text")
-    build([article], BuildSettings(out_dir=out, published=1_790_000_000.0), FakeSynth())
-    return out
+@pytest.fixture
+def good(sample_feed: Path) -> Path:
+    return sample_feed
 
 
 @needs_ffmpeg

@@ -8,26 +8,14 @@ from datetime import datetime, timezone
 from html.parser import HTMLParser
 
 import pytest
+from helpers import example_channel
 
 from audio_companion.podcast.chapters import Chapter
-from audio_companion.podcast.feed import Channel, Episode, Transcript
+from audio_companion.podcast.feed import Episode, Transcript
 from audio_companion.podcast.site import format_duration, format_time, relative_to, render_index
 
 BASE = "https://example.org/show/"
-CHANNEL = Channel(
-    title="Evening Notes",
-    description="A show about evenings.\n\nSecond paragraph.",
-    link=BASE,
-    feed_url=BASE + "feed.xml",
-    language="en",
-    author="Jo Example",
-    owner_email="jo@example.org",
-    image_url=BASE + "cover.png",
-    category="Health & Fitness",
-    subcategory="Mental Health",
-    explicit=False,
-    generator="audio-companion test",
-)
+CHANNEL = example_channel(BASE, description="A show about evenings.\n\nSecond paragraph.")
 
 
 def episode(season: int, number: int, **kw: object) -> Episode:

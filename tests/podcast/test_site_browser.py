@@ -20,9 +20,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import example_channel
 
 from audio_companion.podcast.chapters import Chapter, json_chapters
-from audio_companion.podcast.feed import Channel, Episode, Transcript
+from audio_companion.podcast.feed import Episode, Transcript
 from audio_companion.podcast.site import render_index
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -87,20 +88,7 @@ except ImportError:  # the project's server is not there: stdlib is enough to pl
 
 
 BASE = "https://podcast.example.org/show/"  # not where the test serves it from
-CHANNEL = Channel(
-    title="Evening Notes",
-    description="A show about evenings.",
-    link=BASE,
-    feed_url=BASE + "feed.xml",
-    language="en",
-    author="Jo Example",
-    owner_email="jo@example.org",
-    image_url=BASE + "cover.png",
-    category="Health & Fitness",
-    subcategory=None,
-    explicit=False,
-    generator="audio-companion test",
-)
+CHANNEL = example_channel(BASE, subcategory=None)
 SECONDS = (3.0, 2.0)
 TITLES = ("Trust & <Repair>", 'The "second" part')
 CHAPTER_START = 1.5

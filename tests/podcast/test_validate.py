@@ -9,12 +9,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers import GOLDEN, FakeSynth
+from helpers import GOLDEN
 from lxml import etree
 from PIL import Image
 
-from audio_companion.article import parse_text
-from audio_companion.podcast.build import build
 from audio_companion.podcast.feed_ext import PODCAST_NS
 from audio_companion.podcast.validate import (
     Problem,
@@ -22,18 +20,13 @@ from audio_companion.podcast.validate import (
     validate_feed,
     validate_folder,
 )
-from audio_companion.settings import BuildSettings
 
 pytestmark = pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="needs ffmpeg")
 
 
-@pytest.fixture(scope="module")
-def good(tmp_path_factory: pytest.TempPathFactory, sample_text: str) -> Path:
-    """One real build, shared; tests break copies of it."""
-    out = tmp_path_factory.mktemp("good") / "feed"
-    article = parse_text(sample_text, "text")
-    build([article], BuildSettings(out_dir=out, published=1_790_000_000.0), FakeSynth())
-    return out
+@pytest.fixture
+def good(sample_feed: Path) -> Path:
+    return sample_feed
 
 
 @pytest.fixture
