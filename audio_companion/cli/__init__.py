@@ -57,6 +57,7 @@ def main() -> None:
 from audio_companion.cli import (  # noqa: E402, F401
     breathe,
     build,
+    cache,
     checkin,
     journal,
     models,

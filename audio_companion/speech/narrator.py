@@ -14,8 +14,10 @@ episodes are mastered and encoded.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import multiprocessing
+import os
 import wave
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -47,12 +49,15 @@ class SpeechStore:
     def load(self, key: str) -> AudioChunk | None:
         path = self._path(key)
         try:
-            return read_wav(path)
+            chunk = read_wav(path)
         except FileNotFoundError:
             return None
         except (OSError, ValueError, EOFError, wave.Error):
             path.unlink(missing_ok=True)  # a damaged entry is re-synthesised
             return None
+        with contextlib.suppress(OSError):
+            os.utime(path)  # used now: `cache clear --older-than` keeps it
+        return chunk
 
     def save(self, key: str, chunk: AudioChunk) -> None:
         path = self._path(key)

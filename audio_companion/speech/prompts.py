@@ -6,7 +6,9 @@ memory, and on disk across sessions) means the companion answers at once.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 from pathlib import Path
 
 from audio_companion.audio.chunk import AudioChunk
@@ -34,6 +36,8 @@ class PromptCache:
         path = self.folder / f"{key}.wav" if self.folder else None
         if path is not None and path.exists():
             chunk = read_wav(path)
+            with contextlib.suppress(OSError):
+                os.utime(path)  # used tonight: `cache clear --older-than` keeps it
             self.hits += 1
         else:
             chunk = self.synth.synthesize(text)

@@ -1,0 +1,57 @@
+"""`cache`: see and clear the synthesised speech kept between builds and sessions."""
+
+from __future__ import annotations
+
+import click
+
+from audio_companion.cli import main
+
+
+def _size(n: int) -> str:
+    if n < 1024:
+        return f"{n} B"
+    size = n / 1024
+    for unit in ("KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            break
+        size /= 1024
+    return f"{size:.1f} {unit}"
+
+
+@main.group()
+def cache() -> None:
+    """See and clear cached speech (sentences of episodes, check-in prompts)."""
+
+
+@cache.command("info")
+def cache_info() -> None:
+    """Show where the cache is, and how much each kind of speech takes."""
+    from audio_companion.cachedir import usage
+    from audio_companion.settings import cache_dir
+
+    folder = cache_dir()
+    click.echo(f"Cache folder: {folder}")
+    for u in usage(folder):
+        age = "" if u.oldest_days is None else f", oldest unused for {u.oldest_days:.0f} days"
+        click.echo(f"  {u.kind:8} {u.files:6d} files  {_size(u.bytes):>9}{age}")
+
+
+@cache.command("clear")
+@click.option(
+    "--older-than",
+    "days",
+    type=click.FloatRange(min=0),
+    help="Only what no build or session used for this many days.",
+)
+@click.option(
+    "--only",
+    type=click.Choice(["speech", "prompts"]),
+    help="Only episode sentences (speech) or check-in prompts.",
+)
+def cache_clear(days: float | None, only: str | None) -> None:
+    """Delete cached speech; it is synthesised again when next needed."""
+    from audio_companion.cachedir import KINDS, clear
+    from audio_companion.settings import cache_dir
+
+    files, removed = clear(cache_dir(), (only,) if only else KINDS, days)
+    click.echo(f"Removed {files} files ({_size(removed)}).")
