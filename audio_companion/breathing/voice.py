@@ -13,6 +13,7 @@ from collections.abc import Callable
 from audio_companion.breathing.live import LivePlayer
 from audio_companion.dialog.intents import Intent
 from audio_companion.dialog.loop import VoiceLoop
+from audio_companion.speech.duplex import normalize_words
 from audio_companion.speech.endpoint import EndpointSettings
 
 COMMANDS: dict[Intent, str] = {
@@ -22,6 +23,22 @@ COMMANDS: dict[Intent, str] = {
     Intent.SLOWER: "slower",
     Intent.FASTER: "faster",
 }
+
+# A "stop" whose first sound is lost (a soft "s" ahead of the voice-activity
+# detector's onset) comes back as "top". Nobody says "top" to a breathing
+# session, and stopping is a safety promise: heard alone, it counts.
+CLIPPED = {"top": "stop"}
+
+
+def command_in(text: str, intent: Intent) -> str | None:
+    """The session command a heard utterance asks for, if any."""
+    command = COMMANDS.get(intent)
+    if command is None:
+        words = normalize_words(text)
+        if len(words) == 1:
+            command = CLIPPED.get(words[0])
+    return command
+
 
 # Commands are single short words: a shorter end-of-speech silence than for
 # answers lets "stop" take effect within about a second.
@@ -49,7 +66,7 @@ class VoiceControl:
         heard = self.loop.poll(until, allowed=frozenset(COMMANDS))
         if heard is None or heard.kind != "speech":
             return None
-        command = COMMANDS.get(heard.command.intent)
+        command = command_in(heard.text, heard.command.intent)
         if self.show is not None:
             self.show(f"heard: {heard.text}" + (f" -> {command}" if command else ""))
         if command is not None:
