@@ -43,9 +43,12 @@ def command_in(text: str, intent: Intent) -> str | None:
 # Commands are single short words: a shorter end-of-speech silence than for
 # answers lets "stop" take effect within about a second.
 COMMAND_ENDPOINT = EndpointSettings(start_speech_s=0.2, end_silence_s=0.4, pre_roll_s=0.3)
-# Cue words are never commands, so a short tail after each cue is enough: a
+# Cue words are never commands, and a cue's fragment before a command still
+# leaves the command ("Out. Stop." is a stop), so no tail follows a cue: a
 # person who says "stop" just after "out" must not lose the start of the word.
-COMMAND_GATE_TAIL_S = 0.1
+# (With a 0.1 s tail the rig still clipped it now and then: the microphone's
+# capture times and the speaker's play times are only aligned to ~0.1 s.)
+COMMAND_GATE_TAIL_S = 0.0
 
 
 class VoiceControl:
