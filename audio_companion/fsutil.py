@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,6 +36,29 @@ def atomic_path(dest: Path) -> Iterator[Path]:
 def write_bytes_atomic(dest: Path, data: bytes) -> None:
     with atomic_path(dest) as tmp:
         tmp.write_bytes(data)
+
+
+def write_if_changed(dest: Path, data: bytes) -> None:
+    """Write atomically, but leave an identical file alone: its date then tells
+    servers, caches and rsync that nothing changed."""
+    try:
+        if dest.read_bytes() == data:
+            return
+    except FileNotFoundError:
+        pass
+    write_bytes_atomic(dest, data)
+
+
+@contextlib.contextmanager
+def scratch_folder(path: Path) -> Iterator[Path]:
+    """An empty folder at `path` for the block's work, removed afterwards (also
+    what an earlier, killed run left there)."""
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 class FolderBusy(Exception):

@@ -47,3 +47,31 @@ def number_to_words(n: int) -> str:
                 number_to_words(high) + " " + word + (" " + number_to_words(rest) if rest else "")
             )
     raise AssertionError("unreachable")
+
+
+_ORDINAL_ENDINGS = {
+    "one": "first",
+    "two": "second",
+    "three": "third",
+    "five": "fifth",
+    "eight": "eighth",
+    "nine": "ninth",
+    "twelve": "twelfth",
+}
+
+
+def ordinal(words: str) -> str:
+    """A cardinal in words as its ordinal: 'twenty one' -> 'twenty first'."""
+    head, _, last = words.rpartition(" ")
+    if last in _ORDINAL_ENDINGS:
+        last = _ORDINAL_ENDINGS[last]
+    elif last.endswith("y"):
+        last = last[:-1] + "ieth"
+    else:
+        last += "th"
+    return f"{head} {last}".strip()
+
+
+def ordinal_words(n: int) -> str:
+    """'first', 'twenty first', 'one hundredth'."""
+    return ordinal(number_to_words(n))

@@ -16,17 +16,13 @@ from __future__ import annotations
 import argparse
 import functools
 import os
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
 from audio_companion.article import load_article
-from audio_companion.audio.chunk import AudioChunk
-from audio_companion.podcast.build import build, plan
+from audio_companion.podcast.build import build, decode_mp3, plan
 from audio_companion.podcast.render import script_sentences
 from audio_companion.settings import BuildSettings, VoiceSettings
 from audio_companion.speech.tts import make_synthesizer
@@ -35,16 +31,6 @@ from audio_companion.speech.wer import join_spelled_letters, normalise_for_wer, 
 DEFAULT_ARTICLE = (
     Path(__file__).resolve().parents[1].parent / "shared/seeds/000_0f6c8d9654fe7ab1.txt"
 )
-
-
-def decode(mp3: Path) -> AudioChunk:
-    """The MP3 as 16 kHz mono, decoded by ffmpeg (what a player hears)."""
-    raw = subprocess.run(
-        ["ffmpeg", "-v", "error", "-i", str(mp3), "-f", "s16le", "-ac", "1", "-ar", "16000", "-"],
-        check=True,
-        capture_output=True,
-    ).stdout
-    return AudioChunk.from_int16(np.frombuffer(raw, dtype="<i2"), 16000)
 
 
 def fair(text: str) -> str:
@@ -84,7 +70,7 @@ def bench(
     print(f"== voice {spec} at {voice.rate_wpm} wpm")
     for ep in plan([article], settings)[:episodes]:
         ref = " ".join(script_sentences(ep.lines))
-        audio = decode(settings.out_dir / ep.file_name)
+        audio = decode_mp3(settings.out_dir / ep.file_name, rate=16000)  # as a player hears it
         seconds += audio.duration
         hyp = recognizer.transcribe(audio).text
         errors, words = word_errors(fair(ref), fair(hyp), normalise=False)

@@ -35,7 +35,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from audio_companion.narration.lexicon import Lexicon
-from audio_companion.numbers import number_to_words
+from audio_companion.numbers import number_to_words, ordinal_words
 
 Replace = Callable[[re.Match[str]], str]
 
@@ -60,28 +60,6 @@ def _template(template: str) -> Replace:
 
 
 # --- helpers -------------------------------------------------------------------------------
-
-_ORDINAL_ENDINGS = {
-    "one": "first",
-    "two": "second",
-    "three": "third",
-    "five": "fifth",
-    "eight": "eighth",
-    "nine": "ninth",
-    "twelve": "twelfth",
-}
-
-
-def ordinal_words(n: int) -> str:
-    """'first', 'twenty first', 'one hundredth'."""
-    *head, last = number_to_words(n).split(" ")
-    if last in _ORDINAL_ENDINGS:
-        last = _ORDINAL_ENDINGS[last]
-    elif last.endswith("y"):
-        last = last[:-1] + "ieth"
-    else:
-        last += "th"
-    return " ".join([*head, last])
 
 
 def year_words(n: int) -> str:

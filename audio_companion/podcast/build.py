@@ -12,7 +12,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import time
 import uuid
 from collections.abc import Callable
@@ -26,7 +25,13 @@ from audio_companion import __version__
 from audio_companion.article.model import Article, BlockKind, Section, slugify
 from audio_companion.audio.chunk import AudioChunk
 from audio_companion.errors import BuildError, InputError
-from audio_companion.fsutil import FolderBusy, folder_lock, write_bytes_atomic
+from audio_companion.fsutil import (
+    FolderBusy,
+    folder_lock,
+    scratch_folder,
+    write_bytes_atomic,
+    write_if_changed,
+)
 from audio_companion.narration.lexicon import Lexicon, default_lexicon
 from audio_companion.podcast import feed, transcript
 from audio_companion.podcast.audiobook import BookPart, write_audiobook
@@ -46,7 +51,8 @@ from audio_companion.podcast.script import Line, episode_script, estimated_secon
 from audio_companion.podcast.site import render_index
 from audio_companion.podcast.validate import format_problems, validate_folder
 from audio_companion.settings import BuildSettings
-from audio_companion.speech.narrator import Narrator, Pending, SpeechStore
+from audio_companion.speech.narrator import Narrator, Pending
+from audio_companion.speech.store import SpeechStore
 from audio_companion.speech.tts import Synthesizer
 
 if TYPE_CHECKING:  # mastering pulls in scipy (~0.7 s): only builds that render pay for it
@@ -467,8 +473,11 @@ def build(
     except OSError as exc:
         raise BuildError(f"cannot create output folder {out}: {exc.strerror}") from exc
     try:
-        with folder_lock(out, LOCK_FILE):
-            return _build_locked(articles, settings, synth, reporter, factory, started)
+        # New files are made in a staging folder and moved in only when every
+        # one of them succeeded: a failed build leaves the published feed and
+        # the files it describes exactly as they were.
+        with folder_lock(out, LOCK_FILE), scratch_folder(out / STAGING_DIR) as staging:
+            return _build_locked(articles, settings, synth, reporter, factory, started, staging)
     except FolderBusy as busy:
         raise BuildError(
             f"another build is writing to {out} ({busy.holder or 'pid unknown'}); "
@@ -483,6 +492,7 @@ def _build_locked(
     reporter: Reporter | None,
     factory: Callable[[], Synthesizer] | None,
     started: float,
+    staging: Path,
 ) -> BuildResult:
     reporter = reporter or SilentReporter()
     out = settings.out_dir
@@ -500,55 +510,7 @@ def _build_locked(
     # Embedded art stays small: every episode file carries a copy.
     small_cover = make_cover(title, settings.show.author, size=600) if todo else None
     store = SpeechStore(settings.speech_cache) if settings.speech_cache else None
-    # New files are made in a staging folder and moved in only when every one
-    # of them succeeded: a failed build leaves the published feed and the files
-    # it describes exactly as they were.
-    staging = out / STAGING_DIR
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
-    try:
-        return _render_and_publish(
-            _Run(articles, settings, synth, reporter, factory, started, manifest, title),
-            image_url,
-            planned,
-            digests,
-            todo,
-            small_cover,
-            store,
-            staging,
-        )
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-
-
-@dataclass(frozen=True)
-class _Run:
-    """What one build was asked to do, handed from planning to rendering."""
-
-    articles: list[Article]
-    settings: BuildSettings
-    synth: Synthesizer
-    reporter: Reporter
-    factory: Callable[[], Synthesizer] | None
-    started: float
-    manifest: Manifest
-    title: str
-
-
-def _render_and_publish(
-    run: _Run,
-    image_url: str,
-    planned: list[PlannedEpisode],
-    digests: dict[str, str],
-    todo: list[PlannedEpisode],
-    small_cover: bytes | None,
-    store: SpeechStore | None,
-    staging: Path,
-) -> BuildResult:
-    articles, settings, synth, reporter = run.articles, run.settings, run.synth, run.reporter
-    factory, started, manifest, title = run.factory, run.started, run.manifest, run.title
     encoded: dict[str, _Encoded] = {}
-    out = settings.out_dir
     with (
         Narrator(synth, store=store, workers=settings.workers, factory=factory) as narrator,
         ThreadPoolExecutor(
@@ -609,7 +571,7 @@ def _render_and_publish(
             transcripts=tuple(
                 feed.Transcript(settings.base_url + p.name, mime)
                 for p, mime in zip(
-                    transcript_paths(Path(rec.file_name)), TRANSCRIPT_TYPES, strict=True
+                    transcript_paths(Path(rec.file_name)), feed.TRANSCRIPT_TYPES, strict=True
                 )
             ),
             citations=ep.citations,
@@ -640,11 +602,11 @@ def _render_and_publish(
         locked=settings.show.locked,
     )
     feed_path = out / FEED_FILE
-    _write_if_changed(feed_path, feed.render_feed(channel, entries))
+    write_if_changed(feed_path, feed.render_feed(channel, entries))
     cover_file = COVER_FILE if image_url == settings.base_url + COVER_FILE else None
     if settings.show.cover is not None:
         cover_file = image_url.rsplit("/", 1)[-1]
-    _write_if_changed(out / INDEX_FILE, render_index(channel, entries, cover_file).encode("utf-8"))
+    write_if_changed(out / INDEX_FILE, render_index(channel, entries, cover_file).encode("utf-8"))
     save_manifest(out, manifest)
     # The same checks `audio-companion validate` makes: a build that wrote a
     # feed apps would reject fails here rather than on a listener's phone.
@@ -687,19 +649,6 @@ def _render_and_publish(
     )
 
 
-TRANSCRIPT_TYPES = ("text/vtt", "application/x-subrip")
-
-
-def _write_if_changed(path: Path, data: bytes) -> None:
-    """Leave an identical file alone: its date tells servers and caches nothing changed."""
-    try:
-        if path.read_bytes() == data:
-            return
-    except FileNotFoundError:
-        pass
-    write_bytes_atomic(path, data)
-
-
 def _cover(settings: BuildSettings, title: str, manifest: Manifest) -> str:
     """The cover's URL: the user's image (checked, copied into the folder) or one
     drawn from the show title, redrawn only when title or author change."""
@@ -716,14 +665,14 @@ def _cover(settings: BuildSettings, title: str, manifest: Manifest) -> str:
         if problems:
             raise InputError(f"--cover {src}: " + "; ".join(problems))
         name = "cover" + src.suffix.lower().replace(".jpeg", ".jpg")
-        _write_if_changed(out / name, data)
+        write_if_changed(out / name, data)
         return settings.base_url + name
     inputs = hashlib.sha256(
         f"{COVER_VERSION}\n{title}\n{settings.show.author}".encode()
     ).hexdigest()
     path = out / COVER_FILE
     if manifest.extra.get("cover") != inputs or not path.exists():
-        _write_if_changed(path, make_cover(title, settings.show.author))
+        write_if_changed(path, make_cover(title, settings.show.author))
         manifest.extra["cover"] = inputs
     return settings.base_url + COVER_FILE
 

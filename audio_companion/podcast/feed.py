@@ -9,6 +9,7 @@ only from the feed.
 from __future__ import annotations
 
 import html
+import math
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,6 +25,7 @@ from audio_companion.podcast.feed_ext import (
 )
 
 DESCRIPTION_MAX_BYTES = 4000  # Apple's limit for the show description
+TRANSCRIPT_TYPES = ("text/vtt", "application/x-subrip")  # what podcast:transcript takes
 
 
 @dataclass(frozen=True)
@@ -67,9 +69,9 @@ class Transcript:
 
 
 def clock(seconds: float) -> str:
-    """A chapter time as listeners read it: M:SS, or H:MM:SS past an hour."""
-    total = int(seconds)
-    h, rest = divmod(total, 3600)
+    """A position as players show it, M:SS or H:MM:SS past an hour: the second it
+    falls in (floored, so a chapter never reads later than where it starts)."""
+    h, rest = divmod(max(0, math.floor(seconds)), 3600)
     m, sec = divmod(rest, 60)
     return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from audio_companion.errors import BuildError
-from audio_companion.fsutil import write_bytes_atomic
+from audio_companion.fsutil import write_if_changed
 from audio_companion.podcast.chapters import Chapter
 
 MANIFEST_FILE = "manifest.json"
@@ -103,6 +103,4 @@ def load_manifest(folder: Path) -> Manifest:
 
 
 def save_manifest(folder: Path, manifest: Manifest) -> None:
-    path, data = folder / MANIFEST_FILE, manifest.to_bytes()
-    if not path.exists() or path.read_bytes() != data:  # an unchanged build leaves it be
-        write_bytes_atomic(path, data)
+    write_if_changed(folder / MANIFEST_FILE, manifest.to_bytes())

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from html import escape
 
 from audio_companion.podcast.chapters import Chapter
-from audio_companion.podcast.feed import Channel, Episode, Transcript
+from audio_companion.podcast.feed import Channel, Episode, Transcript, clock
 
 TRANSCRIPT_LABELS = {
     "text/vtt": "Transcript (WebVTT)",
@@ -103,24 +103,11 @@ def relative_to(url: str, base: str) -> str:
 
 def format_duration(seconds: float) -> str:
     """H:MM:SS, or M:SS under an hour, to the nearest second (halves up, not to even)."""
-    return _clock(math.floor(seconds + 0.5))
+    return clock(math.floor(seconds + 0.5))
 
 
-def format_time(seconds: float) -> str:
-    """A position in the audio, like a player shows it: the second it falls in.
-
-    Floored, not rounded, so a chapter at 1.5 s reads 0:01 and never later
-    than where it starts.
-    """
-    return _clock(math.floor(seconds))
-
-
-def _clock(total: int) -> str:
-    hours, rest = divmod(max(0, total), 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours}:{minutes:02d}:{secs:02d}"
-    return f"{minutes}:{secs:02d}"
+# A position in the audio, like a player shows it: the second it falls in.
+format_time = clock
 
 
 def episode_id(episode: Episode) -> str:

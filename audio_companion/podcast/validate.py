@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from audio_companion.podcast.cover import cover_problems
-from audio_companion.podcast.feed import DESCRIPTION_MAX_BYTES
+from audio_companion.podcast.feed import DESCRIPTION_MAX_BYTES, TRANSCRIPT_TYPES
 from audio_companion.podcast.feed_ext import (
     ITUNES_NS,
     PODCAST_NS,
@@ -31,7 +31,6 @@ from audio_companion.podcast.feed_ext import (
 ATOM_NS = "http://www.w3.org/2005/Atom"
 FEED_FILE = "feed.xml"
 AUDIO_TYPES = ("audio/mpeg", "audio/mp4", "audio/x-m4a")
-TRANSCRIPT_TYPES = ("text/vtt", "application/x-subrip")
 CHAPTERS_TYPE = "application/json+chapters"
 CHAPTERS_VERSION = "1.2.0"
 DURATION_TOLERANCE_S = 1.0

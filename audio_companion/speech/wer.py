@@ -15,32 +15,12 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from audio_companion.numbers import number_to_words
+from audio_companion.numbers import number_to_words, ordinal
 
-_ORDINALS = {
-    "one": "first",
-    "two": "second",
-    "three": "third",
-    "five": "fifth",
-    "eight": "eighth",
-    "nine": "ninth",
-    "twelve": "twelfth",
-}
 _ABBREVIATIONS = {"mr": "mister", "mrs": "missus", "dr": "doctor", "st": "saint", "&": "and"}
 
 _NUMBER = re.compile(r"(?<![\w.])(\d[\d,]*(?:\.\d+)?)(st|nd|rd|th)?(?!\w)")
 _PERCENT = re.compile(r"(\d)\s*%")
-
-
-def _ordinal(words: str) -> str:
-    head, _, last = words.rpartition(" ")
-    if last in _ORDINALS:
-        last = _ORDINALS[last]
-    elif last.endswith("y"):
-        last = last[:-1] + "ieth"
-    else:
-        last += "th"
-    return f"{head} {last}".strip()
 
 
 def _spell(match: re.Match[str]) -> str:
@@ -48,7 +28,7 @@ def _spell(match: re.Match[str]) -> str:
     whole, _, frac = number.replace(",", "").partition(".")
     words = number_to_words(int(whole)) if whole else "zero"
     if suffix and not frac:
-        words = _ordinal(words)
+        words = ordinal(words)
     if frac:
         words += " point " + " ".join(number_to_words(int(d)) for d in frac)
     return f" {words} "

@@ -1,0 +1,55 @@
+"""Synthesised speech on disk, one WAV per (voice identity, text).
+
+Shared by the narrator (episode sentences) and the prompt cache (check-in
+and breathing prompts): a damaged entry is dropped and made again, a cache
+that cannot be written only costs time, and every hit marks the entry used
+so `cache clear --older-than` keeps what is still in use.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import wave
+from pathlib import Path
+
+from audio_companion.audio.chunk import AudioChunk
+from audio_companion.audio.wav import read_wav, write_wav
+from audio_companion.fsutil import atomic_path
+
+
+class SpeechStore:
+    """Synthesised sentences on disk, one WAV per (identity, text)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    @staticmethod
+    def key(identity: str, text: str) -> str:
+        return hashlib.sha256(f"{identity}\n{text}".encode()).hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.wav"
+
+    def load(self, key: str) -> AudioChunk | None:
+        path = self._path(key)
+        try:
+            chunk = read_wav(path)
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, EOFError, wave.Error):
+            path.unlink(missing_ok=True)  # a damaged entry is re-synthesised
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(path)  # used now: `cache clear --older-than` keeps it
+        return chunk
+
+    def save(self, key: str, chunk: AudioChunk) -> None:
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with atomic_path(path) as tmp:
+                write_wav(tmp, chunk)
+        except OSError:
+            pass  # a cache that cannot be written only costs time
