@@ -105,6 +105,7 @@ class VoiceLoop:
         settings: LoopSettings | None = None,
         classifier: FrameClassifier | None = None,
         clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.source = source
         self.sink = sink
@@ -112,6 +113,7 @@ class VoiceLoop:
         self.recognizer = recognizer
         self.settings = settings or LoopSettings()
         self.clock = clock
+        self.sleep = sleep
         self.gate = HalfDuplexGate(tail_s=self.settings.gate_tail_s, clock=clock)
         self.echo = EchoFilter(window_s=self.settings.echo_window_s)
         # listen() owns the no-speech timeout: it differs from one question to the next.
@@ -134,6 +136,11 @@ class VoiceLoop:
         playback = self.sink.play(audio)
         playback.wait()
         end = playback.end if playback.end is not None else self.clock()
+        # `wait` returns once the last sample is queued; the speaker's buffer
+        # still holds up to its latency of sound. Return when it has been heard,
+        # so whoever speaks next (a person prompted by the screen) comes after it.
+        if end > self.clock():
+            self.sleep(end - self.clock())
         self.gate.speaking_ended(max(end, self.clock()))
         self.echo.remember(text, end)
         self.last_prompt = text

@@ -277,3 +277,36 @@ def test_poll_ignores_sounds_the_gate_was_told_about() -> None:
     loop.gate.speaking_ended(start + 1.5)
     assert loop.poll(start + 3.0) is None
     assert loop.stats.gated_chunks > 0
+
+
+def test_say_returns_only_once_the_buffered_sound_has_played() -> None:
+    """A real sink hands the last sample to the device before it is heard."""
+
+    class BufferedSink:
+        def __init__(self) -> None:
+            self.now = 50.0
+
+        def play(self, chunk: AudioChunk, at: float | None = None) -> Done:
+            start = self.now + 0.1  # the device buffer plays it 0.1 s later
+            self.now += chunk.duration  # queued in real time
+            return Done(start, start + chunk.duration)
+
+    sink = BufferedSink()
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        sink.now += seconds
+
+    book = Phrasebook()
+    loop = VoiceLoop(
+        None,  # type: ignore[arg-type]  # nothing is heard in this test
+        sink,  # type: ignore[arg-type]
+        PromptCache(ToneSynth(book)),
+        ToneRecognizer(book),
+        clock=lambda: sink.now,
+        sleep=sleep,
+    )
+    loop.say("hello")
+    assert slept == [pytest.approx(0.1)]
+    assert loop.gate.muted_at(sink.now - 0.01) and loop.clock() == pytest.approx(51.6, abs=0.01)
