@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from audio_companion.breathing.live import LivePlayer
-from audio_companion.dialog.intents import Intent
+from audio_companion.dialog.intents import CommandVocabulary, Intent
 from audio_companion.dialog.loop import VoiceLoop
 from audio_companion.speech.duplex import normalize_words
 from audio_companion.speech.endpoint import EndpointSettings
@@ -28,6 +28,12 @@ COMMANDS: dict[Intent, str] = {
 # detector's onset) comes back as "top". Nobody says "top" to a breathing
 # session, and stopping is a safety promise: heard alone, it counts.
 CLIPPED = {"top": "stop"}
+
+
+def stop_hint(vocabulary: CommandVocabulary) -> str:
+    """What the recogniser is primed with during a session: the stop words."""
+    words = [*vocabulary.stop_words, vocabulary.personal_stop_word]
+    return " ".join(f"{w[:1].upper()}{w[1:]}." for w in words if w)
 
 
 def command_in(text: str, intent: Intent) -> str | None:

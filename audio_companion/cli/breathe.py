@@ -155,16 +155,18 @@ def _live(
                 COMMAND_ENDPOINT,
                 COMMAND_GATE_TAIL_S,
                 VoiceControl,
+                stop_hint,
             )
             from audio_companion.dialog.loop import LoopSettings, VoiceLoop
             from audio_companion.speech.models import make_recognizer
 
-            recognizer = make_recognizer(engine, model)
+            vocabulary = vocabulary_for(stop_word)
+            recognizer = make_recognizer(engine, model, hint=stop_hint(vocabulary))
             mic = stack.enter_context(MicrophoneSource(input_device))
             settings = LoopSettings(
                 endpoint=COMMAND_ENDPOINT,
                 gate_tail_s=COMMAND_GATE_TAIL_S,
-                vocabulary=vocabulary_for(stop_word),
+                vocabulary=vocabulary,
             )
             loop = VoiceLoop(mic, sink, prompts, recognizer, settings)
             player.poll = VoiceControl(loop, player, show=show)

@@ -507,9 +507,14 @@ def make_recognizer(
     engine: str = "auto",
     model: str | Path | None = None,
     models_dir: str | Path | None = None,
+    hint: str | None = None,
     **options: Any,
 ) -> Recognizer:
-    """Choose (see ``choose_engine``) and load a recogniser; models load once per process."""
+    """Choose (see ``choose_engine``) and load a recogniser; models load once per process.
+
+    `hint` is text whisper decodes every utterance after (its prompt), for a
+    context that expects a few words; vosk gets its phrases as a grammar instead.
+    """
     chosen, where = choose_engine(engine, model, models_dir)
     if chosen == "vosk":
         from audio_companion.speech.vosk_engine import VoskRecognizer
@@ -517,4 +522,4 @@ def make_recognizer(
         return VoskRecognizer(Path(where), **options)
     from audio_companion.speech.whisper_engine import WhisperRecognizer
 
-    return WhisperRecognizer(where, **options)
+    return WhisperRecognizer(where, hint=hint, **options)

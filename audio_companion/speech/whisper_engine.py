@@ -90,6 +90,9 @@ def load_whisper_model(
         return loaded
 
 
+HINT_MAX_TOKENS = 16  # "Stop, please." is 4
+
+
 def _prompt(grammar: list[str] | None) -> str | None:
     phrases = [" ".join(p.split()) for p in grammar or [] if p.strip() and p.strip() != "[unk]"]
     return ", ".join(phrases) + "." if phrases else None
@@ -135,15 +138,23 @@ class WhisperRecognizer:
         beam_size: int = 5,
         compute_type: str = "int8",
         cpu_threads: int = 0,
+        hint: str | None = None,
     ) -> None:
         self.model = load_whisper_model(model, compute_type=compute_type, cpu_threads=cpu_threads)
         self.language = language
         self.beam_size = beam_size
+        # A hint (the stop word, where only commands are expected) makes tiny.en
+        # hear a clipped or flat "stop" as "Stop." rather than "top" or "job". It
+        # can also set whisper repeating itself over noise, so outputs are
+        # capped: commands are a few tokens, and the cap bounds the cost.
+        self.hint = hint
+        self.max_new_tokens = HINT_MAX_TOKENS if hint else None
 
     def stream(self, grammar: list[str] | None = None) -> WhisperStream:
         return WhisperStream(self, grammar)
 
     def transcribe(self, chunk: AudioChunk, prompt: str | None = None) -> Transcript:
+        prompt = prompt or self.hint
         audio = to_mono16k(chunk)
         if audio.duration < _MIN_SECONDS:
             return Transcript("", (), 0.0, self.name)
@@ -155,6 +166,7 @@ class WhisperRecognizer:
             word_timestamps=True,
             condition_on_previous_text=False,
             initial_prompt=prompt,
+            max_new_tokens=self.max_new_tokens,
             vad_filter=False,
             # No temperature fallback: short, quiet answers score low and
             # would be decoded up to six times; one greedy-or-beam pass caps latency.

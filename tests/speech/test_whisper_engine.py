@@ -141,3 +141,23 @@ def test_wer_on_librivox(whisper: WhisperRecognizer) -> None:
 def test_wer_on_cards(whisper: WhisperRecognizer) -> None:
     # "10 of clubs" must score as "ten of clubs": the normaliser spells digits out.
     assert _wer_on(TESTDATA / "cards", "cards.transcription", whisper) < 0.35
+
+
+def test_a_hint_primes_every_utterance_and_caps_the_output(
+    whisper: WhisperRecognizer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[dict[str, object]] = []
+
+    class Spy:
+        def transcribe(self, samples: object, **kw: object) -> tuple[list[object], None]:
+            seen.append(kw)
+            return [], None
+
+    hinted = WhisperRecognizer(hint="Stop.")
+    monkeypatch.setattr(hinted, "model", Spy())
+    monkeypatch.setattr(whisper, "model", Spy())
+    second = AudioChunk.silence(1.0, 16000)
+    hinted.transcribe(second)
+    whisper.transcribe(second)
+    assert (seen[0]["initial_prompt"], seen[0]["max_new_tokens"]) == ("Stop.", 16)
+    assert (seen[1]["initial_prompt"], seen[1]["max_new_tokens"]) == (None, None)
