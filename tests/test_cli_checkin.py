@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
 import stat
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from child import Child
 from click.testing import CliRunner
 
 from audio_companion.cli import main
@@ -27,10 +28,13 @@ ANSWERS = [
 ]
 
 
+NIGHT = "2026-11-27"  # the wording of one fixed night; the clock never chooses it
+
+
 def typed_checkin(journal: Path, answers: list[str], *extra: str) -> Any:
     return CliRunner().invoke(
         main,
-        ["checkin", "--text", "--mute", "--journal", str(journal), *extra],
+        ["checkin", "--text", "--mute", "--journal", str(journal), "--night", NIGHT, *extra],
         input="\n".join(answers) + "\n",
     )
 
@@ -118,42 +122,72 @@ def test_a_checkin_opens_no_network_socket(tmp_path: Path, monkeypatch: pytest.M
     assert opened == []
 
 
-def test_sigkill_mid_session_loses_no_given_answer(tmp_path: Path) -> None:
+# Three nights in a row: every rotation of the deck's wordings.
+NIGHTS = ["2026-11-29", "2026-11-30", "2026-12-01"]
+
+
+@pytest.mark.parametrize("night", NIGHTS)
+def test_sigkill_mid_session_loses_no_given_answer(tmp_path: Path, night: str) -> None:
+    """Killed with no chance to clean up, after two answers: both are in the journal.
+
+    The test follows the check-in's event protocol (`--format jsonl`): it answers
+    when the companion listens, whatever the night's wording is.
+    """
     journal = tmp_path / "j.sqlite3"
     exe = Path(sys.executable).with_name("audio-companion")
-    proc = subprocess.Popen(
-        [str(exe), "checkin", "--text", "--mute", "--journal", str(journal)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-        bufsize=1,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-    assert proc.stdin is not None and proc.stdout is not None
-    given = 0
-    try:
-        for line in proc.stdout:
-            if not line.startswith("companion: "):
-                continue
-            if given == 2:  # two answers given and the next prompt spoken
-                break
-            if line.rstrip().endswith("?"):
-                proc.stdin.write(ANSWERS[given] + "\n")
-                proc.stdin.flush()
-                given += 1
-        # Kill mid-session, with no chance to clean up.
-        os.kill(proc.pid, signal.SIGKILL)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait(10)
-    assert proc.returncode == -signal.SIGKILL
+    argv = [exe, "checkin", "--text", "--mute", "--format", "jsonl", "--night", night]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    with Child([*argv, "--journal", journal], env=env, stdin=True) as child:
+        said: list[str] = []
+        listens = 0
+        while listens < 3:  # answer two questions, then wait for the third to be asked
+            event = child.next_event(timeout=30)
+            assert event is not None, child.describe()
+            if event["event"] == "say":
+                said.append(event["text"])
+            elif event["event"] == "listen":
+                listens += 1
+                if listens <= 2:
+                    child.send(ANSWERS[listens - 1])
+        assert len(said) >= 3  # a greeting and two questions came before the third turn
+        child.signal(signal.SIGKILL)
+        assert child.wait(timeout=10) == -signal.SIGKILL
     with Journal.open(journal) as j:
         [summary] = j.sessions()
         record = j.session(summary.id)
     assert summary.end_reason is None  # the session never finished
     assert [a.transcript for a in record.answers] == ANSWERS[:2]
     assert record.answers[1].mood == 4
+
+
+def test_jsonl_events_describe_each_turn(tmp_path: Path) -> None:
+    result = typed_checkin(tmp_path / "j.sqlite3", ANSWERS, "--format", "jsonl")
+    assert result.exit_code == 0, result.output
+    events = [json.loads(line) for line in result.output.splitlines()]
+    listens = [e for e in events if e["event"] == "listen"]
+    assert [e["expect"] for e in listens][:2] == ["answer", "number"]
+    assert [e["step"] for e in listens] == [
+        "checkin", "mood", "appreciations", "appreciations", "appreciations", "feeling"
+    ]  # fmt: skip
+    heard = [e for e in events if e["event"] == "heard"]
+    assert heard[1] == {"event": "heard", "text": "four", "intent": "number", "value": 4}
+    assert events[-1]["event"] == "end" and events[-1]["reason"] == "completed"
+    assert events[-1]["answers"] == 6
+
+
+def test_the_night_chooses_the_wording_not_the_clock(tmp_path: Path) -> None:
+    def first_question(night: str) -> str:
+        result = typed_checkin(tmp_path / f"{night}.sqlite3", [], "--night", night)
+        return [ln for ln in result.output.splitlines() if ln.startswith("companion: ")][1]
+
+    firsts = [first_question(n) for n in NIGHTS]
+    assert firsts == [first_question(n) for n in NIGHTS]  # the same night, the same words
+    assert firsts[0] != firsts[1] and firsts[1] != firsts[2]  # never two nights running
+
+
+def test_a_bad_night_is_one_line(tmp_path: Path) -> None:
+    result = typed_checkin(tmp_path / "j.sqlite3", [], "--night", "yesterday")
+    assert result.exit_code == 2 and "YYYY-MM-DD" in result.output
 
 
 def test_breathe_first_deck_runs_typed_and_muted(tmp_path: Path) -> None:

@@ -23,8 +23,11 @@ def run(args: list[str], **kw: Any) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+TODAY = date(2026, 11, 29)  # the day the charts end; never the clock's
+
+
 def evening(days_ago: int) -> float:
-    d = date.today() - timedelta(days=days_ago)
+    d = TODAY - timedelta(days=days_ago)
     return datetime(d.year, d.month, d.day, 21, 30).timestamp()
 
 
@@ -144,7 +147,9 @@ def test_export_needs_a_known_format(journal: Path) -> None:
 
 
 def test_trend_prints_chart_and_streak(journal: Path) -> None:
-    code, out = run(["journal", "trend", "--journal", str(journal), "--weeks", "1"])
+    code, out = run(
+        ["journal", "trend", "--journal", str(journal), "--weeks", "1", "--until", str(TODAY)]
+    )
     assert code == 0, out
     lines = out.splitlines()
     assert lines[0].startswith("Mood, 1 week to ")
@@ -165,7 +170,8 @@ def test_trend_without_journal(tmp_path: Path) -> None:
 def test_trend_png(journal: Path, tmp_path: Path) -> None:
     pytest.importorskip("matplotlib")
     png = tmp_path / "mood.png"
-    code, out = run(["journal", "trend", "--journal", str(journal), "--png", str(png)])
+    args = ["journal", "trend", "--journal", str(journal), "--png", str(png), "--until", str(TODAY)]
+    code, out = run(args)
     assert code == 0, out
     assert f"Wrote {png}" in out
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

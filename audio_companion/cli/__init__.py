@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from typing import Any
 
 import click
@@ -33,6 +34,24 @@ def reported_errors() -> Iterator[None]:
     except KeyboardInterrupt:
         click.echo("Interrupted; nothing half-written was left behind.", err=True)
         sys.exit(130)
+
+
+class DateParam(click.ParamType):  # type: ignore[type-arg]  # generic only since click 8.2
+    """A calendar day written YYYY-MM-DD; a mistake names the form to use."""
+
+    name = "YYYY-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value).strip())
+        except ValueError:
+            message = f"{value!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-11-29"
+            self.fail(message, param, ctx)
+
+
+DATE = DateParam()
 
 
 def show(line: str) -> None:

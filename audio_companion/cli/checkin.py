@@ -6,12 +6,13 @@ import contextlib
 import sys
 import time
 from collections.abc import Callable, Iterator
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
-from audio_companion.cli import main, show
+from audio_companion.cli import DATE, main, show
 from audio_companion.cli.voice import engine_option, model_option, vocabulary_for
 from audio_companion.settings import VoiceSettings, cache_dir
 from audio_companion.speech.prompts import PromptCache
@@ -72,6 +73,21 @@ def _speaker_or_none(output_device: str | None, mute: bool) -> Iterator[Any]:
 )
 @click.option("--mute", is_flag=True, help="With --text: show prompts without speaking them.")
 @click.option("--save-audio", is_flag=True, help="Keep the audio of each answer in the journal.")
+@click.option(
+    "--night",
+    type=DATE,
+    help="Which night's wordings to use, YYYY-MM-DD (default: tonight; until 4 am it is "
+    "still the night before).",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "jsonl"]),
+    default="text",
+    show_default=True,
+    help="jsonl: one JSON event per line (say, listen, heard, end) for programs that "
+    "drive the check-in.",
+)
 def checkin(
     deck: str,
     list_decks: bool,
@@ -86,13 +102,16 @@ def checkin(
     text_mode: bool,
     mute: bool,
     save_audio: bool,
+    night: date | None,
+    output_format: str,
 ) -> None:
     """Talk through tonight's check-in, hands-free; answers go to your private journal.
 
     Say the stop word at any moment to end kindly (everything said is kept),
     "repeat" to hear a question again, "skip" to move on, "pause" and "resume".
     """
-    from audio_companion.dialog.checkin import Answer, CheckinSession, CheckinSettings
+    from audio_companion.dialog.captions import Captions, JsonCaptions, TextCaptions
+    from audio_companion.dialog.checkin import Answer, CheckinSession, CheckinSettings, night_of
     from audio_companion.dialog.deck import list_decks as all_decks
     from audio_companion.dialog.deck import load_deck
     from audio_companion.journal.store import Journal, default_journal_path
@@ -105,12 +124,16 @@ def checkin(
     names = tuple(n.strip() for n in (partners or "").split(",") if n.strip())
     vocabulary = vocabulary_for(stop_word)
     settings = CheckinSettings(
+        night=night or night_of(datetime.now()),
         partners=names,
         time_box_s=minutes * 60 if minutes else None,
         keep_audio=save_audio,
     )
     path = journal_path or default_journal_path()
     prompts = PromptCache(make_synthesizer(VoiceSettings()), cache_dir() / "prompts")
+    captions: Captions = (
+        JsonCaptions(show) if output_format == "jsonl" else TextCaptions(show, echo=not text_mode)
+    )
 
     with contextlib.ExitStack() as stack:
         loop = None
@@ -119,11 +142,11 @@ def checkin(
 
             sink = stack.enter_context(_speaker_or_none(output_device, mute))
             speak = _speaker_voice(sink, prompts) if sink is not None else None
-            conversation: Any = TypedConversation(iter(sys.stdin), show, vocabulary, speak)
+            conversation: Any = TypedConversation(iter(sys.stdin), captions, vocabulary, speak)
             engine_name = "text"
         else:
             conversation, loop = _voice_conversation(
-                stack, engine, model, input_device, output_device, vocabulary, prompts
+                stack, engine, model, input_device, output_device, vocabulary, prompts, captions
             )
             sink, engine_name = loop.sink, loop.recognizer.name
         journal = stack.enter_context(Journal.open(path))
@@ -145,7 +168,12 @@ def checkin(
             )
 
         session = CheckinSession(
-            chosen, conversation, record, settings, breathe=_breather(sink, loop, prompts)
+            chosen,
+            conversation,
+            record,
+            settings,
+            breathe=_breather(sink, loop, prompts, captions.note),
+            on_turn=captions.turn,
         )
         try:
             outcome = session.run()
@@ -153,13 +181,12 @@ def checkin(
             journal.end_session(session_id, time.time(), "interrupted")
             raise
         journal.end_session(session_id, time.time(), outcome.reason)
-    click.echo(
-        f"Check-in {outcome.reason.replace('_', ' ')}: {len(outcome.answers)} answers "
-        f"kept in {path} (session {session_id})."
-    )
+    captions.ended(outcome.reason, len(outcome.answers), str(path), session_id)
 
 
-def _breather(sink: Any, loop: Any, prompts: PromptCache) -> Callable[[float], bool] | None:
+def _breather(
+    sink: Any, loop: Any, prompts: PromptCache, note: Callable[[str], None]
+) -> Callable[[float], bool] | None:
     """Paced breathing for a deck's breathing step; None where nothing can be heard."""
     if sink is None:
         return None
@@ -171,7 +198,7 @@ def _breather(sink: Any, loop: Any, prompts: PromptCache) -> Callable[[float], b
 
         player = live_player(resolve_pattern(CHECKIN_BREATHING), sink, prompts, minutes=minutes)
         if loop is not None:
-            player.poll = VoiceControl(loop, player, show=show)
+            player.poll = VoiceControl(loop, player, show=note)
         return not player.run().stopped
 
     return breathe
@@ -192,6 +219,7 @@ def _voice_conversation(
     output_device: str | None,
     vocabulary: Any,
     prompts: PromptCache,
+    captions: Any,
 ) -> tuple[Any, Any]:
     from audio_companion.audio.microphone import MicrophoneSource
     from audio_companion.audio.speaker import SpeakerSink
@@ -203,4 +231,4 @@ def _voice_conversation(
     mic = stack.enter_context(MicrophoneSource(input_device))
     speaker = stack.enter_context(SpeakerSink(output_device))
     loop = VoiceLoop(mic, speaker, prompts, recognizer, LoopSettings(vocabulary=vocabulary))
-    return CaptionedVoice(loop, show), loop
+    return CaptionedVoice(loop, captions), loop

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from audio_companion.cli import main
+from audio_companion.cli import DATE, main
 
 if TYPE_CHECKING:
     from audio_companion.journal.store import Journal
@@ -153,13 +153,21 @@ def journal_export(fmt: str, output: Path | None, journal_path: Path | None) -> 
     type=click.Path(path_type=Path, dir_okay=False),
     help="Also draw the chart into this PNG file (needs the 'charts' extra: matplotlib).",
 )
+@click.option(
+    "--until",
+    type=DATE,
+    help="Last day of the chart, YYYY-MM-DD, and the day the streak is counted to "
+    "(default: today).",
+)
 @journal_option
-def journal_trend(weeks: int, png: Path | None, journal_path: Path | None) -> None:
+def journal_trend(
+    weeks: int, png: Path | None, until: date | None, journal_path: Path | None
+) -> None:
     """Show mood per day over the last weeks and the current check-in streak."""
     from audio_companion.journal.trend import daily_moods, png_chart, streak, text_chart
 
     path = _path(journal_path)
-    today = date.today()
+    today = until or date.today()
     start = today - timedelta(days=weeks * 7 - 1)
     since = time.mktime(start.timetuple())  # local midnight at the start of the window
     j = _open_existing(path)

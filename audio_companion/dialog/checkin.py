@@ -13,11 +13,12 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Literal, Protocol
 
 from audio_companion.audio.chunk import AudioChunk
+from audio_companion.dialog.captions import Expect, Turn
 from audio_companion.dialog.deck import Deck, Step, StepKind, choose_wording, names_phrase
 from audio_companion.dialog.intents import Intent
 from audio_companion.dialog.loop import Heard
@@ -71,13 +72,23 @@ class Answer:
     audio: AudioChunk | None = None
 
 
+# A check-in that starts before this hour belongs to the evening before: the
+# wording a couple heard at 23:50 must not change under them at 00:10.
+NIGHT_ENDS_HOUR = 4
+
+
+def night_of(moment: datetime) -> date:
+    """The night a moment belongs to, for choosing the night's wordings."""
+    return (moment - timedelta(hours=NIGHT_ENDS_HOUR)).date()
+
+
 @dataclass(frozen=True)
 class CheckinSettings:
+    night: date  # chooses the night's wordings (see `night_of`); never read from a clock here
     partners: tuple[str, ...] = ()
     time_box_s: float | None = None  # None: the deck's own
     answer_timeout_s: float = 8.0  # silence before the softer re-prompt
     warn_before_s: float = 60.0
-    night: date = field(default_factory=date.today)
     keep_audio: bool = False
 
 
@@ -104,18 +115,20 @@ class CheckinSession:
         deck: Deck,
         conversation: Conversation,
         record: Callable[[Answer], None],
-        settings: CheckinSettings | None = None,
+        settings: CheckinSettings,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
         breathe: Callable[[float], bool] | None = None,
+        on_turn: Callable[[Turn], None] | None = None,
     ) -> None:
         self.deck = deck
         self.conv = conversation
         self.record = record
-        self.settings = settings or CheckinSettings()
+        self.settings = settings
         self.clock = clock
         self.wall_clock = wall_clock
         self.breathe = breathe  # runs N minutes of paced breathing; False if stopped
+        self.on_turn = on_turn  # told before each listen: what is asked of whom
         self.answers: list[Answer] = []
         self._deadline = 0.0
         self._warned = False
@@ -284,14 +297,17 @@ class CheckinSession:
         """
         spoken = self._address(prompt, person) if address else prompt
         self.conv.say(spoken)
+        expect: Expect = "number" if number else "answer"
         if allowed is None:
             allowed = CONTROL | ({Intent.NUMBER} if number else set())
         else:
+            expect = "yes_no" if Intent.YES in allowed else expect
             allowed = allowed | CONTROL
         silences = 0
         while True:
             self._check_time()
             started = self.wall_clock()
+            self._turn(Turn(step.id, step.kind.value, person, expect))
             heard = self.conv.listen(
                 self.settings.answer_timeout_s, expect_number=number, allowed=allowed
             )
@@ -313,7 +329,7 @@ class CheckinSession:
             elif intent is Intent.SKIP:
                 return None, started
             elif intent is Intent.PAUSE:
-                self._pause()
+                self._pause(step, person)
                 self.conv.say(spoken)
             elif intent is Intent.RESUME:
                 continue  # not paused: nothing to resume
@@ -322,11 +338,12 @@ class CheckinSession:
                     return None, started
                 return heard, started
 
-    def _pause(self) -> None:
+    def _pause(self, step: Step, person: str | None) -> None:
         self.conv.say(LINES["paused"])
         paused_at = self.clock()
         wait_for = frozenset({Intent.RESUME, Intent.STOP})
         while True:
+            self._turn(Turn(step.id, "pause", person, "resume"))
             heard = self.conv.listen(None, allowed=wait_for)
             if heard.kind == "end" or heard.command.intent is Intent.STOP:
                 raise _Stop("stop_word" if heard.kind != "end" else "interrupted")
@@ -361,6 +378,10 @@ class CheckinSession:
         self.record(answer)
 
     # ------------------------------------------------------------- helpers
+
+    def _turn(self, turn: Turn) -> None:
+        if self.on_turn is not None:
+            self.on_turn(turn)
 
     def _check_time(self) -> None:
         left = self._deadline - self.clock()

@@ -8,20 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
+from audio_companion.dialog.captions import Captions
 from audio_companion.dialog.intents import CommandVocabulary, Intent, match_command
 from audio_companion.dialog.loop import Heard, VoiceLoop
 
 
 class CaptionedVoice:
-    """The voice loop, with what is said and heard printed as captions."""
+    """The voice loop, with what is said and heard shown as captions."""
 
-    def __init__(self, loop: VoiceLoop, show: Callable[[str], None], speaker_name: str = "you"):
+    def __init__(self, loop: VoiceLoop, captions: Captions):
         self.loop = loop
-        self.show = show
-        self.speaker_name = speaker_name
+        self.captions = captions
 
     def say(self, text: str) -> None:
-        self.show(f"companion: {text}")
+        self.captions.said(text)
         self.loop.say(text)
 
     def listen(
@@ -35,10 +35,7 @@ class CaptionedVoice:
         heard = self.loop.listen(
             timeout_s, expect_number=expect_number, allowed=allowed, grammar=grammar
         )
-        if heard.kind == "speech":
-            self.show(f"{self.speaker_name}: {heard.text}")
-        elif heard.kind == "timeout":
-            self.show("(silence)")
+        self.captions.heard(heard)
         return heard
 
 
@@ -51,17 +48,17 @@ class TypedConversation:
     def __init__(
         self,
         lines: Iterator[str],
-        show: Callable[[str], None],
+        captions: Captions,
         vocabulary: CommandVocabulary,
         speak: Callable[[str], None] | None = None,
     ) -> None:
         self.lines = lines
-        self.show = show
+        self.captions = captions
         self.vocabulary = vocabulary
         self.speak = speak
 
     def say(self, text: str) -> None:
-        self.show(f"companion: {text}")
+        self.captions.said(text)
         if self.speak is not None:
             self.speak(text)
 
@@ -78,6 +75,11 @@ class TypedConversation:
             return Heard("end")
         text = line.strip()
         if not text:
-            return Heard("timeout")
-        command = match_command(text, self.vocabulary, expect_number=expect_number, allowed=allowed)
-        return Heard("speech", text, command)
+            heard = Heard("timeout")
+        else:
+            command = match_command(
+                text, self.vocabulary, expect_number=expect_number, allowed=allowed
+            )
+            heard = Heard("speech", text, command)
+        self.captions.heard(heard)
+        return heard

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
-from audio_companion.dialog.checkin import LINES, Answer, CheckinSession, CheckinSettings
+from audio_companion.dialog.captions import TextCaptions, Turn
+from audio_companion.dialog.checkin import (
+    LINES,
+    Answer,
+    CheckinSession,
+    CheckinSettings,
+    night_of,
+)
 from audio_companion.dialog.conversation import TypedConversation
 from audio_companion.dialog.deck import Deck, StepKind, load_deck
 from audio_companion.dialog.intents import CommandVocabulary, Intent
@@ -25,7 +32,9 @@ class Script:
         self.say_s = say_s
         self.answer_s = answer_s
         self.replies: Iterator[str] = iter(replies)
-        self.typed = TypedConversation(self.replies, lambda line: None, CommandVocabulary())
+        self.typed = TypedConversation(
+            self.replies, TextCaptions(lambda line: None), CommandVocabulary()
+        )
 
     def clock(self) -> float:
         return self.t
@@ -48,7 +57,10 @@ class Script:
 
 
 def run(
-    replies: list[str], deck: Deck | None = None, **settings: object
+    replies: list[str],
+    deck: Deck | None = None,
+    turns: list[Turn] | None = None,
+    **settings: object,
 ) -> tuple[Script, list[Answer], str]:
     script = Script(replies)
     kept: list[Answer] = []
@@ -59,6 +71,7 @@ def run(
         CheckinSettings(night=NIGHT, **settings),  # type: ignore[arg-type]
         clock=script.clock,
         wall_clock=lambda: 1_790_000_000.0 + script.t,
+        on_turn=None if turns is None else turns.append,
     )
     outcome = session.run()
     assert list(outcome.answers) == kept  # recorded as given, nothing held back
@@ -259,3 +272,31 @@ def test_stop_during_breathing_ends_the_session() -> None:
     )
     outcome = session.run()
     assert outcome.reason == "stop_word" and outcome.answers == ()
+
+
+def test_a_check_in_after_midnight_belongs_to_the_evening_before() -> None:
+    assert night_of(datetime(2026, 11, 29, 21, 30)) == date(2026, 11, 29)
+    assert night_of(datetime(2026, 11, 30, 0, 30)) == date(2026, 11, 29)
+    assert night_of(datetime(2026, 11, 30, 3, 59)) == date(2026, 11, 29)
+    assert night_of(datetime(2026, 11, 30, 4, 0)) == date(2026, 11, 30)
+
+
+def test_each_listen_is_announced_with_its_step_and_what_it_expects() -> None:
+    turns: list[Turn] = []
+    run(["I feel rested", "pause", "resume", "four", *FULL[2:]], turns=turns)
+    assert turns[:4] == [
+        Turn("checkin", "free", None, "answer"),
+        Turn("mood", "mood", None, "number"),
+        Turn("mood", "pause", None, "resume"),
+        Turn("mood", "mood", None, "number"),
+    ]
+    assert [t.step for t in turns[4:]] == ["appreciations"] * 3 + ["feeling"]
+
+
+def test_a_couple_turn_names_the_partner_asked() -> None:
+    turns: list[Turn] = []
+    replies = ["good", "busy", "5", "3", "a", "b", "c", "d", "e", "f", "I feel x when y"]
+    run([*replies, "I feel z when w"], turns=turns, partners=("Sam", "Alex"))
+    assert [(t.step, t.partner) for t in turns[:4]] == [
+        ("checkin", "Sam"), ("checkin", "Alex"), ("mood", "Sam"), ("mood", "Alex")
+    ]  # fmt: skip
