@@ -69,6 +69,26 @@ class HalfDuplexGate:
             raise ValueError("the gate needs timestamped chunks or a clock")
         return not self._overlaps(start, start + chunk.duration)
 
+    def in_tail(self, chunk: AudioChunk) -> bool:
+        """Whether a rejected chunk lies only in a tail: after our sound ended.
+
+        Such audio may hold the first sound of a quick reply (the microphone's
+        capture times and the speaker's play times agree only to about 0.1 s),
+        so the loop keeps it as look-back for an utterance that starts right
+        after, though it may never start one itself.
+        """
+        start = chunk.timestamp
+        if start is None:
+            return False
+        stop = start + chunk.duration
+        for first, end in self._spans:
+            if end is None:
+                if stop > first:
+                    return False
+            elif start < end and stop > first:
+                return False  # overlaps the sound itself
+        return not self.admit(chunk)
+
     def _overlaps(self, a: float, b: float) -> bool:
         for start, end in self._spans:
             stop = None if end is None else end + self.tail_s

@@ -250,7 +250,15 @@ class Endpointer:
         self._timeout_armed = self.settings.no_speech_timeout_s is not None
         self._timeout_from = t
 
-    def process(self, chunk: AudioChunk) -> list[EndpointEvent]:
+    def process(self, chunk: AudioChunk, *, may_start: bool = True) -> list[EndpointEvent]:
+        """Events caused by `chunk`.
+
+        With ``may_start=False`` the audio is heard (kept as look-back, and its
+        speech counts toward a run) but cannot itself start an utterance: the
+        voice loop uses this for the duplex gate's tail, so a reply that begins
+        as the gate opens keeps its first sound, while a tail that falls silent
+        before the gate opens (reverb, a late echo) starts nothing.
+        """
         s = self.settings
         if chunk.rate != s.rate or chunk.width != 2 or chunk.channels != 1:
             raise ValueError(
@@ -279,7 +287,7 @@ class Endpointer:
         base = self._pending_t
         for i in range(n):
             frame = bytes(self._pending[i * fb : (i + 1) * fb])
-            events.extend(self._on_frame(base + i * s.frame_s, frame))
+            events.extend(self._on_frame(base + i * s.frame_s, frame, may_start))
         del self._pending[: n * fb]
         self._pending_t = base + n * s.frame_s
         return events
@@ -292,7 +300,7 @@ class Endpointer:
         end = self._pending_t
         return [self._end("end_of_stream", end)]
 
-    def _on_frame(self, t: float, frame: bytes) -> list[EndpointEvent]:
+    def _on_frame(self, t: float, frame: bytes, may_start: bool = True) -> list[EndpointEvent]:
         s = self.settings
         end = t + s.frame_s
         speech = self.classifier.is_speech(frame, s.rate)
@@ -310,7 +318,7 @@ class Endpointer:
             self._timeout_from = t
         self._history.append(_Frame(t, frame))
         self._run = self._run + 1 if speech else 0
-        if self._run >= s.start_frames:
+        if self._run >= s.start_frames and may_start:
             return [self._start(end)]
         timeout = s.no_speech_timeout_s
         # A speech run in progress defers the timeout: the user may be starting to talk.
@@ -326,7 +334,7 @@ class Endpointer:
 
     def _start(self, t: float) -> UtteranceStarted:
         frames = list(self._history)
-        onset = len(frames) - self._run
+        onset = max(0, len(frames) - self._run)
         first = max(0, onset - self.settings.pre_roll_frames)
         self._utterance = [f.data for f in frames[first:]]
         self._utt_t = frames[first].t

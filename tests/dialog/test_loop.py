@@ -206,6 +206,32 @@ def test_gate_keeps_the_companions_own_voice_out(leak: float) -> None:
     assert loop.stats.echoes_dropped == 0
 
 
+@pytest.mark.parametrize("after", [0.0, 0.1, 0.2])
+def test_a_quick_reply_keeps_its_first_sound(after: float) -> None:
+    # The person answers right as the prompt ends, inside the gate's 0.3 s tail:
+    # the tail's audio is heard (not started from), so the utterance keeps the
+    # reply's first sound (a lost "f" turns "four" into "or").
+    room = Room(Phrasebook())
+    loop = make_loop(room)
+    loop.say(PROMPT)
+    spoke_at = room.t + after
+    room.user_says("four", after=after, seconds=0.8)
+    heard = loop.listen(timeout_s=8, expect_number=True)
+    assert heard.text == "four" and heard.command.value == 4
+    assert heard.audio is not None and heard.audio.timestamp is not None
+    assert heard.audio.timestamp <= spoke_at + 1e-6
+
+
+def test_the_tail_alone_never_starts_an_utterance() -> None:
+    # The prompt leaks in 0.2 s late, so its last 0.2 s land in the tail.
+    room = Room(Phrasebook(), leak=1.0, leak_delay=0.2)
+    loop = make_loop(room)
+    loop.say(PROMPT)
+    heard = loop.listen(timeout_s=3)
+    assert heard.kind == "timeout"
+    assert loop.stats.utterances == 0 and loop.stats.echoes_dropped == 0
+
+
 def test_late_echo_is_rejected_by_content() -> None:
     # The leaked prompt arrives 0.6 s late: past the gate's tail, so only the
     # content check can tell it is the companion's own voice.
