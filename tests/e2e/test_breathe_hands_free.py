@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import json
 import statistics
-import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 import pytest
+from child import Child
 from rig import RATE, PulseRig
 
 from audio_companion.breathing.onsets import detect_onsets
@@ -23,33 +22,22 @@ from audio_companion.breathing.onsets import detect_onsets
 pytest.importorskip("faster_whisper")
 pytest.importorskip("sounddevice")
 
+pytestmark = pytest.mark.timeout(300)
 
-def start(rig: PulseRig, report: Path, *args: str) -> tuple[subprocess.Popen[str], list[str]]:
+
+def start(rig: PulseRig, report: Path, *args: str) -> Child:
     exe = Path(sys.executable).with_name("audio-companion")
     env = {**rig.env, "XDG_CACHE_HOME": str(rig.dir / "cache"), "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen(
-        [str(exe), "breathe", "--engine", "whisper", "--report", str(report), *args],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    lines: list[str] = []
-
-    def pump() -> None:
-        assert proc.stdout is not None
-        for line in proc.stdout:
-            lines.append(f"{time.monotonic():.3f} {line.rstrip()}")
-
-    threading.Thread(target=pump, daemon=True).start()
-    return proc, lines
+    return Child([exe, "breathe", "--engine", "whisper", "--report", report, *args], env=env)
 
 
 def test_live_cues_start_on_time_without_drift(pulse: PulseRig, tmp_path: Path) -> None:
     report = tmp_path / "report.json"
-    with pulse.record_speaker() as room:
-        proc, lines = start(pulse, report, "--pattern", "box", "--minutes", "2")
-        assert proc.wait(timeout=240) == 0, lines
+    with (
+        pulse.record_speaker() as room,
+        start(pulse, report, "--pattern", "box", "--minutes", "2") as child,
+    ):
+        assert child.wait(timeout=240) == 0, child.describe()
         time.sleep(0.3)
     data = json.loads(report.read_text())
     cues = [c for c in data["cues"] if c["start"] is not None]
@@ -87,12 +75,11 @@ def test_live_cues_start_on_time_without_drift(pulse: PulseRig, tmp_path: Path) 
 
 def test_spoken_stop_ends_the_session_quickly(pulse: PulseRig, tmp_path: Path) -> None:
     report = tmp_path / "report.json"
-    with pulse.record_speaker() as room:
-        proc, lines = start(pulse, report, "--pattern", "box", "--minutes", "3")
-        deadline = time.monotonic() + 60
-        while not any("Breathing" in ln for ln in lines):
-            assert time.monotonic() < deadline and proc.poll() is None, lines
-            time.sleep(0.1)
+    with (
+        pulse.record_speaker() as room,
+        start(pulse, report, "--pattern", "box", "--minutes", "3") as child,
+    ):
+        child.expect(lambda line: "Breathing" in line, timeout=60)
         time.sleep(12)  # a couple of breaths in
         # Speak in the quiet right after a cue, as a person following along would:
         # wait for the next cue to start, then for it to end.
@@ -100,16 +87,11 @@ def test_spoken_stop_ends_the_session_quickly(pulse: PulseRig, tmp_path: Path) -
         room.wait_until_quiet(since=onset, quiet_s=0.4)
         pulse.say_into_mic("stop")
         said = time.monotonic()
-        try:
-            code = proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            raise AssertionError(f"the session did not stop: {lines}") from None
-        assert code == 0, lines
+        assert child.wait(timeout=15) == 0, child.describe()
         time.sleep(0.5)
-    stopped = [ln for ln in lines if "Session stopped" in ln]
-    assert stopped, lines
-    took = float(stopped[0].split()[0]) - said
+    stopped = [t for t, ln in child.stamped if "Session stopped" in ln]
+    assert stopped, child.describe()
+    took = stopped[0] - said
     data = json.loads(report.read_text())
     assert data["stopped"] and data["commands"] == ["stop"]
     onsets = [room.started + t for t in detect_onsets(room.samples, RATE, threshold=300)]

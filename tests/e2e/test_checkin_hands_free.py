@@ -1,43 +1,89 @@
 """A whole nightly check-in through real audio devices, answered as a person would.
 
 The companion runs as its own process on the PulseAudio rig with the English
-whisper engine. The test answers each question with espeak-ng into the
-virtual microphone, only after the companion has stopped speaking, then reads
-the journal the companion wrote.
+whisper engine and prints its events (`--format jsonl`). The simulated person
+(Piper's joe voice, not the companion's) answers whenever the companion
+listens, with what a person would say to *that* question: if the companion
+asks again or checks a number it heard, the person answers that, so a
+recognition slip is recovered by the product, never by retrying the test.
+The journal is then judged as a person would: each answer kept with its key
+words, the mood an integer 4.
 """
 
 from __future__ import annotations
 
 import os
-import queue
 import statistics
-import subprocess
 import sys
-import threading
 import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from child import Child
 from rig import PulseRig, Recording
 
 from audio_companion.journal.store import Journal
-from audio_companion.speech.wer import word_error_rate
+from audio_companion.speech.duplex import normalize_words
 
 pytest.importorskip("faster_whisper")
 pytest.importorskip("sounddevice")
 
+pytestmark = pytest.mark.timeout(300)
+
 NETGUARD = Path(__file__).resolve().parents[1] / "netguard"
-ANSWERS = [
-    "I feel calm tonight",
-    "four",
-    "the garden looks lovely",
-    "my sister called me",
-    "the music we played",
-    "I feel happy when we cook together",
+NIGHT = "2026-11-29"
+
+
+@dataclass(frozen=True)
+class Said:
+    """One answer: the words spoken, and the words a listener must find kept."""
+
+    text: str
+    key: tuple[str, ...]
+
+
+# Ordinary evening answers, not picked for being easy to recognise.
+FEELING = Said("Honestly, a bit tired, but okay.", ("tired", "okay"))
+APPRECIATIONS = [
+    Said("My sister called to say hello.", ("sister", "called", "hello")),
+    Said("The soup you made for dinner.", ("soup", "made", "dinner")),
+    Said("A quiet walk after work.", ("quiet", "walk", "work")),
 ]
+I_FEEL = Said("I feel relieved when we talk things through.", ("relieved", "talk", "through"))
 
 
-class CheckinProcess:
+@dataclass
+class Person:
+    """What the person says to each question; remembers where in the deck they are."""
+
+    appreciations: list[Said] = field(default_factory=lambda: list(APPRECIATIONS))
+    given: dict[str, list[Said]] = field(default_factory=dict)
+    last_said_by_companion: str = ""
+
+    def reply(self, listen: dict[str, object]) -> str:
+        step, expect = listen["step"], listen["expect"]
+        if expect == "number":
+            return "Four."
+        if expect == "yes_no":
+            if step == "mood":  # "I heard N. Is that right?"
+                heard = normalize_words(self.last_said_by_companion)
+                return "Yes." if "4" in heard or "four" in heard else "No."
+            return "No, thanks."
+        if expect == "resume":
+            return "Resume."
+        if step == "appreciations":
+            return self.appreciations[0].text
+        return (FEELING if step == "checkin" else I_FEEL).text
+
+    def heard(self, step: str, text: str) -> None:
+        """The companion understood an answer: the next appreciation is a new one."""
+        if step == "appreciations" and self.appreciations:
+            self.given.setdefault(step, []).append(self.appreciations.pop(0))
+
+
+class Checkin:
     def __init__(self, rig: PulseRig, journal: Path, netlog: Path) -> None:
         exe = Path(sys.executable).with_name("audio-companion")
         env = {
@@ -47,64 +93,46 @@ class CheckinProcess:
             "NETGUARD_LOG": str(netlog),
             "PYTHONUNBUFFERED": "1",
         }
-        self.proc = subprocess.Popen(
-            [str(exe), "checkin", "--engine", "whisper", "--journal", str(journal)],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        self.captions: queue.Queue[tuple[float, str]] = queue.Queue()
-        self.lines: list[str] = []
-        threading.Thread(target=self._pump, daemon=True).start()
+        argv = [exe, "checkin", "--engine", "whisper", "--format", "jsonl", "--night", NIGHT]
+        self.child = Child([*argv, "--journal", journal], env=env)
 
-    def _pump(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self.lines.append(line.rstrip())
-            if line.startswith("companion: "):
-                self.captions.put((time.monotonic(), line[len("companion: ") :].strip()))
+    def __enter__(self) -> Checkin:
+        return self
 
-    def finish(self, timeout: float) -> int:
-        try:
-            return self.proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            raise AssertionError(f"the check-in did not end; output: {self.lines}") from None
+    def __exit__(self, *exc: object) -> None:
+        self.child.__exit__(*exc)
 
-    def next_caption(self, timeout: float = 60.0) -> tuple[float, str]:
-        try:
-            return self.captions.get(timeout=timeout)
-        except queue.Empty:
-            err = (
-                self.proc.stderr.read() if self.proc.poll() is not None and self.proc.stderr else ""
-            )
-            raise AssertionError(
-                f"no prompt; output {self.lines[-8:]}; stderr {err[-600:]}"
-            ) from None
-
-    def wait_for_turn(self, room: Recording) -> str:
-        """The last prompt, once the companion has finished speaking and listens."""
-        at, caption = self.next_caption()
+    def converse(
+        self,
+        rig: PulseRig,
+        room: Recording,
+        person: Person,
+        until: Callable[[Person, dict[str, object]], bool] = lambda p, e: False,
+    ) -> tuple[list[float], dict[str, object] | None]:
+        """Answer each question as it is asked, until the end event (returned) or until
+        `until(person, listen_event)` holds at a question (that event is returned,
+        unanswered). Also returns the time from each answer's end to the next sound."""
+        gaps: list[float] = []
+        current_step = ""
         while True:
-            room.wait_until_quiet(since=at, quiet_s=1.0)
-            try:
-                at, caption = self.captions.get_nowait()  # it went on talking
-            except queue.Empty:
-                return caption
-
-
-def converse(
-    rig: PulseRig, room: Recording, proc: CheckinProcess, answers: list[str]
-) -> list[float]:
-    """Answer each question in turn; the time from each answer's end to the next prompt."""
-    gaps = []
-    for answer in answers:
-        proc.wait_for_turn(room)
-        rig.say_into_mic(answer)
-        ended = time.monotonic()
-        gaps.append(room.onset_after(ended) - ended)
-    return gaps
+            event = self.child.next_event(timeout=90)
+            if event is None:
+                return gaps, None
+            kind = event["event"]
+            if kind == "say":
+                person.last_said_by_companion = str(event["text"])
+            elif kind == "heard" and event["intent"] is None:
+                person.heard(current_step, str(event["text"]))
+            elif kind == "end":
+                return gaps, event
+            elif kind == "listen":
+                if until(person, event):
+                    return gaps, event
+                current_step = str(event["step"])
+                time.sleep(0.4)  # a person lets the question settle before answering
+                rig.say_into_mic(person.reply(event))
+                ended = time.monotonic()
+                gaps.append(room.onset_after(ended) - ended)
 
 
 @pytest.fixture
@@ -112,34 +140,42 @@ def journal(tmp_path: Path) -> Path:
     return tmp_path / "journal" / "journal.sqlite3"
 
 
+def kept_words(transcript: str, said: Said) -> bool:
+    """A listener's judgement: most of the answer's key words are in what was kept."""
+    words = set(normalize_words(transcript))
+    return sum(k in words for k in said.key) * 2 >= len(said.key)
+
+
 def test_nightly_checkin_hands_free(pulse: PulseRig, journal: Path, tmp_path: Path) -> None:
     netlog = tmp_path / "net.log"
     started = time.monotonic()
-    with pulse.record_speaker() as room:
-        proc = CheckinProcess(pulse, journal, netlog)
-        gaps = converse(pulse, room, proc, ANSWERS)
-        assert proc.finish(90) == 0, proc.lines
+    person = Person()
+    with pulse.record_speaker() as room, Checkin(pulse, journal, netlog) as checkin:
+        gaps, end = checkin.converse(pulse, room, person)
+        assert end is not None and end["reason"] == "completed", checkin.child.describe()
+        assert checkin.child.wait(60) == 0, checkin.child.describe()
     wall = time.monotonic() - started
+    events = "\n".join(checkin.child.lines)
     print(
-        f"\nhands-free nightly check-in: {wall:.1f} s wall; answer end -> next prompt: "
-        f"median {statistics.median(gaps):.2f} s, max {max(gaps):.2f} s"
+        f"\nhands-free nightly check-in: {wall:.1f} s wall, {len(gaps)} answers; answer end -> "
+        f"next prompt: median {statistics.median(gaps):.2f} s, max {max(gaps):.2f} s"
     )
     assert not netlog.exists(), netlog.read_text()
     assert oct(os.stat(journal).st_mode & 0o777) == "0o600"
     with Journal.open(journal) as j:
         [summary] = j.sessions()
         record = j.session(summary.id)
-    assert summary.end_reason == "completed", proc.lines
+    assert summary.end_reason == "completed"
     by_step: dict[str, list[str]] = {}
     for a in record.answers:
         by_step.setdefault(a.step, []).append(a.transcript)
     moods = [a.mood for a in record.answers if a.mood is not None]
-    assert moods == [4] and isinstance(moods[0], int)
-    assert len(by_step["appreciations"]) == 3
-    heard = [a.transcript for a in record.answers]
-    assert len(heard) == len(ANSWERS)
-    for said, got in zip(ANSWERS, heard, strict=True):
-        assert word_error_rate(said, got) <= 0.5, (said, got)
+    assert moods == [4] and isinstance(moods[0], int), events
+    assert [kept_words(t, FEELING) for t in by_step["checkin"]] == [True], events
+    assert len(by_step["appreciations"]) == 3, events
+    for got, said in zip(by_step["appreciations"], APPRECIATIONS, strict=True):
+        assert kept_words(got, said), (said.text, got, events)
+    assert any(kept_words(t, I_FEEL) for t in by_step["feeling"]), events
     assert all(a.confidence is not None and a.confidence > 0 for a in record.answers)
 
 
@@ -147,17 +183,23 @@ def test_stop_word_in_the_middle_of_an_answer(
     pulse: PulseRig, journal: Path, tmp_path: Path
 ) -> None:
     netlog = tmp_path / "net.log"
-    with pulse.record_speaker() as room:
-        proc = CheckinProcess(pulse, journal, netlog)
-        converse(pulse, room, proc, ANSWERS[:3])
-        proc.wait_for_turn(room)
-        pulse.say_into_mic("I liked the garden. Stop.")
-        assert proc.finish(60) == 0, proc.lines
-    assert any("Everything you said is saved" in ln for ln in proc.lines), proc.lines
+    person = Person()
+    with pulse.record_speaker() as room, Checkin(pulse, journal, netlog) as checkin:
+        # How they feel, the mood, the first appreciation; then a stop mid-answer.
+        def second_appreciation(p: Person, listen: dict[str, object]) -> bool:
+            return len(p.given.get("appreciations", [])) == 1
+
+        _, event = checkin.converse(pulse, room, person, until=second_appreciation)
+        assert event is not None and event["event"] == "listen", checkin.child.describe()
+        time.sleep(0.4)
+        pulse.say_into_mic("Well, the soup was nice. Stop.")
+        assert checkin.child.wait(60) == 0, checkin.child.describe()
+    events = [ln for ln in checkin.child.lines if "Everything you said is saved" in ln]
+    assert events, checkin.child.describe()
     with Journal.open(journal) as j:
         [summary] = j.sessions()
         record = j.session(summary.id)
     assert summary.end_reason == "stop_word"
-    assert len(record.answers) == 3
+    assert [a.step for a in record.answers] == ["checkin", "mood", "appreciations"]
     assert record.answers[1].mood == 4
-    assert "garden" in record.answers[2].transcript.lower()
+    assert kept_words(record.answers[2].transcript, APPRECIATIONS[0])

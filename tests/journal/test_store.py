@@ -6,7 +6,6 @@ import os
 import signal
 import sqlite3
 import stat
-import subprocess
 import sys
 import textwrap
 from collections.abc import Iterator
@@ -17,6 +16,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from child import Child
 
 from audio_companion.audio.chunk import AudioChunk
 from audio_companion.errors import InputError, JournalError
@@ -245,18 +245,10 @@ def test_answers_survive_sigkill(tmp_path: Path) -> None:
         """
     )
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    proc = subprocess.Popen(
-        [sys.executable, "-c", code], stdout=subprocess.PIPE, text=True, env=env
-    )
-    try:
-        assert proc.stdout is not None
-        assert proc.stdout.readline().strip() == "ok"
-        proc.send_signal(signal.SIGKILL)
-        assert proc.wait(timeout=10) == -signal.SIGKILL
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+    with Child([sys.executable, "-c", code], env=env) as child:
+        assert child.expect("ok", timeout=30) == "ok"
+        child.signal(signal.SIGKILL)
+        assert child.wait(timeout=10) == -signal.SIGKILL
     with Journal.open(path) as j:
         (summary,) = j.sessions()
         rec = j.session(summary.id)

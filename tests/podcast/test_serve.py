@@ -6,7 +6,6 @@ import http.client
 import os
 import signal
 import socket
-import subprocess
 import sys
 import time
 import urllib.error
@@ -17,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from child import Child
 from click.testing import CliRunner
 
 from audio_companion.cli import main
@@ -349,14 +349,8 @@ def _free_port() -> int:
 def test_cli_serves_until_ctrl_c(site: Path) -> None:
     exe = Path(sys.executable).with_name("audio-companion")
     port = _free_port()
-    proc = subprocess.Popen(
-        [str(exe), "serve", str(site), "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
     url = f"http://127.0.0.1:{port}/feed.xml"
-    try:
+    with Child([exe, "serve", site, "--port", str(port)]) as child:
         deadline = time.monotonic() + 30
         while True:
             try:
@@ -364,14 +358,13 @@ def test_cli_serves_until_ctrl_c(site: Path) -> None:
                     body = resp.read()
                 break
             except (urllib.error.URLError, ConnectionError):
-                assert proc.poll() is None, proc.communicate()
+                assert child.proc.poll() is None, child.describe()
                 assert time.monotonic() < deadline, "the server never answered"
                 time.sleep(0.1)
         assert body == (site / "feed.xml").read_bytes()
-    finally:
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=15)
-    assert proc.returncode == 0, err
+        child.signal(signal.SIGINT)
+        assert child.wait(timeout=15) == 0, child.describe()
+    out, err = "\n".join(child.lines), "\n".join(child.errors)
     assert f"Serving {site} at http://127.0.0.1:{port}/" in out
     assert f"subscribe to {url}" in out
     assert "GET /feed.xml" in err and "Traceback" not in err
