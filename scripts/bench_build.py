@@ -25,10 +25,10 @@ import time
 from pathlib import Path
 
 from audio_companion.article import load_article
+from audio_companion.narration.layout import script_sentences
 from audio_companion.podcast.build import build, plan
-from audio_companion.podcast.render import script_sentences
 from audio_companion.settings import BuildSettings, VoiceSettings
-from audio_companion.speech.tts import make_synthesizer
+from audio_companion.tts.registry import make_synthesizer
 
 DEFAULT_ARTICLE = (
     Path(__file__).resolve().parents[1].parent / "shared/seeds/000_0f6c8d9654fe7ab1.txt"
@@ -46,7 +46,7 @@ def raw_espeak(text: str, voice: VoiceSettings, work: Path) -> float:
 
 
 def raw_piper(text: str, voice: VoiceSettings, work: Path) -> float:
-    from audio_companion.speech.piper_engine import PiperSynthesizer
+    from audio_companion.tts.piper import PiperSynthesizer
 
     synth = PiperSynthesizer(voice)  # onnxruntime's own default: every core
     synth.synthesize("Warm up.")  # loading the model is not per-text work

@@ -103,11 +103,11 @@ def make_wav(text: str, voice: str | None, folder: Path, index: int) -> Path:
 
 def run_engine(engine: str) -> dict[str, object]:
     """Runs in its own process so peak memory is this engine's alone."""
+    from audio_companion.asr.models import find_vosk_model, make_recognizer
+    from audio_companion.asr.wer import corpus_word_error_rate, normalise_for_wer
     from audio_companion.audio.wav import WavFileSource
-    from audio_companion.dialog.loop import VoiceLoop
-    from audio_companion.speech.models import find_vosk_model, make_recognizer
-    from audio_companion.speech.prompts import PromptCache
-    from audio_companion.speech.wer import corpus_word_error_rate, normalise_for_wer
+    from audio_companion.tts.prompts import PromptCache
+    from audio_companion.voice.loop import VoiceLoop
 
     grammar: list[str] | None = None
     if engine == "vosk":

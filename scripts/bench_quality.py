@@ -22,11 +22,11 @@ import time
 from pathlib import Path
 
 from audio_companion.article import load_article
+from audio_companion.asr.wer import join_spelled_letters, normalise_for_wer, word_errors
+from audio_companion.narration.layout import script_sentences
 from audio_companion.podcast.build import build, decode_mp3, plan
-from audio_companion.podcast.render import script_sentences
 from audio_companion.settings import BuildSettings, VoiceSettings
-from audio_companion.speech.tts import make_synthesizer
-from audio_companion.speech.wer import join_spelled_letters, normalise_for_wer, word_errors
+from audio_companion.tts.registry import make_synthesizer
 
 DEFAULT_ARTICLE = (
     Path(__file__).resolve().parents[1].parent / "shared/seeds/000_0f6c8d9654fe7ab1.txt"
@@ -49,7 +49,7 @@ def worst_words(ref: str, hyp: str, k: int) -> list[str]:
 def bench(
     article_path: Path, spec: str, rate: int | None, episodes: int | None, worst: int, work: Path
 ) -> None:
-    from audio_companion.speech.whisper_engine import WhisperRecognizer
+    from audio_companion.asr.whisper_engine import WhisperRecognizer
 
     article = load_article(article_path)
     voice = VoiceSettings.parse(spec, rate)

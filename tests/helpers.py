@@ -59,7 +59,7 @@ needs_media = pytest.mark.skipif(
 
 def example_channel(base: str, **changes: object) -> Any:
     """A feed Channel for tests that need one, served from `base`."""
-    from audio_companion.podcast.feed import Channel
+    from audio_companion.publish.feed import Channel
 
     values: dict[str, object] = {
         "title": "Evening Notes",

@@ -78,7 +78,7 @@ def test_missing_ffmpeg_names_the_package(tmp_path: Path) -> None:
 
 @needs_media
 def test_missing_espeak_names_the_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import audio_companion.speech.tts as tts
+    import audio_companion.tts.registry as tts
 
     monkeypatch.setattr(tts, "espeak_library_present", lambda: False)
     # One job: the synthesizer runs in this process, where the library is "missing".

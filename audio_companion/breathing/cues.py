@@ -29,8 +29,8 @@ from audio_companion.breathing.schedule import (
     sound_key,
 )
 from audio_companion.numbers import number_to_words
-from audio_companion.speech.prompts import PromptCache
-from audio_companion.speech.tts import Synthesizer
+from audio_companion.tts.prompts import PromptCache
+from audio_companion.tts.registry import Synthesizer
 
 RATE = 22050
 INTRO_GAP = 1.5  # quiet between the end of the intro and the first "in"

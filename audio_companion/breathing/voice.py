@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from audio_companion.breathing.live import LivePlayer
-from audio_companion.dialog.intents import CommandVocabulary, Intent
-from audio_companion.dialog.loop import VoiceLoop
-from audio_companion.speech.duplex import normalize_words
-from audio_companion.speech.endpoint import EndpointSettings
+from audio_companion.voice.duplex import normalize_words
+from audio_companion.voice.endpoint import EndpointSettings
+from audio_companion.voice.intents import CommandVocabulary, Intent
+from audio_companion.voice.loop import VoiceLoop
 
 COMMANDS: dict[Intent, str] = {
     Intent.STOP: "stop",

@@ -15,7 +15,7 @@ from audio_companion.settings import VoiceSettings, cache_dir
 if TYPE_CHECKING:
     from audio_companion.breathing.cues import CueStyle
     from audio_companion.breathing.patterns import Pattern
-    from audio_companion.speech.prompts import PromptCache
+    from audio_companion.tts.prompts import PromptCache
 
 
 @main.command()
@@ -83,8 +83,8 @@ def breathe(
     from audio_companion.breathing import resolve_pattern
     from audio_companion.breathing.cues import CueStyle
     from audio_companion.breathing.schedule import Length
-    from audio_companion.speech.prompts import PromptCache
-    from audio_companion.speech.tts import make_synthesizer
+    from audio_companion.tts.prompts import PromptCache
+    from audio_companion.tts.registry import make_synthesizer
 
     chosen = resolve_pattern(pattern)
     if minutes is None and breaths is None:
@@ -150,6 +150,7 @@ def _live(
             style=style,
         )
         if listen:
+            from audio_companion.asr.models import make_recognizer
             from audio_companion.audio.microphone import MicrophoneSource
             from audio_companion.breathing.voice import (
                 COMMAND_ENDPOINT,
@@ -157,8 +158,7 @@ def _live(
                 VoiceControl,
                 stop_hint,
             )
-            from audio_companion.dialog.loop import LoopSettings, VoiceLoop
-            from audio_companion.speech.models import make_recognizer
+            from audio_companion.voice.loop import LoopSettings, VoiceLoop
 
             vocabulary = vocabulary_for(stop_word)
             recognizer = make_recognizer(engine, model, hint=stop_hint(vocabulary))

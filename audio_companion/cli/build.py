@@ -177,7 +177,7 @@ def build(
 
     from audio_companion.podcast.build import build as run_build
     from audio_companion.podcast.build import parse_breathing
-    from audio_companion.speech.tts import make_synthesizer
+    from audio_companion.tts.registry import make_synthesizer
 
     parsed = load_articles(articles)
     settings = BuildSettings(
@@ -271,8 +271,8 @@ def script(articles: tuple[str, ...], fmt: str, title: str | None, lexicon: Path
     """
     import json
 
+    from audio_companion.narration.script import estimated_seconds
     from audio_companion.podcast.build import plan
-    from audio_companion.podcast.script import estimated_seconds
 
     settings = BuildSettings(show=ShowSettings(title=title), lexicon=lexicon)
     episodes = plan(load_articles(articles), settings)

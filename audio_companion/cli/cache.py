@@ -26,8 +26,8 @@ def cache() -> None:
 @cache.command("info")
 def cache_info() -> None:
     """Show where the cache is, and how much each kind of speech takes."""
-    from audio_companion.cachedir import usage
     from audio_companion.settings import cache_dir
+    from audio_companion.tts.cache import usage
 
     folder = cache_dir()
     click.echo(f"Cache folder: {folder}")
@@ -50,8 +50,8 @@ def cache_info() -> None:
 )
 def cache_clear(days: float | None, only: str | None) -> None:
     """Delete cached speech; it is synthesised again when next needed."""
-    from audio_companion.cachedir import KINDS, clear
     from audio_companion.settings import cache_dir
+    from audio_companion.tts.cache import KINDS, clear
 
     files, removed = clear(cache_dir(), (only,) if only else KINDS, days)
     click.echo(f"Removed {files} files ({_size(removed)}).")

@@ -15,8 +15,8 @@ import click
 from audio_companion.cli import DATE, main, show
 from audio_companion.cli.voice import engine_option, model_option, vocabulary_for
 from audio_companion.settings import VoiceSettings, cache_dir
-from audio_companion.speech.prompts import PromptCache
-from audio_companion.speech.tts import make_synthesizer
+from audio_companion.tts.prompts import PromptCache
+from audio_companion.tts.registry import make_synthesizer
 
 # The pattern a deck's breathing step uses: slow, even breaths (about 5.5 a minute).
 CHECKIN_BREATHING = "resonance"
@@ -110,10 +110,10 @@ def checkin(
     Say the stop word at any moment to end kindly (everything said is kept),
     "repeat" to hear a question again, "skip" to move on, "pause" and "resume".
     """
-    from audio_companion.dialog.captions import Captions, JsonCaptions, TextCaptions
-    from audio_companion.dialog.checkin import Answer, CheckinSession, CheckinSettings, night_of
-    from audio_companion.dialog.deck import list_decks as all_decks
-    from audio_companion.dialog.deck import load_deck
+    from audio_companion.checkin.captions import Captions, JsonCaptions, TextCaptions
+    from audio_companion.checkin.deck import list_decks as all_decks
+    from audio_companion.checkin.deck import load_deck
+    from audio_companion.checkin.session import Answer, CheckinSession, CheckinSettings, night_of
     from audio_companion.journal.store import Journal, default_journal_path
 
     if list_decks:
@@ -138,7 +138,7 @@ def checkin(
     with contextlib.ExitStack() as stack:
         loop = None
         if text_mode:
-            from audio_companion.dialog.conversation import TypedConversation
+            from audio_companion.checkin.conversation import TypedConversation
 
             sink = stack.enter_context(_speaker_or_none(output_device, mute))
             speak = _speaker_voice(sink, prompts) if sink is not None else None
@@ -221,11 +221,11 @@ def _voice_conversation(
     prompts: PromptCache,
     captions: Any,
 ) -> tuple[Any, Any]:
+    from audio_companion.asr.models import make_recognizer
     from audio_companion.audio.microphone import MicrophoneSource
     from audio_companion.audio.speaker import SpeakerSink
-    from audio_companion.dialog.conversation import CaptionedVoice
-    from audio_companion.dialog.loop import LoopSettings, VoiceLoop
-    from audio_companion.speech.models import make_recognizer
+    from audio_companion.checkin.conversation import CaptionedVoice
+    from audio_companion.voice.loop import LoopSettings, VoiceLoop
 
     recognizer = make_recognizer(engine, model)
     mic = stack.enter_context(MicrophoneSource(input_device))

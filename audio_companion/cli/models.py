@@ -18,7 +18,7 @@ def models() -> None:
 @click.option("--dir", "models_dir", type=click.Path(path_type=Path), help="Models folder.")
 def models_list(models_dir: Path | None) -> None:
     """Show installed and installable models and where they are."""
-    from audio_companion.speech.models import list_models
+    from audio_companion.asr.models import list_models
 
     for m in list_models(models_dir):
         state = "installed" if m.installed else "not installed"
@@ -51,7 +51,7 @@ def models_install(
 
     Known: vosk-small-en-us (the official small US English vosk model).
     """
-    from audio_companion.speech.models import install
+    from audio_companion.asr.models import install
 
     path = install(
         name,
@@ -70,6 +70,6 @@ def models_install(
 @click.option("--dir", "models_dir", type=click.Path(path_type=Path), help="Models folder.")
 def models_path(name: str, models_dir: Path | None) -> None:
     """Print the folder of installed model NAME."""
-    from audio_companion.speech.models import model_path
+    from audio_companion.asr.models import model_path
 
     click.echo(str(model_path(name, models_dir)))

@@ -39,7 +39,7 @@ def serve_command(directory: Path, host: str, port: int, quiet: bool) -> None:
     Unlike `python3 -m http.server`, byte ranges are honoured, so skipping
     around an episode works. Ctrl+C stops the server.
     """
-    from audio_companion.podcast.serve import serve
+    from audio_companion.publish.serve import serve
 
     if not directory.is_dir():
         what = "is not a folder" if directory.exists() else "does not exist"

@@ -24,7 +24,7 @@ def validate_command(feed: Path) -> None:
     the feed's own folder: audio sizes and durations, the cover, transcripts and
     chapters. Prints one line per problem and exits with code 1 if there is any.
     """
-    from audio_companion.podcast.validate import (
+    from audio_companion.publish.validate import (
         count_episodes,
         feed_file,
         format_problems,

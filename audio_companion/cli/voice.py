@@ -40,10 +40,10 @@ def transcribe(wav: Path, engine: str, model: str | None, words: bool) -> None:
     """Print what is said in a WAV file (any sample rate, mono or stereo)."""
     import wave
 
+    from audio_companion.asr.models import make_recognizer
     from audio_companion.audio.resample import to_mono16k
     from audio_companion.audio.wav import read_wav
     from audio_companion.errors import InputError
-    from audio_companion.speech.models import make_recognizer
 
     if not wav.is_file():
         raise CompanionCommandError(InputError(f"{wav}: no such file"))
@@ -59,7 +59,7 @@ def transcribe(wav: Path, engine: str, model: str | None, words: bool) -> None:
 
 
 def vocabulary_for(stop_word: str | None) -> Any:
-    from audio_companion.dialog.intents import CommandVocabulary
+    from audio_companion.voice.intents import CommandVocabulary
 
     try:
         return CommandVocabulary(personal_stop_word=stop_word or None)
@@ -103,7 +103,7 @@ def listen(
     The first thing to run with a new microphone: it says what it heard back
     to you (unless --quiet), and never answers its own voice.
     """
-    from audio_companion.dialog.intents import Intent, match_command
+    from audio_companion.voice.intents import Intent, match_command
 
     vocabulary = vocabulary_for(stop_word)
     if text_mode:
@@ -117,13 +117,13 @@ def listen(
                 break
         return
 
+    from audio_companion.asr.models import make_recognizer
     from audio_companion.audio.microphone import MicrophoneSource
     from audio_companion.audio.speaker import SpeakerSink
-    from audio_companion.dialog.loop import LoopSettings, VoiceLoop
     from audio_companion.settings import cache_dir
-    from audio_companion.speech.models import make_recognizer
-    from audio_companion.speech.prompts import PromptCache
-    from audio_companion.speech.tts import make_synthesizer
+    from audio_companion.tts.prompts import PromptCache
+    from audio_companion.tts.registry import make_synthesizer
+    from audio_companion.voice.loop import LoopSettings, VoiceLoop
 
     recognizer = make_recognizer(engine, model)
     prompts = PromptCache(make_synthesizer(VoiceSettings()), cache_dir() / "prompts")

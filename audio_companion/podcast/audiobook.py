@@ -19,8 +19,8 @@ from audio_companion import __version__
 from audio_companion.audio.chunk import AudioChunk, concatenate
 from audio_companion.errors import BuildError, InputError
 from audio_companion.fsutil import atomic_path
-from audio_companion.podcast.chapters import Chapter
-from audio_companion.podcast.encode import require_ffmpeg
+from audio_companion.media.chapters import Chapter
+from audio_companion.media.encode import require_ffmpeg
 
 # The muxer for each accepted name: "ipod" is ffmpeg's iTunes-flavoured MP4
 # (M4A/M4B brands, the ilst tags Apple players read); both write chapters.

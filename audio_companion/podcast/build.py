@@ -32,31 +32,32 @@ from audio_companion.fsutil import (
     write_bytes_atomic,
     write_if_changed,
 )
-from audio_companion.narration.lexicon import Lexicon, default_lexicon
-from audio_companion.podcast import feed, transcript
-from audio_companion.podcast.audiobook import BookPart, write_audiobook
-from audio_companion.podcast.chapters import (
+from audio_companion.media.chapters import (
     Chapter,
     episode_chapters,
     json_chapters,
     shift,
     write_id3,
 )
+from audio_companion.media.encode import encode_mp3, mp3_duration, require_ffmpeg
+from audio_companion.narration import transcript
+from audio_companion.narration.layout import RenderedEpisode, assemble, script_sentences
+from audio_companion.narration.lexicon import Lexicon, default_lexicon
+from audio_companion.narration.narrator import Narrator, Pending
+from audio_companion.narration.script import Line, episode_script, estimated_seconds
+from audio_companion.podcast.audiobook import BookPart, write_audiobook
 from audio_companion.podcast.chime import make_chime
-from audio_companion.podcast.cover import cover_problems, make_cover
-from audio_companion.podcast.encode import encode_mp3, mp3_duration, require_ffmpeg
-from audio_companion.podcast.manifest import EpisodeRecord, Manifest, load_manifest, save_manifest
-from audio_companion.podcast.render import RenderedEpisode, assemble, script_sentences
-from audio_companion.podcast.script import Line, episode_script, estimated_seconds
-from audio_companion.podcast.site import render_index
-from audio_companion.podcast.validate import format_problems, validate_folder
+from audio_companion.publish import feed
+from audio_companion.publish.cover import cover_problems, make_cover
+from audio_companion.publish.manifest import EpisodeRecord, Manifest, load_manifest, save_manifest
+from audio_companion.publish.site import render_index
+from audio_companion.publish.validate import format_problems, validate_folder
 from audio_companion.settings import BuildSettings
-from audio_companion.speech.narrator import Narrator, Pending
-from audio_companion.speech.store import SpeechStore
-from audio_companion.speech.tts import Synthesizer
+from audio_companion.tts.registry import Synthesizer
+from audio_companion.tts.store import SpeechStore
 
 if TYPE_CHECKING:  # mastering pulls in scipy (~0.7 s): only builds that render pay for it
-    from audio_companion.podcast.master import MasterReport
+    from audio_companion.media.loudness import MasterReport
 
 GUID_NAMESPACE = uuid.UUID("6f1c1a52-5a8e-4f57-9a43-3c1f0b7e2d10")
 DEFAULT_SHOW_TITLE = "Audio Companion"
@@ -318,7 +319,7 @@ def _encode(
 ) -> _Encoded:
     """Master and encode one episode with its tags, chapters (ID3 and Podcasting
     2.0 JSON) and transcripts, all at the real offsets in the mastered audio."""
-    from audio_companion.podcast.master import master
+    from audio_companion.media.loudness import master
 
     audio, report = master(rendered.audio)
     encode_mp3(audio, path, settings.encode, {})
@@ -385,7 +386,7 @@ def _breathing_episodes(
     from audio_companion.breathing.render import GUID_NAMESPACE as BREATHING_NAMESPACE
     from audio_companion.breathing.render import WrittenSession, feed_episode
     from audio_companion.breathing.session import session_title
-    from audio_companion.speech.prompts import PromptCache
+    from audio_companion.tts.prompts import PromptCache
 
     prompts = PromptCache(synth)
     episodes = []

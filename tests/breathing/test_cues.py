@@ -19,7 +19,7 @@ from audio_companion.breathing import (
 )
 from audio_companion.breathing.cues import RATE, number_words, tone, trim
 from audio_companion.breathing.schedule import plan, plan_duration
-from audio_companion.speech.prompts import PromptCache
+from audio_companion.tts.prompts import PromptCache
 
 
 class PaddedSynth(FakeSynth):

@@ -29,7 +29,7 @@ from audio_companion.breathing.cues import CueBank
 from audio_companion.breathing.onsets import detect_onsets, match_onsets
 from audio_companion.errors import BuildError
 from audio_companion.settings import VoiceSettings
-from audio_companion.speech.tts import make_synthesizer
+from audio_companion.tts.registry import make_synthesizer
 
 pytestmark = [needs_media, pytest.mark.slow]
 

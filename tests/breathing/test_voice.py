@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from audio_companion.breathing.voice import command_in, stop_hint
-from audio_companion.dialog.intents import CommandVocabulary, Intent, match_command
+from audio_companion.voice.intents import CommandVocabulary, Intent, match_command
 
 COMMANDS = frozenset({Intent.STOP, Intent.PAUSE, Intent.RESUME, Intent.SLOWER, Intent.FASTER})
 

@@ -25,7 +25,7 @@ from child import Child
 from rig import PulseRig, Recording
 
 from audio_companion.journal.store import Journal
-from audio_companion.speech.duplex import normalize_words
+from audio_companion.voice.duplex import normalize_words
 
 pytest.importorskip("faster_whisper")
 pytest.importorskip("sounddevice")

@@ -15,8 +15,8 @@ from PIL import Image
 
 from audio_companion.audio.chunk import AudioChunk
 from audio_companion.errors import BuildError, InputError
+from audio_companion.media.chapters import Chapter
 from audio_companion.podcast.audiobook import BookPart, book_chapters, write_audiobook
-from audio_companion.podcast.chapters import Chapter
 
 RATE = 22050
 GAP = 0.5

@@ -17,7 +17,7 @@ from audio_companion.article import Article, parse_text
 from audio_companion.errors import BuildError
 from audio_companion.podcast.build import build, plan
 from audio_companion.settings import BuildSettings, VoiceSettings
-from audio_companion.speech.tts import make_synthesizer
+from audio_companion.tts.registry import make_synthesizer
 
 pytestmark = needs_media
 FIXED_TIME = 1_790_000_000.0
@@ -170,8 +170,8 @@ def test_chapters_in_id3_and_json_sit_at_the_sub_section_audio(
 ) -> None:
     from mutagen.id3 import ID3
 
+    from audio_companion.narration.layout import render_script
     from audio_companion.podcast.build import chapters_path
-    from audio_companion.podcast.render import render_script
 
     s = settings(tmp_path)
     build([sample], s, FakeSynth())

@@ -14,8 +14,8 @@ import pytest
 from helpers import FakeSynth, needs_media
 
 from audio_companion.article import Article, parse_text
+from audio_companion.narration.layout import render_script, script_sentences
 from audio_companion.podcast.build import build, plan, transcript_paths
-from audio_companion.podcast.render import render_script, script_sentences
 from audio_companion.settings import BuildSettings
 
 pytestmark = needs_media

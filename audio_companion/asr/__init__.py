@@ -1,0 +1,1 @@
+"""Speech recognition: the recognizer protocol, the engines, and their models."""

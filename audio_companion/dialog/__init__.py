@@ -1,1 +1,0 @@
-"""Dialog: turning what the user says into what the companion does next."""

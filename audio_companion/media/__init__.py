@@ -1,0 +1,1 @@
+"""Audio files: encoding, loudness, tags and chapters; knows nothing of podcasts."""

@@ -1,1 +1,0 @@
-"""Speech in and out: text-to-speech now; recognition engines join here."""

@@ -1,0 +1,1 @@
+"""Turn-taking by voice: hearing an utterance, understanding a command, speaking a prompt."""

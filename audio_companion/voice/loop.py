@@ -1,0 +1,276 @@
+"""Speak, listen, understand: the turn-taking every spoken session is made of.
+
+`VoiceLoop` joins the parts: prompts are rendered (and cached) and played on
+the sink; while they play and for a short tail after, microphone audio is
+gated away from the recogniser (half-duplex); the endpointer cuts the rest
+into utterances; a transcript that repeats a prompt just spoken is dropped
+(echo by content); what is left becomes a `Heard` with its command, if any.
+Devices, engines and the clock are injected, so tests run it in simulated time.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Literal, Protocol
+
+from audio_companion.asr.base import Recognizer, RecognizerStream, Transcript
+from audio_companion.audio.chunk import AudioChunk
+from audio_companion.tts.prompts import PromptCache
+from audio_companion.voice.duplex import EchoFilter, HalfDuplexGate
+from audio_companion.voice.endpoint import (
+    Endpointer,
+    EndpointSettings,
+    FrameClassifier,
+    UtteranceEnded,
+)
+from audio_companion.voice.intents import (
+    NO_COMMAND,
+    Command,
+    CommandVocabulary,
+    Intent,
+    contains_stop_ending,
+    match_command,
+)
+
+
+class AudioSource(Protocol):
+    exhausted: bool
+
+    def read(self, timeout: float = 1.0) -> AudioChunk | None: ...
+
+
+class PlaybackLike(Protocol):
+    start: float | None
+    end: float | None
+
+    def wait(self, timeout: float | None = None) -> bool: ...
+
+
+class AudioSink(Protocol):
+    def play(self, chunk: AudioChunk, at: float | None = None) -> PlaybackLike: ...
+
+
+@dataclass(frozen=True)
+class LoopSettings:
+    endpoint: EndpointSettings = field(default_factory=EndpointSettings)
+    gate_tail_s: float = 0.3
+    echo_window_s: float = 30.0
+    vocabulary: CommandVocabulary = field(default_factory=CommandVocabulary)
+
+
+@dataclass(frozen=True)
+class Heard:
+    """One turn of listening: what was said, or why nothing was."""
+
+    kind: Literal["speech", "timeout", "end"]
+    text: str = ""
+    command: Command = NO_COMMAND
+    transcript: Transcript | None = None
+    started: float | None = None  # utterance start/end on the source's clock
+    ended: float | None = None
+    audio: AudioChunk | None = None  # the utterance as the recogniser heard it
+
+    @property
+    def is_stop(self) -> bool:
+        return self.command.intent is Intent.STOP
+
+
+@dataclass(frozen=True)
+class _Turn:
+    """What the current question expects of an answer."""
+
+    expect_number: bool
+    allowed: frozenset[Intent] | None
+    grammar: list[str] | None
+
+
+@dataclass
+class LoopStats:
+    prompts: int = 0
+    utterances: int = 0
+    echoes_dropped: int = 0
+    gated_chunks: int = 0
+    recognition_seconds: list[float] = field(default_factory=list)
+
+
+class VoiceLoop:
+    def __init__(
+        self,
+        source: AudioSource,
+        sink: AudioSink,
+        prompts: PromptCache,
+        recognizer: Recognizer,
+        settings: LoopSettings | None = None,
+        classifier: FrameClassifier | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.source = source
+        self.sink = sink
+        self.prompts = prompts
+        self.recognizer = recognizer
+        self.settings = settings or LoopSettings()
+        self.clock = clock
+        self.sleep = sleep
+        self.gate = HalfDuplexGate(tail_s=self.settings.gate_tail_s, clock=clock)
+        self.echo = EchoFilter(window_s=self.settings.echo_window_s)
+        # listen() owns the no-speech timeout: it differs from one question to the next.
+        endpoint = replace(self.settings.endpoint, no_speech_timeout_s=None)
+        self.endpointer = Endpointer(endpoint, classifier, clock=clock)
+        self.stats = LoopStats()
+        self.last_prompt = ""
+        self._stream: RecognizerStream | None = None
+
+    @property
+    def vocabulary(self) -> CommandVocabulary:
+        return self.settings.vocabulary
+
+    def say(self, text: str) -> None:
+        """Speak and wait until the sound has played; the gate learns exactly when."""
+        audio = self.prompts.get(text)
+        # Muted from before the first sample is queued until the sink says the
+        # last one played (and never before now), plus the gate's tail.
+        self.gate.speaking_started(self.clock())
+        playback = self.sink.play(audio)
+        playback.wait()
+        end = playback.end if playback.end is not None else self.clock()
+        # `wait` returns once the last sample is queued; the speaker's buffer
+        # still holds up to its latency of sound. Return when it has been heard,
+        # so whoever speaks next (a person prompted by the screen) comes after it.
+        if end > self.clock():
+            self.sleep(end - self.clock())
+        self.gate.speaking_ended(max(end, self.clock()))
+        self.echo.remember(text, end)
+        self.last_prompt = text
+        self.stats.prompts += 1
+
+    def listen(
+        self,
+        timeout_s: float | None = None,
+        *,
+        expect_number: bool = False,
+        allowed: frozenset[Intent] | None = None,
+        grammar: list[str] | None = None,
+    ) -> Heard:
+        """Wait for one utterance (or the no-speech timeout) and understand it."""
+        self.endpointer.reset(self.clock())
+        self._stream = None
+        turn = _Turn(expect_number, allowed, grammar)
+        waited_from = self.clock()
+        while True:
+            chunk = self.source.read(timeout=0.5)
+            if chunk is None:
+                if self.source.exhausted:
+                    return self._flush(turn) or Heard("end")
+                if timeout_s is not None and self.clock() - waited_from > timeout_s + 2:
+                    return Heard("timeout")  # the device went quiet
+                continue
+            heard = self._step(chunk, turn)
+            if heard is not None:
+                return heard
+            if timeout_s is not None and not self.endpointer.in_utterance:
+                t = chunk.timestamp if chunk.timestamp is not None else self.clock()
+                if t - waited_from >= timeout_s:
+                    return Heard("timeout")
+
+    def poll(
+        self,
+        until: float,
+        *,
+        allowed: frozenset[Intent] | None = None,
+        grammar: list[str] | None = None,
+    ) -> Heard | None:
+        """Listen until `until` on the source's clock; None if nothing was said by then.
+
+        Unlike `listen`, state carries over between calls: an utterance that is
+        still going on at `until` is finished by the next call. This lets a
+        caller with its own timetable (the breathing player) listen in slices.
+        """
+        turn = _Turn(False, allowed, grammar)
+        while True:
+            wait = max(0.01, min(0.5, until - self.clock()))
+            chunk = self.source.read(timeout=wait)
+            if chunk is None:
+                if self.source.exhausted:
+                    return self._flush(turn)
+                if self.clock() >= until:
+                    return None
+                continue
+            heard = self._step(chunk, turn)
+            if heard is not None:
+                return heard
+            if self.clock() >= until and self.source_is_caught_up():
+                return None
+
+    def source_is_caught_up(self) -> bool:
+        """True when no captured audio is waiting to be read (a live source)."""
+        pending = getattr(self.source, "pending", None)
+        return pending is None or pending() == 0
+
+    def _step(self, chunk: AudioChunk, turn: _Turn) -> Heard | None:
+        """One chunk through gate, streaming engine, endpointer and recogniser."""
+        if not self.gate.admit(chunk):
+            self.stats.gated_chunks += 1
+            if self.gate.in_tail(chunk):
+                # Heard, but unable to start an utterance: a reply that begins as
+                # the gate opens keeps its first sound ("four", not "or"), yet a
+                # tail that falls silent in time (reverb, late echo) starts nothing.
+                self.endpointer.process(chunk, may_start=False)
+            return None
+        # A streaming engine hears every admitted chunk as it comes, so its
+        # result is ready the moment the utterance ends and its partial
+        # results can catch the stop word mid-answer.
+        if self._stream is None and self.recognizer.streaming:
+            self._stream = self.recognizer.stream(turn.grammar)
+        partial = self._stream.accept(chunk) if self._stream is not None else None
+        for event in self.endpointer.process(chunk):
+            if isinstance(event, UtteranceEnded):
+                stream, self._stream = self._stream, None
+                heard = self._understand(event, stream, turn.expect_number, turn.allowed)
+                if heard is not None:
+                    return heard
+                partial = None
+        if (
+            partial
+            and self.endpointer.in_utterance
+            and contains_stop_ending(partial.text, self.vocabulary)
+        ):
+            # The stop word ends a session even mid-answer.
+            self.endpointer.reset(self.clock())
+            self._stream = None
+            return Heard("speech", partial.text, Command(Intent.STOP, matched=partial.text))
+        return None
+
+    def _flush(self, turn: _Turn) -> Heard | None:
+        for event in self.endpointer.flush():
+            if isinstance(event, UtteranceEnded):
+                stream, self._stream = self._stream, None
+                heard = self._understand(event, stream, turn.expect_number, turn.allowed)
+                if heard is not None:
+                    return heard
+        return None
+
+    def _understand(
+        self,
+        event: UtteranceEnded,
+        stream: RecognizerStream | None,
+        expect_number: bool,
+        allowed: frozenset[Intent] | None,
+    ) -> Heard | None:
+        t0 = time.perf_counter()
+        if stream is not None:
+            transcript = stream.finish()
+        else:
+            transcript = self.recognizer.transcribe(event.audio)
+        self.stats.recognition_seconds.append(time.perf_counter() - t0)
+        text = transcript.text.strip()
+        if not text or text == "[unk]":
+            return None
+        if self.echo.is_echo(text, event.t):
+            self.stats.echoes_dropped += 1
+            return None
+        self.stats.utterances += 1
+        command = match_command(text, self.vocabulary, expect_number=expect_number, allowed=allowed)
+        return Heard("speech", text, command, transcript, event.speech_start, event.t, event.audio)

@@ -1,0 +1,302 @@
+"""The check-in state machine, scripted: typed replies and a fake clock."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+
+import pytest
+
+from audio_companion.checkin.captions import TextCaptions, Turn
+from audio_companion.checkin.conversation import TypedConversation
+from audio_companion.checkin.deck import Deck, StepKind, load_deck
+from audio_companion.checkin.session import (
+    LINES,
+    Answer,
+    CheckinSession,
+    CheckinSettings,
+    night_of,
+)
+from audio_companion.voice.intents import CommandVocabulary, Intent
+from audio_companion.voice.loop import Heard
+
+NIGHT = date(2026, 11, 27)
+
+
+class Script:
+    """Replies in order ('' = silence); every prompt and answer takes fake time."""
+
+    def __init__(self, replies: list[str], say_s: float = 4.0, answer_s: float = 5.0) -> None:
+        self.t = 0.0
+        self.said: list[str] = []
+        self.say_s = say_s
+        self.answer_s = answer_s
+        self.replies: Iterator[str] = iter(replies)
+        self.typed = TypedConversation(
+            self.replies, TextCaptions(lambda line: None), CommandVocabulary()
+        )
+
+    def clock(self) -> float:
+        return self.t
+
+    def say(self, text: str) -> None:
+        self.said.append(text)
+        self.t += self.say_s
+
+    def listen(
+        self,
+        timeout_s: float | None = None,
+        *,
+        expect_number: bool = False,
+        allowed: frozenset[Intent] | None = None,
+        grammar: list[str] | None = None,
+    ) -> Heard:
+        heard = self.typed.listen(timeout_s, expect_number=expect_number, allowed=allowed)
+        self.t += self.answer_s if heard.kind != "timeout" else (timeout_s or 8.0)
+        return heard
+
+
+def run(
+    replies: list[str],
+    deck: Deck | None = None,
+    turns: list[Turn] | None = None,
+    **settings: object,
+) -> tuple[Script, list[Answer], str]:
+    script = Script(replies)
+    kept: list[Answer] = []
+    session = CheckinSession(
+        deck or load_deck("nightly"),
+        script,
+        kept.append,
+        CheckinSettings(night=NIGHT, **settings),  # type: ignore[arg-type]
+        clock=script.clock,
+        wall_clock=lambda: 1_790_000_000.0 + script.t,
+        on_turn=None if turns is None else turns.append,
+    )
+    outcome = session.run()
+    assert list(outcome.answers) == kept  # recorded as given, nothing held back
+    return script, kept, outcome.reason
+
+
+FULL = [
+    "I feel rested and calm",
+    "four",
+    "the soup you made",
+    "a call with my sister",
+    "the quiet walk",
+    "I feel grateful when we cook together",
+]
+
+
+def test_full_nightly_run() -> None:
+    script, answers, reason = run(FULL)
+    assert reason == "completed"
+    assert [a.step for a in answers] == [
+        "checkin",
+        "mood",
+        "appreciations",
+        "appreciations",
+        "appreciations",
+        "feeling",
+    ]
+    assert answers[1].mood == 4 and answers[0].mood is None
+    assert answers[0].transcript == "I feel rested and calm"
+    close = script.said[-1]
+    for item in ("the soup you made", "a call with my sister", "the quiet walk"):
+        assert item in close
+    assert script.said[0].startswith(("Good evening", "Hello again", "Hi"))
+    assert all(a.started_at <= a.ended_at for a in answers)
+
+
+@pytest.mark.parametrize("at", range(len(FULL)))
+def test_stop_word_at_each_step_keeps_what_was_said(at: int) -> None:
+    script, answers, reason = run([*FULL[:at], "stop"])
+    assert reason == "stop_word"
+    assert len(answers) == at
+    assert [a.transcript for a in answers] == FULL[:at]
+    assert script.said[-1] == LINES["stopped_one"]
+
+
+def test_stop_at_the_end_of_an_answer() -> None:
+    _, answers, reason = run(["I had a long day, that's all, stop"])
+    assert reason == "stop_word" and answers == []
+
+
+def test_repeat_says_the_question_again() -> None:
+    script, answers, _ = run(["repeat", *FULL])
+    question = script.said[1]
+    assert script.said[2] == question
+    assert answers[0].transcript == FULL[0]
+
+
+def test_skip_moves_on_without_an_answer() -> None:
+    _, answers, reason = run(["skip", *FULL[1:]])
+    assert reason == "completed"
+    assert next(a.step for a in answers) == "mood"
+
+
+def test_pause_waits_for_resume_and_does_not_eat_the_time_box() -> None:
+    replies = ["pause", *["I'm still talking to someone"] * 30, "resume", *FULL]
+    script, answers, reason = run(replies)
+    assert reason == "completed"  # 30 ignored replies of fake time did not end the session
+    assert LINES["paused"] in script.said and LINES["resumed"] in script.said
+    i = script.said.index(LINES["resumed"])
+    assert script.said[i + 1] == script.said[1]  # the question again
+    assert answers[0].transcript == FULL[0]
+
+
+def test_silence_reprompts_softer_once_then_moves_on() -> None:
+    deck = load_deck("nightly")
+    checkin = next(s for s in deck.steps if s.id == "checkin")
+    script, answers, _ = run(["", "", *FULL[1:]])
+    assert script.said[2] in checkin.softer
+    assert script.said[3] == LINES["moving_on"]
+    assert answers[0].step == "mood"
+
+
+def test_time_box_warns_then_wraps_up_with_the_close() -> None:
+    # 10 minutes at ~9 s per turn: a chatty user never gets to the end.
+    replies = ["repeat"] * 200
+    script, _answers, reason = run(replies)
+    assert reason == "time_box"
+    assert script.said.count(LINES["one_minute"]) == 1
+    assert LINES["time_up"] in script.said
+    assert script.t < 10 * 60 + 30
+    assert script.said[-1] != LINES["time_up"]  # the close still comes
+
+
+def test_couples_take_turns_and_answers_are_per_partner() -> None:
+    replies = [
+        "good, busy",
+        "tired but fine",  # checkin: Sam, Alex
+        "4",
+        "three",  # mood
+        "your laugh",
+        "the dinner",
+        "the rain",  # Sam's appreciations
+        "the walk",
+        "the tea",
+        "the music",  # Alex's
+        "I feel close to you when we talk",
+        "I feel calm when it rains",
+    ]
+    script, answers, reason = run(replies, partners=("Sam", "Alex"))
+    assert reason == "completed"
+    assert [(a.partner, a.step) for a in answers[:4]] == [
+        ("Sam", "checkin"),
+        ("Alex", "checkin"),
+        ("Sam", "mood"),
+        ("Alex", "mood"),
+    ]
+    assert [a.mood for a in answers[2:4]] == [4, 3]
+    asked = [s for s in script.said if s.startswith(("Sam, ", "Alex, "))]
+    assert asked[0].startswith("Sam, ") and asked[1].startswith("Alex, ")
+    assert "Good evening, Sam and Alex" in script.said[0] or "Sam and Alex" in script.said[0]
+    close = script.said[-1]
+    assert "Sam, you appreciated your laugh, the dinner and the rain" in close
+    assert "Alex, you appreciated the walk, the tea and the music" in close
+
+
+@pytest.mark.parametrize(
+    ("said", "mood"),
+    [("4", 4), ("four", 4), ("for", 4), ("it's a three", 3), ("five", 5), ("won", 1)],
+)
+def test_mood_as_words_or_digits(said: str, mood: int) -> None:
+    _, answers, _ = run([FULL[0], said, *FULL[2:]])
+    assert answers[1].mood == mood
+
+
+def test_mood_out_of_range_asks_again() -> None:
+    script, answers, _ = run([FULL[0], "seven", "two", *FULL[2:]])
+    assert LINES["number_range"] in script.said
+    assert answers[1].mood == 2
+
+
+def test_unsure_mood_is_confirmed() -> None:
+    script, answers, _ = run([FULL[0], "three or four", "yes", *FULL[2:]])
+    assert "I heard 3. Is that right?" in script.said
+    assert answers[1].mood == 3
+
+
+def test_denied_mood_is_asked_again() -> None:
+    _, answers, _ = run([FULL[0], "three or four", "no", "four", *FULL[2:]])
+    assert answers[1].mood == 4
+
+
+def test_fewer_than_three_appreciations_get_a_gentle_nudge() -> None:
+    deck = load_deck("nightly")
+    gratitude = next(s for s in deck.steps if s.kind is StepKind.GRATITUDE)
+    script, answers, reason = run([FULL[0], "4", "the sunset", "that's all", FULL[-1]])
+    assert reason == "completed"
+    assert [a.transcript for a in answers if a.step == "appreciations"] == ["the sunset"]
+    assert any(s.startswith(gratitude.nudge.split("{")[0][:20]) for s in script.said)
+
+
+def test_feeling_without_the_form_is_explained_once() -> None:
+    deck = load_deck("nightly")
+    feeling = next(s for s in deck.steps if s.kind is StepKind.FEELING)
+    replies = [*FULL[:5], "tired", "I feel tired when I work late"]
+    script, answers, _ = run(replies)
+    assert any(s.startswith(feeling.explain[:30]) for s in script.said)
+    assert [a.transcript for a in answers if a.step == "feeling"] == [
+        "tired",
+        "I feel tired when I work late",
+    ]
+
+
+def test_breathe_first_runs_the_breathing_then_the_nightly_steps() -> None:
+    minutes: list[float] = []
+    script = Script(FULL)
+    kept: list[Answer] = []
+    session = CheckinSession(
+        load_deck("breathe-first"),
+        script,
+        kept.append,
+        CheckinSettings(night=NIGHT),
+        clock=script.clock,
+        breathe=lambda m: minutes.append(m) or True,
+    )
+    assert session.run().reason == "completed"
+    assert minutes == [1.0] and len(kept) == len(FULL)
+
+
+def test_stop_during_breathing_ends_the_session() -> None:
+    script = Script(FULL)
+    session = CheckinSession(
+        load_deck("breathe-first"),
+        script,
+        lambda a: None,
+        CheckinSettings(night=NIGHT),
+        clock=script.clock,
+        breathe=lambda m: False,
+    )
+    outcome = session.run()
+    assert outcome.reason == "stop_word" and outcome.answers == ()
+
+
+def test_a_check_in_after_midnight_belongs_to_the_evening_before() -> None:
+    assert night_of(datetime(2026, 11, 29, 21, 30)) == date(2026, 11, 29)
+    assert night_of(datetime(2026, 11, 30, 0, 30)) == date(2026, 11, 29)
+    assert night_of(datetime(2026, 11, 30, 3, 59)) == date(2026, 11, 29)
+    assert night_of(datetime(2026, 11, 30, 4, 0)) == date(2026, 11, 30)
+
+
+def test_each_listen_is_announced_with_its_step_and_what_it_expects() -> None:
+    turns: list[Turn] = []
+    run(["I feel rested", "pause", "resume", "four", *FULL[2:]], turns=turns)
+    assert turns[:4] == [
+        Turn("checkin", "free", None, "answer"),
+        Turn("mood", "mood", None, "number"),
+        Turn("mood", "pause", None, "resume"),
+        Turn("mood", "mood", None, "number"),
+    ]
+    assert [t.step for t in turns[4:]] == ["appreciations"] * 3 + ["feeling"]
+
+
+def test_a_couple_turn_names_the_partner_asked() -> None:
+    turns: list[Turn] = []
+    replies = ["good", "busy", "5", "3", "a", "b", "c", "d", "e", "f", "I feel x when y"]
+    run([*replies, "I feel z when w"], turns=turns, partners=("Sam", "Alex"))
+    assert [(t.step, t.partner) for t in turns[:4]] == [
+        ("checkin", "Sam"), ("checkin", "Alex"), ("mood", "Sam"), ("mood", "Alex")
+    ]  # fmt: skip

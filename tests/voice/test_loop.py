@@ -1,0 +1,338 @@
+"""The voice loop in a simulated room: exact times, no devices, no real speech.
+
+Every phrase is a pure tone of its own frequency; the fake recogniser hears
+the loudest tone and returns the phrase registered for it. The room can leak
+the speaker into the microphone, on time or late, to test the half-duplex
+gate and echo rejection apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pytest
+
+from audio_companion.asr.base import Partial, Transcript, Word
+from audio_companion.audio.chunk import AudioChunk
+from audio_companion.tts.prompts import PromptCache
+from audio_companion.voice.intents import Intent
+from audio_companion.voice.loop import LoopSettings, VoiceLoop
+
+RATE = 16000
+CHUNK = 480  # 30 ms
+
+
+class Phrasebook:
+    """Text ↔ tone frequency, shared by the fake voice, user and recogniser."""
+
+    def __init__(self) -> None:
+        self.freqs: dict[str, float] = {}
+
+    def freq(self, text: str) -> float:
+        return self.freqs.setdefault(text, 300.0 + 50.0 * len(self.freqs))
+
+    def tone(self, text: str, seconds: float, amp: float = 0.3) -> np.ndarray:
+        t = np.arange(round(seconds * RATE)) / RATE
+        return amp * np.sin(2 * np.pi * self.freq(text) * t)
+
+    def text_of(self, samples: np.ndarray) -> str:
+        spectrum = np.abs(np.fft.rfft(samples.astype(float)))
+        peak = np.fft.rfftfreq(len(samples), 1 / RATE)[int(np.argmax(spectrum))]
+        return min(self.freqs, key=lambda k: abs(self.freqs[k] - peak))
+
+
+@dataclass
+class Done:
+    start: float
+    end: float
+
+    def wait(self, timeout: float | None = None) -> bool:
+        return True
+
+
+@dataclass
+class Room:
+    book: Phrasebook
+    leak: float = 0.0  # speaker → microphone gain
+    leak_delay: float = 0.0  # seconds the leaked sound arrives late
+    t: float = 100.0
+    sounds: list[tuple[float, np.ndarray]] = field(default_factory=list)
+    played: list[str] = field(default_factory=list)
+    exhausted: bool = False
+    mic_t: float = 100.0  # the microphone's position: it lags the clock while audio is queued
+
+    # sink
+    def play(self, chunk: AudioChunk, at: float | None = None) -> Done:
+        samples = chunk.to_int16()[:, 0].astype(float) / 32768
+        self.played.append(self.book.text_of(samples))
+        start, end = self.t, self.t + chunk.duration
+        if self.leak:
+            self.sounds.append((start + self.leak_delay, samples * self.leak))
+        self.t = end  # playback blocks until the sound is over
+        return Done(start, end)
+
+    # source
+    def read(self, timeout: float = 1.0) -> AudioChunk | None:
+        n0 = round(self.mic_t * RATE)
+        buf = np.zeros(CHUNK)
+        for at, s in self.sounds:
+            off = round(at * RATE) - n0
+            lo, hi = max(0, off), min(CHUNK, off + len(s))
+            if lo < hi:
+                buf[lo:hi] += s[lo - off : hi - off]
+        chunk = AudioChunk.from_int16((buf * 32767).astype("<i2"), RATE, self.mic_t)
+        self.mic_t += CHUNK / RATE
+        self.t = max(self.t, self.mic_t)  # reading live audio waits for it to happen
+        return chunk
+
+    def clock(self) -> float:
+        return self.t
+
+    def user_says(self, text: str, after: float = 0.5, seconds: float = 1.0) -> None:
+        self.sounds.append((self.t + after, self.book.tone(text, seconds)))
+
+
+class ToneSynth:
+    def __init__(self, book: Phrasebook) -> None:
+        self.book = book
+        self.identity = "tone"
+
+    def synthesize(self, text: str) -> AudioChunk:
+        s = self.book.tone(text, 1.5)
+        return AudioChunk.from_int16((s * 32767).astype("<i2"), RATE)
+
+
+class ToneRecognizer:
+    name = "tone"
+
+    def __init__(self, book: Phrasebook, partials: dict[str, str] | None = None) -> None:
+        self.book = book
+        self.partials = partials or {}
+        self.streaming = partials is not None
+
+    def transcribe(self, chunk: AudioChunk) -> Transcript:
+        text = self.book.text_of(chunk.to_int16()[:, 0])
+        return Transcript.from_words((Word(text, 0.0, chunk.duration, 0.9),), self.name, text)
+
+    def stream(self, grammar: list[str] | None = None) -> ToneStream:
+        return ToneStream(self)
+
+
+class ToneStream:
+    def __init__(self, rec: ToneRecognizer) -> None:
+        self.rec = rec
+        self.audio: list[np.ndarray] = []
+
+    def accept(self, chunk: AudioChunk) -> Partial | None:
+        self.audio.append(chunk.to_int16()[:, 0])
+        heard = self.rec.book.text_of(np.concatenate(self.audio))
+        return Partial(self.rec.partials.get(heard, heard)) if len(self.audio) > 10 else None
+
+    def finish(self) -> Transcript:
+        return self.rec.transcribe(AudioChunk.from_int16(np.concatenate(self.audio), RATE))
+
+
+class LoudEnough:
+    def is_speech(self, frame: bytes, rate: int) -> bool:
+        x = np.frombuffer(frame, dtype="<i2").astype(float)
+        return bool(np.sqrt((x**2).mean()) > 300)
+
+
+def make_loop(room: Room, **kw: object) -> VoiceLoop:
+    book = room.book
+    return VoiceLoop(
+        source=room,
+        sink=room,
+        prompts=PromptCache(ToneSynth(book)),
+        recognizer=kw.pop("recognizer", ToneRecognizer(book)),  # type: ignore[arg-type]
+        settings=LoopSettings(),
+        classifier=LoudEnough(),
+        clock=room.clock,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+PROMPT = "How are you feeling today?"
+
+
+def test_prompt_is_played_and_answer_recognised() -> None:
+    room = Room(Phrasebook())
+    loop = make_loop(room)
+    loop.say(PROMPT)
+    room.user_says("I feel calm tonight")
+    heard = loop.listen(timeout_s=8)
+    assert room.played == [PROMPT]
+    assert heard.kind == "speech" and heard.text == "I feel calm tonight"
+    assert heard.command.intent is Intent.NONE
+    assert heard.started is not None and heard.started <= room.t
+
+
+def test_stop_word_is_a_command() -> None:
+    room = Room(Phrasebook())
+    loop = make_loop(room)
+    loop.say(PROMPT)
+    room.user_says("stop", seconds=0.6)
+    assert loop.listen(timeout_s=8).is_stop
+
+
+def test_number_answer() -> None:
+    room = Room(Phrasebook())
+    loop = make_loop(room)
+    room.user_says("for", seconds=0.6)
+    heard = loop.listen(timeout_s=8, expect_number=True)
+    assert heard.command.intent is Intent.NUMBER and heard.command.value == 4
+
+
+def test_silence_times_out_in_simulated_time() -> None:
+    room = Room(Phrasebook())
+    loop = make_loop(room)
+    start = room.t
+    heard = loop.listen(timeout_s=5)
+    assert heard.kind == "timeout"
+    assert 5.0 <= room.t - start < 5.1
+
+
+@pytest.mark.parametrize("leak", [0.5, 1.0])
+def test_gate_keeps_the_companions_own_voice_out(leak: float) -> None:
+    room = Room(Phrasebook(), leak=leak)
+    loop = make_loop(room)
+    loop.say(PROMPT)
+    room.user_says("yes", seconds=0.6, after=1.0)
+    heard = loop.listen(timeout_s=8)
+    assert heard.text == "yes" and heard.command.intent is Intent.YES
+    # every chunk recorded while the 1.5 s prompt played, and in the tail, was held back
+    assert loop.stats.gated_chunks >= (1.5 + 0.3) / 0.03 - 1
+    assert loop.stats.echoes_dropped == 0
+
+
+@pytest.mark.parametrize("after", [0.0, 0.1, 0.2])
+def test_a_quick_reply_keeps_its_first_sound(after: float) -> None:
+    # The person answers right as the prompt ends, inside the gate's 0.3 s tail:
+    # the tail's audio is heard (not started from), so the utterance keeps the
+    # reply's first sound (a lost "f" turns "four" into "or").
+    room = Room(Phrasebook())
+    loop = make_loop(room)
+    loop.say(PROMPT)
+    spoke_at = room.t + after
+    room.user_says("four", after=after, seconds=0.8)
+    heard = loop.listen(timeout_s=8, expect_number=True)
+    assert heard.text == "four" and heard.command.value == 4
+    assert heard.audio is not None and heard.audio.timestamp is not None
+    assert heard.audio.timestamp <= spoke_at + 1e-6
+
+
+def test_the_tail_alone_never_starts_an_utterance() -> None:
+    # The prompt leaks in 0.2 s late, so its last 0.2 s land in the tail.
+    room = Room(Phrasebook(), leak=1.0, leak_delay=0.2)
+    loop = make_loop(room)
+    loop.say(PROMPT)
+    heard = loop.listen(timeout_s=3)
+    assert heard.kind == "timeout"
+    assert loop.stats.utterances == 0 and loop.stats.echoes_dropped == 0
+
+
+def test_late_echo_is_rejected_by_content() -> None:
+    # The leaked prompt arrives 0.6 s late: past the gate's tail, so only the
+    # content check can tell it is the companion's own voice.
+    room = Room(Phrasebook(), leak=0.8, leak_delay=0.6)
+    loop = make_loop(room)
+    loop.say(PROMPT)
+    room.user_says("I slept badly", after=3.5)
+    heard = loop.listen(timeout_s=10)
+    assert heard.text == "I slept badly"
+    assert loop.stats.echoes_dropped == 1
+
+
+def test_without_echo_rejection_the_late_echo_would_answer() -> None:
+    room = Room(Phrasebook(), leak=0.8, leak_delay=0.6)
+    loop = make_loop(room)
+    loop.say(PROMPT)
+    loop.echo.clear()  # what the loop would do without content rejection
+    loop.echo.remember = lambda prompt, t: None  # type: ignore[method-assign]
+    assert loop.listen(timeout_s=10).text == PROMPT
+
+
+def test_stop_in_a_partial_result_ends_the_turn_mid_answer() -> None:
+    book = Phrasebook()
+    room = Room(book)
+    long_answer = "today was long"
+    rec = ToneRecognizer(book, partials={long_answer: "today was long and that's all stop"})
+    loop = make_loop(room, recognizer=rec)
+    room.user_says(long_answer, seconds=10.0)
+    start = room.t
+    heard = loop.listen(timeout_s=8)
+    assert heard.is_stop
+    assert room.t - start < 2.0  # long before the 10 s answer ends
+
+
+def test_prompts_are_rendered_once() -> None:
+    room = Room(Phrasebook())
+    loop = make_loop(room)
+    loop.say(PROMPT)
+    loop.say(PROMPT)
+    assert loop.prompts.misses == 1 and loop.prompts.hits == 1
+
+
+def test_poll_returns_at_its_deadline_when_nothing_is_said() -> None:
+    room = Room(Phrasebook())
+    loop = make_loop(room)
+    start = room.t
+    assert loop.poll(start + 2.0) is None
+    assert 2.0 <= room.t - start < 2.1
+
+
+def test_poll_carries_an_utterance_across_calls() -> None:
+    room = Room(Phrasebook())
+    loop = make_loop(room)
+    room.user_says("slower", after=0.2, seconds=1.0)
+    start = room.t
+    # The utterance is still going on at the first deadline.
+    assert loop.poll(start + 0.8) is None
+    heard = loop.poll(start + 5.0)
+    assert heard is not None and heard.command.intent is Intent.SLOWER
+
+
+def test_poll_ignores_sounds_the_gate_was_told_about() -> None:
+    room = Room(Phrasebook())
+    loop = make_loop(room)
+    start = room.t
+    # A cue the player has queued, leaking into the microphone on time.
+    room.sounds.append((start + 0.5, room.book.tone("out", 1.0) * 0.8))
+    loop.gate.speaking_started(start + 0.5)
+    loop.gate.speaking_ended(start + 1.5)
+    assert loop.poll(start + 3.0) is None
+    assert loop.stats.gated_chunks > 0
+
+
+def test_say_returns_only_once_the_buffered_sound_has_played() -> None:
+    """A real sink hands the last sample to the device before it is heard."""
+
+    class BufferedSink:
+        def __init__(self) -> None:
+            self.now = 50.0
+
+        def play(self, chunk: AudioChunk, at: float | None = None) -> Done:
+            start = self.now + 0.1  # the device buffer plays it 0.1 s later
+            self.now += chunk.duration  # queued in real time
+            return Done(start, start + chunk.duration)
+
+    sink = BufferedSink()
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        sink.now += seconds
+
+    book = Phrasebook()
+    loop = VoiceLoop(
+        None,  # type: ignore[arg-type]  # nothing is heard in this test
+        sink,  # type: ignore[arg-type]
+        PromptCache(ToneSynth(book)),
+        ToneRecognizer(book),
+        clock=lambda: sink.now,
+        sleep=sleep,
+    )
+    loop.say("hello")
+    assert slept == [pytest.approx(0.1)]
+    assert loop.gate.muted_at(sink.now - 0.01) and loop.clock() == pytest.approx(51.6, abs=0.01)
