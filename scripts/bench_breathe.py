@@ -41,7 +41,7 @@ def bench_render(pattern_spec: str, minutes: float, workdir: Path) -> dict[str, 
     from audio_companion.audio.wav import read_wav
     from audio_companion.breathing import prepare, render_session, resolve_pattern, write_session
     from audio_companion.breathing.onsets import detect_onsets, match_onsets
-    from audio_companion.settings import VoiceSettings
+    from audio_companion.tts.base import VoiceSettings
     from audio_companion.tts.registry import make_synthesizer
 
     pattern = resolve_pattern(pattern_spec)
@@ -103,7 +103,7 @@ def bench_live(pattern_spec: str, minutes: float) -> dict[str, object] | str:
         from audio_companion.breathing import live_player, resolve_pattern
         from audio_companion.breathing.onsets import detect_onsets
         from audio_companion.errors import CompanionError
-        from audio_companion.settings import VoiceSettings
+        from audio_companion.tts.base import VoiceSettings
         from audio_companion.tts.registry import make_synthesizer
 
         pattern = resolve_pattern(pattern_spec)

@@ -27,7 +27,8 @@ from pathlib import Path
 from audio_companion.article import load_article
 from audio_companion.narration.layout import script_sentences
 from audio_companion.podcast.build import build, plan
-from audio_companion.settings import BuildSettings, VoiceSettings
+from audio_companion.podcast.settings import BuildSettings
+from audio_companion.tts.base import VoiceSettings
 from audio_companion.tts.registry import make_synthesizer
 
 DEFAULT_ARTICLE = (

@@ -42,7 +42,7 @@ def sample_feed(tmp_path_factory: pytest.TempPathFactory, sample_text: str) -> P
     every test that reads a real feed folder, so copy it before changing it."""
     from audio_companion.article import parse_text
     from audio_companion.podcast.build import build
-    from audio_companion.settings import BuildSettings
+    from audio_companion.podcast.settings import BuildSettings
 
     out = tmp_path_factory.mktemp("sample-feed") / "feed"
     build(

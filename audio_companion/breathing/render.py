@@ -24,15 +24,15 @@ from typing import Any
 
 import numpy as np
 
+from audio_companion import DEFAULT_AUTHOR
 from audio_companion.audio.chunk import AudioChunk
 from audio_companion.breathing.cues import RATE
 from audio_companion.breathing.errors import BreathingError
 from audio_companion.breathing.schedule import Cue, plan_duration
 from audio_companion.errors import BuildError
 from audio_companion.fsutil import atomic_path
-from audio_companion.media.encode import encode_mp3
+from audio_companion.media.encode import EncodeSettings, encode_mp3
 from audio_companion.publish import feed
-from audio_companion.settings import DEFAULT_AUTHOR, EncodeSettings
 
 CUT_FADE = 0.005  # fade applied when a sound is cut short by the next cue
 CHAPTER_SECONDS = 60.0

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from audio_companion import DEFAULT_AUTHOR
 from audio_companion.breathing.cues import CueBank, CueStyle, render_cues
 from audio_companion.breathing.live import CueSink, LivePlayer, LiveReport, Poll
 from audio_companion.breathing.patterns import Pattern
@@ -20,7 +21,7 @@ from audio_companion.breathing.render import (
     write_session,
 )
 from audio_companion.breathing.schedule import Cue, Length, LiveSchedule, plan
-from audio_companion.settings import DEFAULT_AUTHOR, EncodeSettings
+from audio_companion.media.encode import EncodeSettings
 from audio_companion.tts.prompts import PromptCache
 from audio_companion.tts.registry import Synthesizer
 

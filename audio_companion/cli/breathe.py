@@ -10,7 +10,8 @@ import click
 
 from audio_companion.cli import main, show
 from audio_companion.cli.voice import engine_option, model_option, vocabulary_for
-from audio_companion.settings import VoiceSettings, cache_dir
+from audio_companion.paths import cache_dir
+from audio_companion.tts.base import VoiceSettings
 
 if TYPE_CHECKING:
     from audio_companion.breathing.cues import CueStyle

@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import time
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import click
 
+from audio_companion import DEFAULT_AUTHOR
 from audio_companion.cli import main
-from audio_companion.settings import (
-    DEFAULT_AUTHOR,
+from audio_companion.media.encode import EncodeSettings
+from audio_companion.paths import cache_dir
+from audio_companion.podcast.settings import (
     DEFAULT_BASE_URL,
     BuildSettings,
-    EncodeSettings,
     ShowSettings,
-    VoiceSettings,
-    build_time_from_env,
-    cache_dir,
     normalise_base_url,
 )
+from audio_companion.tts.base import VoiceSettings
 
 SAMPLE_ARTICLE = "sample_article.txt"
 
@@ -313,3 +314,15 @@ def script(articles: tuple[str, ...], fmt: str, title: str | None, lexicon: Path
             if ln.display and ln.display != ln.text:
                 click.echo(f"      says: {ln.text}")
         click.echo("")
+
+
+def build_time_from_env(environ: dict[str, str] | None = None) -> float:
+    """SOURCE_DATE_EPOCH (reproducible-builds.org) if set, else now."""
+    env = os.environ if environ is None else environ
+    value = env.get("SOURCE_DATE_EPOCH")
+    if value:
+        try:
+            return float(int(value))
+        except ValueError:
+            pass
+    return time.time()

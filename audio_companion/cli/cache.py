@@ -26,7 +26,7 @@ def cache() -> None:
 @cache.command("info")
 def cache_info() -> None:
     """Show where the cache is, and how much each kind of speech takes."""
-    from audio_companion.settings import cache_dir
+    from audio_companion.paths import cache_dir
     from audio_companion.tts.cache import usage
 
     folder = cache_dir()
@@ -50,7 +50,7 @@ def cache_info() -> None:
 )
 def cache_clear(days: float | None, only: str | None) -> None:
     """Delete cached speech; it is synthesised again when next needed."""
-    from audio_companion.settings import cache_dir
+    from audio_companion.paths import cache_dir
     from audio_companion.tts.cache import KINDS, clear
 
     files, removed = clear(cache_dir(), (only,) if only else KINDS, days)

@@ -14,7 +14,8 @@ import click
 
 from audio_companion.cli import DATE, main, show
 from audio_companion.cli.voice import engine_option, model_option, vocabulary_for
-from audio_companion.settings import VoiceSettings, cache_dir
+from audio_companion.paths import cache_dir
+from audio_companion.tts.base import VoiceSettings
 from audio_companion.tts.prompts import PromptCache
 from audio_companion.tts.registry import make_synthesizer
 

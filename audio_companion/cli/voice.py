@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from audio_companion.cli import CompanionCommandError, main
-from audio_companion.settings import VoiceSettings
+from audio_companion.tts.base import VoiceSettings
 
 engine_option = click.option(
     "--engine",
@@ -120,7 +120,7 @@ def listen(
     from audio_companion.asr.models import make_recognizer
     from audio_companion.audio.microphone import MicrophoneSource
     from audio_companion.audio.speaker import SpeakerSink
-    from audio_companion.settings import cache_dir
+    from audio_companion.paths import cache_dir
     from audio_companion.tts.prompts import PromptCache
     from audio_companion.tts.registry import make_synthesizer
     from audio_companion.voice.loop import LoopSettings, VoiceLoop

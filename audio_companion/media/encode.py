@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from audio_companion.audio.chunk import AudioChunk
 from audio_companion.errors import BuildError, MissingDependencyError
 from audio_companion.fsutil import atomic_path
-from audio_companion.settings import EncodeSettings
+
+
+@dataclass(frozen=True)
+class EncodeSettings:
+    """MP3 output format: mono 44.1 kHz CBR, what podcast apps expect."""
+
+    bitrate: str = "64k"
+    sample_rate: int = 44100
+    channels: int = 1
 
 
 def require_ffmpeg() -> str:

@@ -47,12 +47,12 @@ from audio_companion.narration.narrator import Narrator, Pending
 from audio_companion.narration.script import Line, episode_script, estimated_seconds
 from audio_companion.podcast.audiobook import BookPart, write_audiobook
 from audio_companion.podcast.chime import make_chime
+from audio_companion.podcast.settings import BuildSettings
 from audio_companion.publish import feed
 from audio_companion.publish.cover import cover_problems, make_cover
 from audio_companion.publish.manifest import EpisodeRecord, Manifest, load_manifest, save_manifest
 from audio_companion.publish.site import render_index
 from audio_companion.publish.validate import format_problems, validate_folder
-from audio_companion.settings import BuildSettings
 from audio_companion.tts.registry import Synthesizer
 from audio_companion.tts.store import SpeechStore
 

@@ -28,7 +28,7 @@ from audio_companion.errors import (
     MissingDependencyError,
     MissingModelError,
 )
-from audio_companion.settings import VoiceSettings
+from audio_companion.tts.base import VoiceSettings
 
 NEURAL_EXTRA_HINT = "bash scripts/setup.sh --neural (or: pip install 'audio-companion[neural]')"
 

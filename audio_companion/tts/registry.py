@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from audio_companion.audio.chunk import AudioChunk
 from audio_companion.audio.wav import read_wav
 from audio_companion.errors import BuildError, MissingDependencyError
-from audio_companion.settings import VoiceSettings
+from audio_companion.tts.base import VoiceSettings
 
 ESPEAK_PACKAGES = "espeak-ng libespeak-ng1"
 PREFERRED_ENGLISH = ("gmw/en-US", "en-us", "gmw/en", "en")

@@ -28,7 +28,7 @@ from audio_companion.breathing import render as render_module
 from audio_companion.breathing.cues import CueBank
 from audio_companion.breathing.onsets import detect_onsets, match_onsets
 from audio_companion.errors import BuildError
-from audio_companion.settings import VoiceSettings
+from audio_companion.tts.base import VoiceSettings
 from audio_companion.tts.registry import make_synthesizer
 
 pytestmark = [needs_media, pytest.mark.slow]

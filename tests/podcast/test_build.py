@@ -16,7 +16,8 @@ from helpers import FakeSynth, needs_media
 from audio_companion.article import Article, parse_text
 from audio_companion.errors import BuildError
 from audio_companion.podcast.build import build, plan
-from audio_companion.settings import BuildSettings, VoiceSettings
+from audio_companion.podcast.settings import BuildSettings
+from audio_companion.tts.base import VoiceSettings
 from audio_companion.tts.registry import make_synthesizer
 
 pytestmark = needs_media

@@ -16,7 +16,7 @@ from helpers import FakeSynth, needs_media
 from audio_companion.article import Article, parse_text
 from audio_companion.narration.layout import render_script, script_sentences
 from audio_companion.podcast.build import build, plan, transcript_paths
-from audio_companion.settings import BuildSettings
+from audio_companion.podcast.settings import BuildSettings
 
 pytestmark = needs_media
 CUE = re.compile(r"(\d+):(\d\d):(\d\d)\.(\d{3}) --> (\d+):(\d\d):(\d\d)\.(\d{3})")

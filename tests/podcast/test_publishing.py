@@ -17,9 +17,9 @@ from audio_companion.article import Article, parse_text
 from audio_companion.errors import BuildError, InputError
 from audio_companion.fsutil import folder_lock
 from audio_companion.podcast.build import LOCK_FILE, build, plan
+from audio_companion.podcast.settings import BuildSettings, ShowSettings
 from audio_companion.publish.manifest import MANIFEST_FILE, load_manifest
 from audio_companion.publish.validate import validate_folder
-from audio_companion.settings import BuildSettings, ShowSettings
 
 pytestmark = needs_media
 DAY = 86_400.0

@@ -13,9 +13,9 @@ from helpers import FakeSynth, needs_media
 
 from audio_companion.article import parse_text
 from audio_companion.podcast.build import build
+from audio_companion.podcast.settings import BuildSettings
 from audio_companion.publish.manifest import load_manifest
 from audio_companion.publish.serve import running_server
-from audio_companion.settings import BuildSettings
 
 pytestmark = needs_media
 

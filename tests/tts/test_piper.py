@@ -14,7 +14,7 @@ import pytest
 
 from audio_companion.audio.chunk import AudioChunk
 from audio_companion.errors import MissingDependencyError, MissingModelError
-from audio_companion.settings import VoiceSettings
+from audio_companion.tts.base import VoiceSettings
 from audio_companion.tts.piper import PiperSynthesizer, length_scale_for
 from audio_companion.tts.registry import make_synthesizer
 

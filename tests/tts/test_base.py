@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from audio_companion.settings import NARRATION_RATE_WPM, BuildSettings, VoiceSettings
+from audio_companion.podcast.settings import BuildSettings
+from audio_companion.tts.base import NARRATION_RATE_WPM, VoiceSettings
 
 
 @pytest.mark.parametrize(

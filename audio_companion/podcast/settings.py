@@ -1,0 +1,66 @@
+"""The settings of a build: the show, the voice, the output; frozen, made at the CLI edge.
+
+The core never reads options or the environment itself; everything a build
+needs arrives in one of these values, which keeps it testable and reproducible.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from audio_companion import DEFAULT_AUTHOR
+from audio_companion.media.encode import EncodeSettings
+from audio_companion.tts.base import VoiceSettings
+
+DEFAULT_BASE_URL = "http://localhost:8000/"
+
+
+@dataclass(frozen=True)
+class ShowSettings:
+    """Channel-level metadata of the feed."""
+
+    title: str | None = None  # None: the article's title (or a generic one for several)
+    description: str | None = None
+    author: str = DEFAULT_AUTHOR
+    owner_email: str = "podcast@example.invalid"
+    language: str = "en"
+    category: str = "Health & Fitness"
+    subcategory: str | None = "Mental Health"
+    explicit: bool = False
+    image_url: str | None = None  # a cover hosted elsewhere; None: one in the feed folder
+    cover: Path | None = None  # a local .jpg/.png to check and copy; None: generate one
+    locked: bool = True  # podcast:locked: ask other platforms not to import the feed
+
+
+@dataclass(frozen=True)
+class BuildSettings:
+    out_dir: Path = Path("feed")
+    base_url: str = DEFAULT_BASE_URL
+    show: ShowSettings = field(default_factory=ShowSettings)
+    voice: VoiceSettings = field(default_factory=lambda: VoiceSettings.parse("espeak"))
+    encode: EncodeSettings = field(default_factory=EncodeSettings)
+    # Publication time of the build; SOURCE_DATE_EPOCH makes builds reproducible.
+    published: float = field(default_factory=time.time)
+    # A pronunciation lexicon (TOML) for this feed, over the bundled and the user's.
+    lexicon: Path | None = None
+    # Guided breathing sessions published as episodes: (pattern, minutes) pairs.
+    breathing: tuple[tuple[str, float], ...] = ()
+    # Synthesised sentences kept here between builds (None: no disk cache).
+    speech_cache: Path | None = None
+    # Processes synthesising sentences at once (the CLI uses every core).
+    workers: int = 1
+    # A soft generated chime before the intro and after the outro.
+    chime: bool = False
+    # Also write the whole build as one chaptered audiobook file (.m4b).
+    audiobook: Path | None = None
+
+    @property
+    def feed_url(self) -> str:
+        return self.base_url + "feed.xml"
+
+
+def normalise_base_url(url: str) -> str:
+    """Enclosure URLs are base + file name, so the base must end in a slash."""
+    return url if url.endswith("/") else url + "/"
