@@ -87,15 +87,6 @@ def read_text(path: Path) -> str:
         raise _not_utf8(path, data) from None
 
 
-def detect_format(path: Path, text: str) -> str:
-    suffix = path.suffix.lower()
-    if suffix in MARKDOWN_SUFFIXES:
-        return "markdown"
-    if suffix in HTML_SUFFIXES or looks_like_html(text[:4096].encode("utf-8", "replace")):
-        return "html"
-    return "text"
-
-
 def parse_text(text: str, fmt: str, origin: str = "<text>") -> Article:
     try:
         return PARSERS[fmt](text)

@@ -35,10 +35,6 @@ class Section:
             out.extend(sub.all_blocks())
         return tuple(out)
 
-    @property
-    def word_count(self) -> int:
-        return sum(len(b.text.split()) for b in self.all_blocks())
-
 
 @dataclass(frozen=True)
 class Article:
