@@ -122,7 +122,8 @@ def journal_show(session_id: int, journal_path: Path | None) -> None:
 def journal_export(fmt: str, output: Path | None, journal_path: Path | None) -> None:
     """Export every check-in as CSV, JSON or a Markdown diary; recordings are never exported."""
     from audio_companion.journal.export import to_csv, to_json, to_markdown
-    from audio_companion.journal.store import SessionRecord, write_private
+    from audio_companion.journal.private import write_private
+    from audio_companion.journal.store import SessionRecord
 
     path = _path(journal_path)
     j = _open_existing(path)

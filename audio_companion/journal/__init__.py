@@ -6,8 +6,9 @@ machine unless the person exports it.
 
 from __future__ import annotations
 
+from audio_companion.journal.mood import MOOD_MAX, MOOD_MIN, MOOD_RANGE
+from audio_companion.journal.schema import END_REASONS, SessionEndReason
 from audio_companion.journal.store import (
-    END_REASONS,
     AnswerRecord,
     Journal,
     MoodPoint,
@@ -18,9 +19,13 @@ from audio_companion.journal.store import (
 
 __all__ = [
     "END_REASONS",
+    "MOOD_MAX",
+    "MOOD_MIN",
+    "MOOD_RANGE",
     "AnswerRecord",
     "Journal",
     "MoodPoint",
+    "SessionEndReason",
     "SessionRecord",
     "SessionSummary",
     "default_journal_path",

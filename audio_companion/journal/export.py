@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime, tzinfo
 from typing import Any
 
+from audio_companion.journal.mood import MOOD_MAX
 from audio_companion.journal.store import AnswerRecord, SessionRecord
 
 CSV_COLUMNS = (
@@ -173,7 +174,7 @@ def markdown_session(rec: SessionRecord, tz: tzinfo | None = None) -> str:
         lines += [f"> {q}".rstrip() for q in quote]
         lines.append("")
         if a.mood is not None:
-            lines += [f"Mood: {a.mood}/5", ""]
+            lines += [f"Mood: {a.mood}/{MOOD_MAX}", ""]
     if not rec.answers:
         lines += ["*No answers were given.*", ""]
     return "\n".join(lines)

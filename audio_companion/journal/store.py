@@ -1,7 +1,7 @@
 """The private check-in journal: one SQLite file, written the moment each answer is given.
 
-What people say in a nightly check-in is intimate, so the file is created 0600 (inside a 0700
-folder when we create the folder) before a single byte of it is written, whatever the umask.
+What people say in a nightly check-in is intimate, so the file is created 0600 before a single
+byte of it is written (see `private`); its schema and migrations are in `schema`.
 Each answer is its own committed transaction with `synchronous=FULL`, so an answer survives the
 process being killed (or the power going) the instant `add_answer` returns. The default rollback
 journal is used rather than WAL: at rest the journal is one file, easy to back up or delete.
@@ -13,25 +13,23 @@ import io
 import json
 import os
 import sqlite3
-import stat
 import threading
 import time
 import wave
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from pathlib import Path
 from types import TracebackType
 
+from audio_companion import paths
 from audio_companion.audio.chunk import AudioChunk
 from audio_companion.errors import JournalError
+from audio_companion.journal.mood import validate_mood
+from audio_companion.journal.private import create_or_repair
+from audio_companion.journal.schema import END_REASONS, SessionEndReason, migrate
 
-SCHEMA_VERSION = 1
-APPLICATION_ID = 0x41434A31  # "ACJ1": marks the file as an audio-companion journal
-FILE_MODE = 0o600
-DIR_MODE = 0o700
-END_REASONS = frozenset({"completed", "stop_word", "time_box", "interrupted", "no_answer"})
 LIST_HINT = "see: audio-companion journal list"
 
 
@@ -40,14 +38,7 @@ def default_journal_path(environ: Mapping[str, str] | None = None) -> Path:
 
     Data, not cache: losing it loses the diary, so it lives under XDG_DATA_HOME.
     """
-    env = os.environ if environ is None else environ
-    explicit = env.get("AUDIO_COMPANION_JOURNAL")
-    if explicit:
-        return Path(explicit).expanduser()
-    base = env.get("XDG_DATA_HOME") or ""
-    # The XDG spec says relative values are invalid and must be ignored.
-    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".local" / "share"
-    return root / "audio-companion" / "journal.sqlite3"
+    return paths.journal_path(environ)
 
 
 @dataclass(frozen=True)
@@ -112,51 +103,6 @@ class MoodPoint:
     mood: int
 
 
-Migration = Callable[[sqlite3.Connection], None]
-
-
-def _create_v1(conn: sqlite3.Connection) -> None:
-    reasons = ", ".join(f"'{r}'" for r in sorted(END_REASONS))
-    conn.execute(
-        f"""CREATE TABLE sessions (
-            id INTEGER PRIMARY KEY,
-            started_at REAL NOT NULL,
-            ended_at REAL,
-            deck TEXT NOT NULL,
-            partners TEXT NOT NULL DEFAULT '[]',
-            engine TEXT NOT NULL,
-            end_reason TEXT CHECK (end_reason IS NULL OR end_reason IN ({reasons}))
-        )"""
-    )
-    # audio stays the last column: SQLite then never reads its overflow pages for
-    # summaries, so listing years of sessions does not touch the recordings.
-    conn.execute(
-        """CREATE TABLE answers (
-            id INTEGER PRIMARY KEY,
-            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
-            partner TEXT,
-            step TEXT NOT NULL,
-            kind TEXT NOT NULL,
-            prompt TEXT NOT NULL,
-            transcript TEXT NOT NULL,
-            mood INTEGER CHECK (mood IS NULL OR mood BETWEEN 1 AND 5),
-            confidence REAL,
-            started_at REAL NOT NULL,
-            ended_at REAL NOT NULL,
-            written_at REAL NOT NULL,
-            audio_seconds REAL,
-            audio BLOB
-        )"""
-    )
-    conn.execute("CREATE INDEX answers_session ON answers(session_id)")
-    conn.execute("CREATE INDEX sessions_started ON sessions(started_at)")
-
-
-# MIGRATIONS[n] upgrades a journal at version n-1 to version n, inside one transaction.
-# A future schema change appends a function here and bumps SCHEMA_VERSION.
-MIGRATIONS: dict[int, Migration] = {1: _create_v1}
-
-
 def _wav_bytes(chunk: AudioChunk) -> bytes:
     buf = io.BytesIO()
     with wave.open(buf, "wb") as w:
@@ -172,74 +118,6 @@ def _chunk_from_wav(data: bytes) -> AudioChunk:
         return AudioChunk(
             w.getframerate(), w.getsampwidth(), w.getnchannels(), w.readframes(w.getnframes())
         )
-
-
-def _make_private_dirs(folder: Path) -> None:
-    """Create *folder* and any missing parents as 0700; folders that exist are left alone.
-
-    An existing folder may be shared (a home directory, /tmp), so it is not ours to tighten;
-    the journal file itself is 0600 regardless.
-    """
-    missing: list[Path] = []
-    current = folder
-    while not current.exists():
-        missing.append(current)
-        if current.parent == current:
-            break
-        current = current.parent
-    for d in reversed(missing):
-        try:
-            d.mkdir(mode=DIR_MODE)
-        except FileExistsError:
-            continue  # created concurrently: not ours, leave it
-        os.chmod(d, DIR_MODE)  # mkdir's mode is narrowed by the umask; make it exact
-
-
-def _make_private(path: Path) -> None:
-    """Make an existing file 0600 (the journal, or a sidecar SQLite left behind)."""
-    st = path.stat()
-    if not stat.S_ISREG(st.st_mode):
-        raise JournalError(f"{path}: not a regular file; the journal must be a file")
-    if stat.S_IMODE(st.st_mode) != FILE_MODE:
-        os.chmod(path, FILE_MODE)
-
-
-def _create_or_repair(path: Path) -> None:
-    """Ensure *path* exists as an empty-or-existing file with mode 0600, before any data."""
-    _make_private_dirs(path.parent)
-    try:
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_CLOEXEC, FILE_MODE)
-    except FileExistsError:
-        _make_private(path)
-    else:
-        try:
-            os.fchmod(fd, FILE_MODE)  # a restrictive umask would narrow it; make it exact
-        finally:
-            os.close(fd)
-    for suffix in ("-journal", "-wal", "-shm"):
-        sidecar = path.with_name(path.name + suffix)
-        if sidecar.exists():
-            _make_private(sidecar)
-
-
-def write_private(path: Path, data: bytes) -> None:
-    """Write *data* to *path* as a 0600 file, atomically (beside it, then renamed into place).
-
-    Exports and charts carry the same intimate content as the journal, so they get its mode.
-    """
-    path = path.expanduser()
-    folder = path.parent if str(path.parent) else Path(".")
-    tmp = folder / f".{path.name}.{os.getpid()}.part"
-    fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY | os.O_CLOEXEC, FILE_MODE)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 class Journal:
@@ -263,7 +141,7 @@ class Journal:
         """
         path = Path(path).expanduser()
         try:
-            _create_or_repair(path)
+            create_or_repair(path)
         except JournalError:
             raise
         except OSError as exc:
@@ -281,7 +159,7 @@ class Journal:
             conn.execute("PRAGMA foreign_keys=ON")
             conn.execute("PRAGMA secure_delete=ON")  # deleted text is overwritten, not left
             conn.execute("PRAGMA temp_store=MEMORY")  # no temporary copies in /var/tmp
-            _migrate(conn, path)
+            migrate(conn, path)
         except JournalError:
             conn.close()
             raise
@@ -358,11 +236,11 @@ class Journal:
     ) -> int:
         """Store one answer and commit it before returning (durable against SIGKILL/power loss).
 
-        Raises ValueError for a mood outside 1-5 (a caller bug), JournalError for an unknown
+        Raises ValueError for a mood off the scale (a caller bug), JournalError for an unknown
         session.
         """
-        if mood is not None and (isinstance(mood, bool) or not 1 <= int(mood) <= 5):
-            raise ValueError(f"mood must be 1-5, not {mood!r}")
+        if mood is not None:
+            validate_mood(mood)
         blob = _wav_bytes(audio) if audio is not None else None
         seconds = audio.duration if audio is not None else None
         with self._transaction() as conn:
@@ -393,7 +271,7 @@ class Journal:
             )
             return int(cur.lastrowid or 0)
 
-    def end_session(self, session_id: int, ended_at: float, reason: str) -> None:
+    def end_session(self, session_id: int, ended_at: float, reason: SessionEndReason) -> None:
         """Mark a session finished. Calling it again overwrites the earlier end."""
         if reason not in END_REASONS:
             raise ValueError(f"end reason must be one of {sorted(END_REASONS)}, not {reason!r}")
@@ -529,33 +407,3 @@ class Journal:
         if not isinstance(value, list):
             raise JournalError(f"{self.path}: a session's partners are not a JSON list")
         return tuple(str(p) for p in value)
-
-
-def _migrate(conn: sqlite3.Connection, path: Path) -> None:
-    """Bring the file to SCHEMA_VERSION, refusing files that are not ours or are newer."""
-    conn.execute("BEGIN IMMEDIATE")  # the first real read: a non-SQLite file fails here
-    try:
-        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-        app_id = int(conn.execute("PRAGMA application_id").fetchone()[0])
-        if app_id not in (0, APPLICATION_ID):
-            raise JournalError(f"{path}: not an audio-companion journal (another SQLite file)")
-        if version > SCHEMA_VERSION:
-            raise JournalError(
-                f"{path}: written by a newer audio-companion (schema {version}); upgrade to read it"
-            )
-        if version == 0:
-            tables = conn.execute(
-                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'"
-            ).fetchone()[0]
-            if tables:
-                raise JournalError(f"{path}: not an audio-companion journal (another SQLite file)")
-        for target in range(version + 1, SCHEMA_VERSION + 1):
-            MIGRATIONS[target](conn)
-        if version != SCHEMA_VERSION:
-            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    except BaseException:
-        with suppress(sqlite3.Error):
-            conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")

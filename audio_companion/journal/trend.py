@@ -16,9 +16,12 @@ from typing import NamedTuple
 import numpy as np
 
 from audio_companion.errors import CompanionError
-from audio_companion.journal.store import MoodPoint, write_private
+from audio_companion.journal.mood import MOOD_MAX, MOOD_MIN, MOOD_RANGE
+from audio_companion.journal.private import write_private
+from audio_companion.journal.store import MoodPoint
 
-SPARK = "▁▂▄▆█"  # moods 1..5
+SPARK = "▁▂▄▆█"  # one glyph per mood on the scale, low to high
+assert len(SPARK) == len(MOOD_RANGE)
 NO_RATING = "·"
 ONE_DAY = timedelta(days=1)
 
@@ -77,8 +80,8 @@ def streak(days: set[date], today: date, forgive: int = 1) -> int:
 
 
 def _glyph(mood: float) -> str:
-    index = min(5, max(1, int(mood + 0.5))) - 1  # round half up: 3.5 reads as 4
-    return SPARK[index]
+    rounded = int(mood + 0.5)  # round half up: 3.5 reads as 4
+    return SPARK[min(MOOD_MAX, max(MOOD_MIN, rounded)) - MOOD_MIN]
 
 
 def text_chart(daily: Sequence[DailyMood], weeks: int, today: date | None = None) -> str:
@@ -110,8 +113,8 @@ def text_chart(daily: Sequence[DailyMood], weeks: int, today: date | None = None
             week = (w + timedelta(days=i) for i in range(7))
             cells.append("".join(_glyph(values[d]) if d in values else NO_RATING for d in week))
         mean = sum(values.values()) / len(values)
-        lines.append(f"{names[partner]:{width}}  {' '.join(cells)}  mean {mean:.1f}/5")
-    lines.append(f"{'':{width}}  1 {SPARK} 5   {NO_RATING} no rating")
+        lines.append(f"{names[partner]:{width}}  {' '.join(cells)}  mean {mean:.1f}/{MOOD_MAX}")
+    lines.append(f"{'':{width}}  {MOOD_MIN} {SPARK} {MOOD_MAX}   {NO_RATING} no rating")
     return "\n".join(lines) + "\n"
 
 
@@ -142,8 +145,8 @@ def png_chart(daily: Sequence[DailyMood], path: Path, title: str = "Mood per day
         )
     if not daily:
         ax.text(0.5, 0.5, "no mood ratings yet", ha="center", va="center", transform=ax.transAxes)
-    ax.set_ylim(0.5, 5.5)
-    ax.set_yticks([1, 2, 3, 4, 5])
+    ax.set_ylim(MOOD_MIN - 0.5, MOOD_MAX + 0.5)
+    ax.set_yticks(list(MOOD_RANGE))
     ax.set_ylabel("mood")
     ax.set_title(title)
     ax.grid(True, alpha=0.3)

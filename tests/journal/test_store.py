@@ -20,8 +20,7 @@ from child import Child
 
 from audio_companion.audio.chunk import AudioChunk
 from audio_companion.errors import InputError, JournalError
-from audio_companion.journal import Journal, default_journal_path
-from audio_companion.journal import store as store_mod
+from audio_companion.journal import Journal, default_journal_path, schema
 
 REPO = Path(__file__).resolve().parents[2]
 T0 = datetime(2024, 5, 14, 21, 30).timestamp()
@@ -204,7 +203,7 @@ def test_newer_schema_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "j.sqlite3"
     Journal.open(path).close()
     conn = sqlite3.connect(path)
-    conn.execute(f"PRAGMA user_version = {store_mod.SCHEMA_VERSION + 1}")
+    conn.execute(f"PRAGMA user_version = {schema.SCHEMA_VERSION + 1}")
     conn.close()
     with pytest.raises(JournalError, match="newer"):
         Journal.open(path)
@@ -218,8 +217,8 @@ def test_migration_hook_runs_missing_steps(tmp_path: Path, monkeypatch: pytest.M
     def add_tags(conn: sqlite3.Connection) -> None:
         conn.execute("ALTER TABLE sessions ADD COLUMN tags TEXT")
 
-    monkeypatch.setattr(store_mod, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(store_mod.MIGRATIONS, 2, add_tags)
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
+    monkeypatch.setitem(schema.MIGRATIONS, 2, add_tags)
     with Journal.open(path) as j:
         assert len(j.sessions()) == 1
     conn = sqlite3.connect(path)
