@@ -62,6 +62,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, NoReturn
 
+from audio_companion import paths
 from audio_companion.errors import DeckError
 from audio_companion.tomlfile import syntax_error_message, tomllib
 
@@ -220,14 +221,7 @@ def names_phrase(partners: Sequence[str]) -> str:
 
 def default_user_dir(environ: Mapping[str, str] | None = None) -> Path:
     """Where a person's own decks live: $AUDIO_COMPANION_DECKS, else the XDG config folder."""
-    env = os.environ if environ is None else environ
-    override = env.get("AUDIO_COMPANION_DECKS")
-    if override:
-        return Path(override).expanduser()
-    base = env.get("XDG_CONFIG_HOME", "")
-    if not base or not Path(base).is_absolute():  # the XDG spec ignores relative paths
-        base = str(Path.home() / ".config")
-    return Path(base) / "audio-companion" / "decks"
+    return paths.decks_dir(environ)
 
 
 @dataclass(frozen=True)

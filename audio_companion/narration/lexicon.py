@@ -15,13 +15,13 @@ bundled ``audio_companion/data/lexicon.toml``, then the person's
 from __future__ import annotations
 
 import functools
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from audio_companion import paths
 from audio_companion.errors import InputError
 from audio_companion.tomlfile import syntax_error_message, tomllib
 
@@ -137,11 +137,7 @@ def _syntax_error(shown: str, text: str, error: tomllib.TOMLDecodeError) -> Inpu
 
 def user_lexicon_path(environ: Mapping[str, str] | None = None) -> Path:
     """``$XDG_CONFIG_HOME/audio-companion/lexicon.toml`` (``~/.config`` if unset or relative)."""
-    env = os.environ if environ is None else environ
-    base = env.get("XDG_CONFIG_HOME", "")
-    if not base or not Path(base).is_absolute():  # the XDG spec ignores relative paths
-        base = str(Path.home() / ".config")
-    return Path(base) / "audio-companion" / BUNDLED_NAME
+    return paths.lexicon_path(environ)
 
 
 def bundled_lexicon() -> Lexicon:
