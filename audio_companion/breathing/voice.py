@@ -2,7 +2,7 @@
 
 The player asks `poll(until)` between cues; this listens through the voice
 loop in that slice. Every cue the player has queued is announced to the
-half-duplex gate first, so the companion's own "in … out" never reaches the
+voice loop first, so the companion's own "in … out" never reaches the
 recogniser, and only the person's voice in the quiet between cues does.
 """
 
@@ -16,7 +16,8 @@ from audio_companion.voice.endpoint import EndpointSettings
 from audio_companion.voice.intents import CommandVocabulary, Intent
 from audio_companion.voice.loop import VoiceLoop
 
-COMMANDS: dict[Intent, str] = {
+# The intents a breathing session obeys, as the player's command words (live.PLAYER_COMMANDS).
+INTENT_COMMANDS: dict[Intent, str] = {
     Intent.STOP: "stop",
     Intent.PAUSE: "pause",
     Intent.RESUME: "resume",
@@ -38,7 +39,7 @@ def stop_hint(vocabulary: CommandVocabulary) -> str:
 
 def command_in(text: str, intent: Intent) -> str | None:
     """The session command a heard utterance asks for, if any."""
-    command = COMMANDS.get(intent)
+    command = INTENT_COMMANDS.get(intent)
     if command is None:
         words = normalize_words(text)
         if len(words) == 1:
@@ -69,10 +70,9 @@ class VoiceControl:
 
     def __call__(self, until: float) -> str | None:
         for record in self.player.records[self._announced :]:
-            self.loop.gate.speaking_started(record.deadline)
-            self.loop.gate.speaking_ended(record.deadline + record.duration)
+            self.loop.own_sound(record.deadline, record.deadline + record.duration)
         self._announced = len(self.player.records)
-        heard = self.loop.poll(until, allowed=frozenset(COMMANDS))
+        heard = self.loop.poll(until, allowed=frozenset(INTENT_COMMANDS))
         if heard is None or heard.kind != "speech":
             return None
         command = command_in(heard.text, heard.command.intent)

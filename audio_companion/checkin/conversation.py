@@ -1,16 +1,31 @@
-"""Conversations the check-in can hold: spoken, typed, or spoken with captions.
+"""Conversations the check-in can hold: spoken with captions, or typed.
 
-Each offers `say` and `listen` like the voice loop, so a session does not
-know (or care) whether answers come from a microphone or a keyboard.
+Each is a `Conversation`: `say` and `listen` like the voice loop, so a session
+does not know (or care) whether answers come from a microphone or a keyboard.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Protocol
 
 from audio_companion.checkin.captions import Captions
 from audio_companion.voice.intents import CommandVocabulary, Intent, match_command
 from audio_companion.voice.loop import Heard, VoiceLoop
+
+
+class Conversation(Protocol):
+    """What a check-in talks through; `listen` takes the voice loop's arguments."""
+
+    def say(self, text: str) -> None: ...
+
+    def listen(
+        self,
+        timeout_s: float | None = None,
+        *,
+        expect_number: bool = False,
+        allowed: frozenset[Intent] | None = None,
+    ) -> Heard: ...
 
 
 class CaptionedVoice:
@@ -30,11 +45,8 @@ class CaptionedVoice:
         *,
         expect_number: bool = False,
         allowed: frozenset[Intent] | None = None,
-        grammar: list[str] | None = None,
     ) -> Heard:
-        heard = self.loop.listen(
-            timeout_s, expect_number=expect_number, allowed=allowed, grammar=grammar
-        )
+        heard = self.loop.listen(timeout_s, expect_number=expect_number, allowed=allowed)
         self.captions.heard(heard)
         return heard
 
@@ -68,7 +80,6 @@ class TypedConversation:
         *,
         expect_number: bool = False,
         allowed: frozenset[Intent] | None = None,
-        grammar: list[str] | None = None,
     ) -> Heard:
         line = next(self.lines, None)
         if line is None:

@@ -84,8 +84,6 @@ __all__ = [
 ]
 
 DEFAULT_DECK: Final = "nightly"
-MOOD_MIN: Final = 1
-MOOD_MAX: Final = 5
 MIN_BREATHING_MINUTES: Final = 0.5
 MAX_BREATHING_MINUTES: Final = 10.0
 MAX_COUNT: Final = 10
@@ -99,7 +97,7 @@ class StepKind(Enum):
 
     SAY = "say"  # the companion speaks; no answer
     FREE = "free"  # a free answer, journaled
-    MOOD = "mood"  # a number from 1 to 5
+    MOOD = "mood"  # a number on the mood scale (journal.mood)
     GRATITUDE = "gratitude"  # `count` appreciations, asked one at a time
     FEELING = "feeling"  # one feeling as an I-statement: "I feel ... when ..."
     CLOSE = "close"  # the warm close; may read back {appreciations}

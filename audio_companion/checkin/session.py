@@ -15,18 +15,18 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Literal, Protocol
 
 from audio_companion.audio.chunk import AudioChunk
 from audio_companion.checkin.captions import Expect, Turn
+from audio_companion.checkin.conversation import Conversation
 from audio_companion.checkin.deck import Deck, Step, StepKind, choose_wording, names_phrase
+from audio_companion.journal.mood import MOOD_MAX, MOOD_MIN, MOOD_RANGE
+from audio_companion.journal.schema import SessionEndReason
+from audio_companion.numbers import number_to_words
 from audio_companion.voice.intents import Intent
 from audio_companion.voice.loop import Heard
 
-EndReason = Literal["completed", "stop_word", "time_box", "interrupted"]
-
 CONTROL = frozenset({Intent.STOP, Intent.REPEAT, Intent.SKIP, Intent.PAUSE, Intent.RESUME})
-MOOD_RANGE = range(1, 6)
 SURE = 0.8  # below this confidence a spoken number is confirmed
 
 # What the companion says between the deck's own words.
@@ -36,26 +36,16 @@ LINES = {
     "stopped": "Okay, we stop here. Everything you said is saved. Be gentle with yourselves.",
     "stopped_one": "Okay, we stop here. Everything you said is saved. Be gentle with yourself.",
     "moving_on": "That's all right, let's move on.",
-    "number_range": "Just a number from one to five, please.",
+    "number_range": (
+        f"Just a number from {number_to_words(MOOD_MIN)} to {number_to_words(MOOD_MAX)}, please."
+    ),
     "one_minute": "We have about a minute left.",
-    "time_up": "We are at our ten minutes, so let's close for tonight.",
+    "time_up": "We are at our {minutes}, so let's close for tonight.",
+    "time_up_unround": "We are at the end of our time, so let's close for tonight.",
     "next_one": "And another one?",
     "go_ahead": "Go ahead, I'm listening.",
 }
 I_STATEMENT = re.compile(r"\bi\s*(?:feel|felt|am feeling|was feeling|'m feeling)\b.*\bwhen\b", re.I)
-
-
-class Conversation(Protocol):
-    def say(self, text: str) -> None: ...
-
-    def listen(
-        self,
-        timeout_s: float | None = None,
-        *,
-        expect_number: bool = False,
-        allowed: frozenset[Intent] | None = None,
-        grammar: list[str] | None = None,
-    ) -> Heard: ...
 
 
 @dataclass(frozen=True)
@@ -77,6 +67,18 @@ class Answer:
 NIGHT_ENDS_HOUR = 4
 
 
+def time_up_line(time_box_s: float) -> str:
+    """What is said when the time box runs out: its own length, in words, if whole minutes.
+
+    A time box of 15 minutes must not be announced as "our ten minutes".
+    """
+    minutes, seconds = divmod(round(time_box_s), 60)
+    if seconds or not minutes:
+        return LINES["time_up_unround"]
+    said = "one minute" if minutes == 1 else f"{number_to_words(minutes)} minutes"
+    return LINES["time_up"].format(minutes=said)
+
+
 def night_of(moment: datetime) -> date:
     """The night a moment belongs to, for choosing the night's wordings."""
     return (moment - timedelta(hours=NIGHT_ENDS_HOUR)).date()
@@ -94,14 +96,14 @@ class CheckinSettings:
 
 @dataclass(frozen=True)
 class Outcome:
-    reason: EndReason
+    reason: SessionEndReason
     answers: tuple[Answer, ...]
 
 
 class _Stop(Exception):
     """The stop word was said (or input ended): unwind to the goodbye."""
 
-    def __init__(self, reason: EndReason) -> None:
+    def __init__(self, reason: SessionEndReason) -> None:
         self.reason = reason
 
 
@@ -148,7 +150,7 @@ class CheckinSession:
                     self._step(step)
                 except _TimeUp:
                     self._time_up = True
-                    self.conv.say(LINES["time_up"])
+                    self.conv.say(time_up_line(box))
                     break
             for step in close_steps:
                 self._close(step)

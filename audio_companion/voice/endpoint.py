@@ -90,7 +90,8 @@ class EndpointSettings:
         return round(self.pre_roll_s / self.frame_s)
 
 
-EndReason: TypeAlias = Literal["silence", "max_length", "end_of_stream"]
+# Why the endpointer cut an utterance where it did (not why a session ended).
+CutReason: TypeAlias = Literal["silence", "max_length", "end_of_stream"]
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,7 @@ class UtteranceStarted:
 class UtteranceEnded:
     t: float  # when the end was decided
     audio: AudioChunk  # pre-roll + speech + trailing silence; timestamp = first sample
-    reason: EndReason
+    reason: CutReason
     speech_start: float
 
 
@@ -346,7 +347,7 @@ class Endpointer:
         self._timeout_armed = False
         return UtteranceStarted(t, self._onset_t)
 
-    def _end(self, reason: EndReason, t: float) -> UtteranceEnded:
+    def _end(self, reason: CutReason, t: float) -> UtteranceEnded:
         assert self._utterance is not None
         audio = AudioChunk(self.settings.rate, 2, 1, b"".join(self._utterance), self._utt_t)
         self._utterance = None

@@ -83,7 +83,6 @@ class _Turn:
 
     expect_number: bool
     allowed: frozenset[Intent] | None
-    grammar: list[str] | None
 
 
 @dataclass
@@ -120,7 +119,6 @@ class VoiceLoop:
         endpoint = replace(self.settings.endpoint, no_speech_timeout_s=None)
         self.endpointer = Endpointer(endpoint, classifier, clock=clock)
         self.stats = LoopStats()
-        self.last_prompt = ""
         self._stream: RecognizerStream | None = None
 
     @property
@@ -143,8 +141,17 @@ class VoiceLoop:
             self.sleep(end - self.clock())
         self.gate.speaking_ended(max(end, self.clock()))
         self.echo.remember(text, end)
-        self.last_prompt = text
         self.stats.prompts += 1
+
+    def own_sound(self, start: float, end: float) -> None:
+        """Our sound plays from `start` to `end` (the source's clock): not the person's voice.
+
+        `say` announces its own prompts; a caller that plays sound itself (the
+        breathing player queues its cues ahead, to start on the exact sample)
+        announces them here, so that they never reach the recogniser.
+        """
+        self.gate.speaking_started(start)
+        self.gate.speaking_ended(end)
 
     def listen(
         self,
@@ -152,12 +159,11 @@ class VoiceLoop:
         *,
         expect_number: bool = False,
         allowed: frozenset[Intent] | None = None,
-        grammar: list[str] | None = None,
     ) -> Heard:
         """Wait for one utterance (or the no-speech timeout) and understand it."""
         self.endpointer.reset(self.clock())
         self._stream = None
-        turn = _Turn(expect_number, allowed, grammar)
+        turn = _Turn(expect_number, allowed)
         waited_from = self.clock()
         while True:
             chunk = self.source.read(timeout=0.5)
@@ -180,7 +186,6 @@ class VoiceLoop:
         until: float,
         *,
         allowed: frozenset[Intent] | None = None,
-        grammar: list[str] | None = None,
     ) -> Heard | None:
         """Listen until `until` on the source's clock; None if nothing was said by then.
 
@@ -188,7 +193,7 @@ class VoiceLoop:
         still going on at `until` is finished by the next call. This lets a
         caller with its own timetable (the breathing player) listen in slices.
         """
-        turn = _Turn(False, allowed, grammar)
+        turn = _Turn(False, allowed)
         while True:
             wait = max(0.01, min(0.5, until - self.clock()))
             chunk = self.source.read(timeout=wait)
@@ -223,7 +228,7 @@ class VoiceLoop:
         # result is ready the moment the utterance ends and its partial
         # results can catch the stop word mid-answer.
         if self._stream is None and self.recognizer.streaming:
-            self._stream = self.recognizer.stream(turn.grammar)
+            self._stream = self.recognizer.stream()
         partial = self._stream.accept(chunk) if self._stream is not None else None
         for event in self.endpointer.process(chunk):
             if isinstance(event, UtteranceEnded):

@@ -5,7 +5,9 @@ import pytest
 from audio_companion.breathing.voice import command_in, stop_hint
 from audio_companion.voice.intents import CommandVocabulary, Intent, match_command
 
-COMMANDS = frozenset({Intent.STOP, Intent.PAUSE, Intent.RESUME, Intent.SLOWER, Intent.FASTER})
+BREATHING_INTENTS = frozenset(
+    {Intent.STOP, Intent.PAUSE, Intent.RESUME, Intent.SLOWER, Intent.FASTER}
+)
 
 
 @pytest.mark.parametrize(
@@ -22,7 +24,7 @@ COMMANDS = frozenset({Intent.STOP, Intent.PAUSE, Intent.RESUME, Intent.SLOWER, I
     ],
 )
 def test_commands_heard_during_breathing(text: str, command: str | None) -> None:
-    intent = match_command(text, CommandVocabulary(), allowed=COMMANDS).intent
+    intent = match_command(text, CommandVocabulary(), allowed=BREATHING_INTENTS).intent
     assert command_in(text, intent) == command
 
 

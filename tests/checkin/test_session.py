@@ -16,6 +16,7 @@ from audio_companion.checkin.session import (
     CheckinSession,
     CheckinSettings,
     night_of,
+    time_up_line,
 )
 from audio_companion.voice.intents import CommandVocabulary, Intent
 from audio_companion.voice.loop import Heard
@@ -49,7 +50,6 @@ class Script:
         *,
         expect_number: bool = False,
         allowed: frozenset[Intent] | None = None,
-        grammar: list[str] | None = None,
     ) -> Heard:
         heard = self.typed.listen(timeout_s, expect_number=expect_number, allowed=allowed)
         self.t += self.answer_s if heard.kind != "timeout" else (timeout_s or 8.0)
@@ -160,9 +160,33 @@ def test_time_box_warns_then_wraps_up_with_the_close() -> None:
     script, _answers, reason = run(replies)
     assert reason == "time_box"
     assert script.said.count(LINES["one_minute"]) == 1
-    assert LINES["time_up"] in script.said
+    time_up = "We are at our ten minutes, so let's close for tonight."
+    assert time_up in script.said
     assert script.t < 10 * 60 + 30
-    assert script.said[-1] != LINES["time_up"]  # the close still comes
+    assert script.said[-1] != time_up  # the close still comes
+
+
+def test_time_up_names_the_time_box_that_was_set() -> None:
+    script, _answers, reason = run(["repeat"] * 300, time_box_s=15 * 60)
+    assert reason == "time_box"
+    assert "We are at our fifteen minutes, so let's close for tonight." in script.said
+    assert not any("ten minutes" in line for line in script.said)
+
+
+@pytest.mark.parametrize(
+    ("seconds", "line"),
+    [
+        (60, "We are at our one minute, so let's close for tonight."),
+        (20 * 60, "We are at our twenty minutes, so let's close for tonight."),
+        (90, "We are at the end of our time, so let's close for tonight."),
+    ],
+)
+def test_time_up_line_says_whole_minutes_or_no_number(seconds: float, line: str) -> None:
+    assert time_up_line(seconds) == line
+
+
+def test_number_range_line_says_the_mood_scale() -> None:
+    assert LINES["number_range"] == "Just a number from one to five, please."
 
 
 def test_couples_take_turns_and_answers_are_per_partner() -> None:

@@ -293,14 +293,13 @@ def test_poll_carries_an_utterance_across_calls() -> None:
     assert heard is not None and heard.command.intent is Intent.SLOWER
 
 
-def test_poll_ignores_sounds_the_gate_was_told_about() -> None:
+def test_poll_ignores_sounds_announced_as_our_own() -> None:
     room = Room(Phrasebook())
     loop = make_loop(room)
     start = room.t
     # A cue the player has queued, leaking into the microphone on time.
     room.sounds.append((start + 0.5, room.book.tone("out", 1.0) * 0.8))
-    loop.gate.speaking_started(start + 0.5)
-    loop.gate.speaking_ended(start + 1.5)
+    loop.own_sound(start + 0.5, start + 1.5)
     assert loop.poll(start + 3.0) is None
     assert loop.stats.gated_chunks > 0
 
