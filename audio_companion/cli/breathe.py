@@ -9,14 +9,21 @@ from typing import TYPE_CHECKING
 import click
 
 from audio_companion.cli import main, show
-from audio_companion.cli.voice import engine_option, model_option, vocabulary_for
-from audio_companion.paths import cache_dir
-from audio_companion.tts.base import VoiceSettings
+from audio_companion.cli.stack import (
+    VoiceOptions,
+    VoiceStack,
+    open_speaker,
+    open_voice,
+    prompt_cache,
+    vocabulary_for,
+)
+from audio_companion.cli.voice import engine_option, model_option
 
 if TYPE_CHECKING:
     from audio_companion.breathing.cues import CueStyle
     from audio_companion.breathing.patterns import Pattern
     from audio_companion.tts.prompts import PromptCache
+    from audio_companion.voice.intents import CommandVocabulary
 
 
 @main.command()
@@ -84,15 +91,13 @@ def breathe(
     from audio_companion.breathing import resolve_pattern
     from audio_companion.breathing.cues import CueStyle
     from audio_companion.breathing.schedule import Length
-    from audio_companion.tts.prompts import PromptCache
-    from audio_companion.tts.registry import make_synthesizer
 
     chosen = resolve_pattern(pattern)
     if minutes is None and breaths is None:
         minutes = 4.0
     Length.of(minutes, breaths)  # one clear line for a bad length, before any work
     style = CueStyle(tones=tones, count=count)
-    prompts = PromptCache(make_synthesizer(VoiceSettings()), cache_dir() / "prompts")
+    prompts = prompt_cache()
 
     if render_to is not None:
         from audio_companion.breathing import render_file
@@ -111,12 +116,8 @@ def breathe(
         breaths,
         style,
         prompts,
-        listen,
-        engine,
-        model,
-        input_device,
-        output_device,
-        stop_word,
+        VoiceOptions(engine, model, input_device, output_device),
+        vocabulary_for(stop_word) if listen else None,
         report_to,
     )
 
@@ -127,51 +128,30 @@ def _live(
     breaths: int | None,
     style: CueStyle,
     prompts: PromptCache,
-    listen: bool,
-    engine: str,
-    model: str | None,
-    input_device: str | None,
-    output_device: str | None,
-    stop_word: str | None,
+    options: VoiceOptions,
+    vocabulary: CommandVocabulary | None,
     report_to: Path | None,
 ) -> None:
-    import contextlib
-
-    from audio_companion.audio.speaker import SpeakerSink
+    """Play the session on the speaker; with a vocabulary, spoken commands steer it."""
     from audio_companion.breathing.session import live_player
+    from audio_companion.breathing.voice import VoiceControl
 
-    with contextlib.ExitStack() as stack:
-        sink = stack.enter_context(SpeakerSink(output_device))
+    with (
+        open_speaker(options.output_device, prompts)
+        if vocabulary is None
+        else open_voice(options, prompts, vocabulary, commands=True)
+    ) as voice:
         player = live_player(
             pattern,
-            sink,
+            voice.speaker,
             prompts,
             minutes=minutes,
             cycles=breaths,
             style=style,
         )
-        if listen:
-            from audio_companion.asr.models import make_recognizer
-            from audio_companion.audio.microphone import MicrophoneSource
-            from audio_companion.breathing.voice import (
-                COMMAND_ENDPOINT,
-                COMMAND_GATE_TAIL_S,
-                VoiceControl,
-                stop_hint,
-            )
-            from audio_companion.voice.loop import LoopSettings, VoiceLoop
-
-            vocabulary = vocabulary_for(stop_word)
-            recognizer = make_recognizer(engine, model, hint=stop_hint(vocabulary))
-            mic = stack.enter_context(MicrophoneSource(input_device))
-            settings = LoopSettings(
-                endpoint=COMMAND_ENDPOINT,
-                gate_tail_s=COMMAND_GATE_TAIL_S,
-                vocabulary=vocabulary,
-            )
-            loop = VoiceLoop(mic, sink, prompts, recognizer, settings)
-            player.poll = VoiceControl(loop, player, show=show)
-        click.echo("Breathing; say stop to end." if listen else "Breathing.")
+        if isinstance(voice, VoiceStack):
+            player.poll = VoiceControl(voice.loop, player, show=show)
+        click.echo("Breathing; say stop to end." if vocabulary is not None else "Breathing.")
         sys.stdout.flush()
         report = player.run()
     ms = [x * 1000 for x in report.latenesses]

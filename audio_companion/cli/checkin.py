@@ -5,43 +5,34 @@ from __future__ import annotations
 import contextlib
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
 from audio_companion.cli import DATE, main, show
-from audio_companion.cli.voice import engine_option, model_option, vocabulary_for
-from audio_companion.paths import cache_dir
-from audio_companion.tts.base import VoiceSettings
-from audio_companion.tts.prompts import PromptCache
-from audio_companion.tts.registry import make_synthesizer
+from audio_companion.cli.stack import (
+    Speaking,
+    VoiceOptions,
+    VoiceStack,
+    open_speaker_if_any,
+    open_voice,
+    prompt_cache,
+    vocabulary_for,
+)
+from audio_companion.cli.voice import engine_option, model_option
+
+if TYPE_CHECKING:
+    from audio_companion.checkin.conversation import Conversation
 
 # The pattern a deck's breathing step uses: slow, even breaths (about 5.5 a minute).
 CHECKIN_BREATHING = "resonance"
 
 
-@contextlib.contextmanager
-def _speaker_or_none(output_device: str | None, mute: bool) -> Iterator[Any]:
-    """The speakers for typed mode; typed mode still works where there are none."""
-    if mute:
-        yield None
-        return
-    from audio_companion.audio.speaker import SpeakerSink
-    from audio_companion.errors import CompanionError
-
-    try:
-        sink = SpeakerSink(output_device).__enter__()
-    except CompanionError as exc:
-        click.echo(f"(prompts are shown, not spoken: {exc})", err=True)
-        yield None
-        return
-    try:
-        yield sink
-    finally:
-        sink.__exit__(None, None, None)
+def _warn(text: str) -> None:
+    click.echo(text, err=True)
 
 
 @main.command()
@@ -131,25 +122,30 @@ def checkin(
         keep_audio=save_audio,
     )
     path = journal_path or default_journal_path()
-    prompts = PromptCache(make_synthesizer(VoiceSettings()), cache_dir() / "prompts")
+    prompts = prompt_cache()
     captions: Captions = (
         JsonCaptions(show) if output_format == "jsonl" else TextCaptions(show, echo=not text_mode)
     )
 
     with contextlib.ExitStack() as stack:
-        loop = None
+        voice: Speaking | None
+        conversation: Conversation
         if text_mode:
             from audio_companion.checkin.conversation import TypedConversation
 
-            sink = stack.enter_context(_speaker_or_none(output_device, mute))
-            speak = _speaker_voice(sink, prompts) if sink is not None else None
-            conversation: Any = TypedConversation(iter(sys.stdin), captions, vocabulary, speak)
+            voice = None
+            if not mute:
+                voice = stack.enter_context(open_speaker_if_any(output_device, prompts, _warn))
+            speak = voice.speak if voice is not None else None
+            conversation = TypedConversation(iter(sys.stdin), captions, vocabulary, speak)
             engine_name = "text"
         else:
-            conversation, loop = _voice_conversation(
-                stack, engine, model, input_device, output_device, vocabulary, prompts, captions
-            )
-            sink, engine_name = loop.sink, loop.recognizer.name
+            from audio_companion.checkin.conversation import CaptionedVoice
+
+            options = VoiceOptions(engine, model, input_device, output_device)
+            voice = stack.enter_context(open_voice(options, prompts, vocabulary))
+            conversation = CaptionedVoice(voice.loop, captions)
+            engine_name = voice.loop.recognizer.name
         journal = stack.enter_context(Journal.open(path))
         session_id = journal.start_session(chosen.name, names, engine_name, time.time())
 
@@ -173,7 +169,7 @@ def checkin(
             conversation,
             record,
             settings,
-            breathe=_breather(sink, loop, prompts, captions.note),
+            breathe=_breather(voice, captions.note),
             on_turn=captions.turn,
         )
         try:
@@ -186,10 +182,13 @@ def checkin(
 
 
 def _breather(
-    sink: Any, loop: Any, prompts: PromptCache, note: Callable[[str], None]
+    voice: Speaking | None, note: Callable[[str], None]
 ) -> Callable[[float], bool] | None:
-    """Paced breathing for a deck's breathing step; None where nothing can be heard."""
-    if sink is None:
+    """Paced breathing for a deck's breathing step; None where nothing can be heard.
+
+    Spoken commands steer it when the check-in listens (not for typed answers).
+    """
+    if voice is None:
         return None
 
     def breathe(minutes: float) -> bool:
@@ -197,39 +196,10 @@ def _breather(
         from audio_companion.breathing.session import live_player
         from audio_companion.breathing.voice import VoiceControl
 
-        player = live_player(resolve_pattern(CHECKIN_BREATHING), sink, prompts, minutes=minutes)
-        if loop is not None:
-            player.poll = VoiceControl(loop, player, show=note)
+        pattern = resolve_pattern(CHECKIN_BREATHING)
+        player = live_player(pattern, voice.speaker, voice.prompts, minutes=minutes)
+        if isinstance(voice, VoiceStack):
+            player.poll = VoiceControl(voice.loop, player, show=note)
         return not player.run().stopped
 
     return breathe
-
-
-def _speaker_voice(sink: Any, prompts: PromptCache) -> Any:
-    def speak(text: str) -> None:
-        sink.play(prompts.get(text)).wait()
-
-    return speak
-
-
-def _voice_conversation(
-    stack: contextlib.ExitStack,
-    engine: str,
-    model: str | None,
-    input_device: str | None,
-    output_device: str | None,
-    vocabulary: Any,
-    prompts: PromptCache,
-    captions: Any,
-) -> tuple[Any, Any]:
-    from audio_companion.asr.models import make_recognizer
-    from audio_companion.audio.microphone import MicrophoneSource
-    from audio_companion.audio.speaker import SpeakerSink
-    from audio_companion.checkin.conversation import CaptionedVoice
-    from audio_companion.voice.loop import LoopSettings, VoiceLoop
-
-    recognizer = make_recognizer(engine, model)
-    mic = stack.enter_context(MicrophoneSource(input_device))
-    speaker = stack.enter_context(SpeakerSink(output_device))
-    loop = VoiceLoop(mic, speaker, prompts, recognizer, LoopSettings(vocabulary=vocabulary))
-    return CaptionedVoice(loop, captions), loop

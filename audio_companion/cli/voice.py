@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import click
 
 from audio_companion.cli import CompanionCommandError, main
-from audio_companion.tts.base import VoiceSettings
+from audio_companion.cli.stack import VoiceOptions, open_voice, prompt_cache, vocabulary_for
+
+if TYPE_CHECKING:
+    from audio_companion.voice.intents import Command
 
 engine_option = click.option(
     "--engine",
@@ -40,7 +43,7 @@ def transcribe(wav: Path, engine: str, model: str | None, words: bool) -> None:
     """Print what is said in a WAV file (any sample rate, mono or stereo)."""
     import wave
 
-    from audio_companion.asr.models import make_recognizer
+    from audio_companion.asr.registry import make_recognizer
     from audio_companion.audio.resample import to_mono16k
     from audio_companion.audio.wav import read_wav
     from audio_companion.errors import InputError
@@ -58,18 +61,7 @@ def transcribe(wav: Path, engine: str, model: str | None, words: bool) -> None:
             click.echo(f"{w.start:7.2f} {w.end:7.2f}  {w.confidence:4.2f}  {w.text}")
 
 
-def vocabulary_for(stop_word: str | None) -> Any:
-    from audio_companion.voice.intents import CommandVocabulary
-
-    try:
-        return CommandVocabulary(personal_stop_word=stop_word or None)
-    except ValueError as exc:
-        from audio_companion.errors import InputError
-
-        raise CompanionCommandError(InputError(f"--stop-word: {exc}")) from exc
-
-
-def _describe(command: Any) -> str:
+def _describe(command: Command) -> str:
     value = f" {command.value}" if command.value is not None else ""
     return f"{command.intent.name.lower()}{value}"
 
@@ -117,27 +109,12 @@ def listen(
                 break
         return
 
-    from audio_companion.asr.models import make_recognizer
-    from audio_companion.audio.microphone import MicrophoneSource
-    from audio_companion.audio.speaker import SpeakerSink
-    from audio_companion.paths import cache_dir
-    from audio_companion.tts.prompts import PromptCache
-    from audio_companion.tts.registry import make_synthesizer
-    from audio_companion.voice.loop import LoopSettings, VoiceLoop
-
-    recognizer = make_recognizer(engine, model)
-    prompts = PromptCache(make_synthesizer(VoiceSettings()), cache_dir() / "prompts")
-    with MicrophoneSource(input_device) as mic, SpeakerSink(output_device) as speaker:
-        loop = VoiceLoop(
-            mic,
-            speaker,
-            prompts,
-            recognizer,
-            LoopSettings(vocabulary=vocabulary),
-        )
+    options = VoiceOptions(engine, model, input_device, output_device)
+    with open_voice(options, prompt_cache(), vocabulary) as voice:
+        loop = voice.loop
         if not quiet:
             loop.say("I'm listening. Say stop when you are done.")
-        click.echo(f"Listening with {recognizer.name}; say 'stop' to finish.")
+        click.echo(f"Listening with {loop.recognizer.name}; say 'stop' to finish.")
         while True:
             heard = loop.listen()
             if heard.kind == "end":

@@ -1,0 +1,148 @@
+"""The voice stack, built in one place: prompts, speaker, microphone, recogniser, voice loop.
+
+`checkin`, `listen` and `breathe` all speak and (mostly) listen. What they
+share is put together here, once, from what the command line chose, so the
+three cannot drift apart (a device opened in another order, a recogniser
+primed differently, a prompt cache in another folder). The device and engine
+modules are imported only when a stack is opened: `--help`, `--text` and
+`--render` must work on a machine without PortAudio or a speech model.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from audio_companion.cli import CompanionCommandError
+
+if TYPE_CHECKING:
+    from audio_companion.audio.speaker import SpeakerSink
+    from audio_companion.tts.prompts import PromptCache
+    from audio_companion.voice.intents import CommandVocabulary
+    from audio_companion.voice.loop import VoiceLoop
+
+
+@dataclass(frozen=True)
+class VoiceOptions:
+    """The command line's choices of engine, model and devices."""
+
+    engine: str = "auto"
+    model: str | None = None
+    input_device: str | None = None
+    output_device: str | None = None
+
+
+@dataclass(frozen=True)
+class Speaking:
+    """A session that only speaks: prompts and the speaker they play on."""
+
+    prompts: PromptCache
+    speaker: SpeakerSink
+
+    def speak(self, text: str) -> None:
+        """Say a prompt and wait until it has played (nothing listens, so no gate)."""
+        self.speaker.play(self.prompts.get(text)).wait()
+
+
+@dataclass(frozen=True)
+class VoiceStack(Speaking):
+    """A session that speaks and listens, open for as long as the `with` block that made it."""
+
+    loop: VoiceLoop
+
+
+def prompt_cache() -> PromptCache:
+    """The spoken prompts, rendered once with the default voice and kept in the cache folder."""
+    from audio_companion.paths import cache_dir
+    from audio_companion.tts.base import VoiceSettings
+    from audio_companion.tts.prompts import PromptCache
+    from audio_companion.tts.registry import make_synthesizer
+
+    return PromptCache(make_synthesizer(VoiceSettings()), cache_dir() / "prompts")
+
+
+def vocabulary_for(stop_word: str | None) -> CommandVocabulary:
+    """The spoken commands, with the person's own stop word; a bad one is a usage error."""
+    from audio_companion.errors import InputError
+    from audio_companion.voice.intents import CommandVocabulary
+
+    try:
+        return CommandVocabulary(personal_stop_word=stop_word or None)
+    except ValueError as exc:
+        raise CompanionCommandError(InputError(f"--stop-word: {exc}")) from exc
+
+
+@contextlib.contextmanager
+def open_voice(
+    options: VoiceOptions,
+    prompts: PromptCache,
+    vocabulary: CommandVocabulary,
+    *,
+    commands: bool = False,
+) -> Iterator[VoiceStack]:
+    """Open the recogniser, microphone and speaker, joined by a voice loop.
+
+    The recogniser loads first: a missing model is reported before any device
+    is opened. `commands` tunes listening for one-word commands between
+    sounds of our own (a breathing session): a short end of speech, no gate
+    tail, and the recogniser primed with the stop words.
+    """
+    from audio_companion.asr.registry import make_recognizer
+    from audio_companion.audio.microphone import MicrophoneSource
+    from audio_companion.audio.speaker import SpeakerSink
+    from audio_companion.voice.loop import LoopSettings, VoiceLoop
+
+    if commands:
+        from audio_companion.breathing.voice import (
+            COMMAND_ENDPOINT,
+            COMMAND_GATE_TAIL_S,
+            stop_hint,
+        )
+
+        recognizer = make_recognizer(options.engine, options.model, hint=stop_hint(vocabulary))
+        settings = LoopSettings(
+            endpoint=COMMAND_ENDPOINT, gate_tail_s=COMMAND_GATE_TAIL_S, vocabulary=vocabulary
+        )
+    else:
+        recognizer = make_recognizer(options.engine, options.model)
+        settings = LoopSettings(vocabulary=vocabulary)
+    with (
+        MicrophoneSource(options.input_device) as mic,
+        SpeakerSink(options.output_device) as speaker,
+    ):
+        yield VoiceStack(prompts, speaker, VoiceLoop(mic, speaker, prompts, recognizer, settings))
+
+
+@contextlib.contextmanager
+def open_speaker(output_device: str | None, prompts: PromptCache) -> Iterator[Speaking]:
+    """The speaker alone, for a session that does not listen."""
+    from audio_companion.audio.speaker import SpeakerSink
+
+    with SpeakerSink(output_device) as speaker:
+        yield Speaking(prompts, speaker)
+
+
+@contextlib.contextmanager
+def open_speaker_if_any(
+    output_device: str | None, prompts: PromptCache, warn: Callable[[str], None]
+) -> Iterator[Speaking | None]:
+    """The speaker alone, for typed answers; None (after a warning) where there is none.
+
+    Typed mode still works on a machine without sound: prompts are then only shown.
+    Only opening the speaker is forgiven; errors in the `with` block pass through.
+    """
+    from audio_companion.audio.speaker import SpeakerSink
+    from audio_companion.errors import CompanionError
+
+    try:
+        speaker = SpeakerSink(output_device).__enter__()
+    except CompanionError as exc:
+        warn(f"(prompts are shown, not spoken: {exc})")
+        yield None
+        return
+    try:
+        yield Speaking(prompts, speaker)
+    finally:
+        speaker.__exit__(None, None, None)
