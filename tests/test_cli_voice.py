@@ -6,6 +6,7 @@ import builtins
 import hashlib
 import io
 import shutil
+import socket
 import subprocess
 import zipfile
 from pathlib import Path
@@ -15,7 +16,9 @@ import pytest
 from click.testing import CliRunner
 
 from audio_companion.audio import devices as devices_mod
+from audio_companion.audio.chunk import AudioChunk
 from audio_companion.audio.devices import DeviceError, DeviceInfo, resolve_device
+from audio_companion.audio.wav import write_wav
 from audio_companion.cli import main
 
 
@@ -150,3 +153,44 @@ def test_models_install_from_zip_list_and_path(tmp_path: Path) -> None:
     assert any(ln.startswith("my-tiny") and " installed" in ln for ln in out.splitlines()), out
     code, out = run(["models", "path", "my-tiny", "--dir", str(models)])
     assert code == 0 and (Path(out.strip()) / "am" / "final.mdl").read_bytes() == b"am"
+
+
+def test_missing_vosk_package_is_a_missing_dependency(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model = tmp_path / "vosk-model"
+    (model / "am").mkdir(parents=True)
+    (model / "am" / "final.mdl").write_bytes(b"am")
+    (model / "conf").mkdir()
+    wav = tmp_path / "quiet.wav"
+    write_wav(wav, AudioChunk.silence(0.5, 16000))
+    real_import = builtins.__import__
+
+    def no_vosk(name: str, *a: Any, **k: Any) -> Any:
+        if name == "vosk":
+            raise ImportError("No module named 'vosk'")
+        return real_import(name, *a, **k)
+
+    monkeypatch.setattr(builtins, "__import__", no_vosk)
+    code, out = run(["transcribe", str(wav), "--engine", "vosk", "--model", str(model)])
+    assert code == 3
+    assert out.strip().splitlines()[-1] == (
+        "Error: the vosk Python package is not installed; install it with: pip install vosk"
+    )
+
+
+def test_failed_model_download_is_a_missing_model(tmp_path: Path) -> None:
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()  # nothing listens there: the download fails at once, offline
+    models = tmp_path / "models"
+    code, out = run(
+        ["models", "install", "vosk-small-en-us", "--url", f"http://127.0.0.1:{port}/m.zip",
+         "--dir", str(models)]
+    )  # fmt: skip
+    assert code == 3
+    line = out.strip().splitlines()[-1]
+    assert line.startswith("Error: could not download http://127.0.0.1:")
+    assert "models install NAME --from FILE.zip" in line
+    assert not models.exists()  # nothing left behind

@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from audio_companion.asr.base import UNKNOWN_WORD, Partial, Transcript, Word
-from audio_companion.asr.models import is_vosk_model_dir
+from audio_companion.asr.models import HOW_TO_GET_VOSK, is_vosk_model_dir
 from audio_companion.audio.chunk import AudioChunk
 from audio_companion.audio.resample import TARGET_RATE, Mono16kStream
-from audio_companion.errors import CompanionError, MissingModelError
+from audio_companion.errors import MissingDependencyError, MissingModelError
 
 log = logging.getLogger(__name__)
 
@@ -41,9 +41,7 @@ def _vosk() -> Any:
     try:
         import vosk
     except ImportError as e:  # a core dependency, but the wheel may not exist for a platform
-        raise CompanionError(
-            "the vosk Python package is not installed; install it with `pip install vosk`"
-        ) from e
+        raise MissingDependencyError("the vosk Python package", install="pip install vosk") from e
     vosk.SetLogLevel(VOSK_LOG_LEVEL)
     return vosk
 
@@ -56,13 +54,13 @@ def load_vosk_model(path: str | Path) -> Any:
         if model is None:
             if not is_vosk_model_dir(key):
                 raise MissingModelError(
-                    f"{key} is not a Vosk model folder (no am/final.mdl + conf/); get one with "
-                    "`audio-companion models install vosk-small-en-us` (needs internet)"
+                    f"{key} is not a Vosk model folder (no am/final.mdl + conf/); "
+                    f"get one with {HOW_TO_GET_VOSK}"
                 )
             vosk = _vosk()
             try:
                 model = vosk.Model(str(key))
-            except Exception as e:  # vosk raises a bare Exception
+            except Exception as e:  # vosk raises a bare Exception: it has no error class
                 raise MissingModelError(f"cannot load the Vosk model in {key}: {e}") from e
             _models[key] = model
         return model

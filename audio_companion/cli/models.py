@@ -11,7 +11,7 @@ from audio_companion.cli import main
 
 @main.group()
 def models() -> None:
-    """List, install and locate speech-recognition models (kept in ./models)."""
+    """List, install and locate speech-recognition models (kept in the user data folder)."""
 
 
 @models.command("list")
@@ -51,7 +51,7 @@ def models_install(
 
     Known: vosk-small-en-us (the official small US English vosk model).
     """
-    from audio_companion.asr.models import install
+    from audio_companion.asr.install import install
 
     path = install(
         name,

@@ -50,6 +50,8 @@ from enum import Enum
 from types import MappingProxyType
 from typing import Final
 
+from audio_companion.asr.base import UNKNOWN_WORD
+
 MAX_COMMAND_WORDS: Final = 6
 """Longest utterance (after fillers) that may still be a wrapped phrase command."""
 MAX_NUMBER_WORDS: Final = 8
@@ -62,7 +64,6 @@ AMBIGUOUS_CONFIDENCE: Final = 0.5
 """Confidence for hedged numbers ("three or four"): low enough that callers confirm."""
 HOMOPHONE_CONFIDENCE: Final = 0.9
 SOUNDALIKE_CONFIDENCE: Final = 0.85
-UNKNOWN_WORD: Final = "[unk]"
 
 
 class Intent(Enum):

