@@ -1,0 +1,130 @@
+"""The voice stack's composition root, with fake devices and a fake recogniser."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Any
+
+import pytest
+
+from audio_companion.asr import registry
+from audio_companion.audio import microphone, speaker
+from audio_companion.breathing.voice import COMMAND_ENDPOINT, COMMAND_GATE_TAIL_S
+from audio_companion.cli import CompanionCommandError
+from audio_companion.cli.stack import (
+    VoiceOptions,
+    VoiceStack,
+    open_speaker_if_any,
+    open_voice,
+    vocabulary_for,
+)
+from audio_companion.errors import CompanionError
+from audio_companion.tts.prompts import PromptCache
+from audio_companion.voice.endpoint import EndpointSettings
+
+
+class Events:
+    def __init__(self) -> None:
+        self.log: list[str] = []
+
+
+class FakeDevice:
+    events: Events
+    kind = "device"
+
+    def __init__(self, device: str | None = None) -> None:
+        self.device = device
+
+    def __enter__(self) -> FakeDevice:
+        self.events.log.append(f"open {self.kind} {self.device}")
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.events.log.append(f"close {self.kind}")
+
+
+class FakeRecognizer:
+    name = "fake"
+    streaming = False
+
+
+@pytest.fixture
+def events(monkeypatch: pytest.MonkeyPatch) -> Events:
+    log = Events()
+
+    class Mic(FakeDevice):
+        events = log
+        kind = "mic"
+        exhausted = False
+
+    class Speaker(FakeDevice):
+        events = log
+        kind = "speaker"
+
+    def make_recognizer(engine: str, model: str | None, hint: str | None = None) -> Any:
+        log.log.append(f"recogniser {engine} {model} hint={hint}")
+        return FakeRecognizer()
+
+    monkeypatch.setattr(microphone, "MicrophoneSource", Mic)
+    monkeypatch.setattr(speaker, "SpeakerSink", Speaker)
+    monkeypatch.setattr(registry, "make_recognizer", make_recognizer)
+    return log
+
+
+OPTIONS = VoiceOptions("vosk", "small", input_device="usb", output_device="hdmi")
+
+
+def test_the_recogniser_loads_before_any_device_opens_and_all_close(events: Events) -> None:
+    with open_voice(OPTIONS, PromptCache(None), vocabulary_for(None)) as voice:
+        assert isinstance(voice, VoiceStack)
+        assert voice.loop.sink is voice.speaker
+        assert voice.loop.settings.endpoint == EndpointSettings()
+    assert events.log == [
+        "recogniser vosk small hint=None",
+        "open mic usb",
+        "open speaker hdmi",
+        "close speaker",
+        "close mic",
+    ]
+
+
+def test_command_mode_listens_for_short_words_primed_with_the_stop_words(events: Events) -> None:
+    with open_voice(OPTIONS, PromptCache(None), vocabulary_for("pineapple"), commands=True) as v:
+        assert v.loop.settings.endpoint == COMMAND_ENDPOINT
+        assert v.loop.settings.gate_tail_s == COMMAND_GATE_TAIL_S
+    assert "Pineapple." in events.log[0] and "Stop." in events.log[0]
+
+
+def test_typed_mode_goes_on_without_a_speaker(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Broken:
+        def __init__(self, device: str | None = None) -> None:
+            pass
+
+        def __enter__(self) -> Broken:
+            raise CompanionError("no output device")
+
+    monkeypatch.setattr(speaker, "SpeakerSink", Broken)
+    warned: list[str] = []
+    with open_speaker_if_any(None, PromptCache(None), warned.append) as voice:
+        assert voice is None
+    assert warned == ["(prompts are shown, not spoken: no output device)"]
+
+
+def test_errors_inside_the_block_are_not_taken_for_a_missing_speaker(events: Events) -> None:
+    warned: list[str] = []
+    with pytest.raises(CompanionError, match="journal"):
+        with open_speaker_if_any("hdmi", PromptCache(None), warned.append) as voice:
+            assert voice is not None
+            raise CompanionError("journal is locked")
+    assert warned == []
+    assert events.log == ["open speaker hdmi", "close speaker"]
+
+
+def test_a_bad_stop_word_is_a_usage_error() -> None:
+    with pytest.raises(CompanionCommandError, match="--stop-word"):
+        vocabulary_for("repeat")
