@@ -78,13 +78,23 @@ def test_missing_ffmpeg_names_the_package(tmp_path: Path) -> None:
 
 @needs_media
 def test_missing_espeak_names_the_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import audio_companion.tts.registry as tts
+    import audio_companion.tts.espeak as espeak
 
-    monkeypatch.setattr(tts, "espeak_library_present", lambda: False)
+    monkeypatch.setattr(espeak, "espeak_library_present", lambda: False)
     # One job: the synthesizer runs in this process, where the library is "missing".
     code, line = _error(["build", "--jobs", "1", "--no-cache", "--out", str(tmp_path / "out")])
     assert code == 3
     assert "espeak-ng" in line and "apt-get install espeak-ng libespeak-ng1" in line
+
+
+@needs_media
+def test_unknown_voice_is_unusable_input(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    code, line = _error(["build", "--voice", "espeak:no-such-voice", "--jobs", "1", "--no-cache",
+                         "--out", str(out)])  # fmt: skip
+    assert code == 2
+    assert "espeak-ng has no voice 'no-such-voice'" in line and "espeak-ng --voices=en" in line
+    assert not (out / "feed.xml").exists()
 
 
 @needs_media

@@ -22,8 +22,8 @@ from audio_companion.breathing.render import (
 )
 from audio_companion.breathing.schedule import Cue, Length, LiveSchedule, plan
 from audio_companion.media.encode import EncodeSettings
+from audio_companion.tts.base import Synthesizer
 from audio_companion.tts.prompts import PromptCache
-from audio_companion.tts.registry import Synthesizer
 
 
 def session_title(pattern: Pattern, minutes: float | None = None, cycles: int | None = None) -> str:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from types import TracebackType
 
 from audio_companion.audio.chunk import AudioChunk
-from audio_companion.tts.registry import Synthesizer
+from audio_companion.tts.base import Synthesizer
 from audio_companion.tts.store import SpeechStore
 
 __all__ = ["Narrator", "NarratorStats", "Pending", "SpeechStore"]

@@ -1,8 +1,12 @@
-"""What every text-to-speech engine shares: the voice a caller asks for."""
+"""What every text-to-speech engine shares: the voice a caller asks for, and the
+interface every engine offers (``Synthesizer``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Protocol
+
+from audio_companion.audio.chunk import AudioChunk
 
 # Narration pace per engine, measured with scripts/bench_quality.py on the seed:
 # espeak-ng is understood better a little slower than prompts are spoken (160
@@ -38,3 +42,14 @@ class VoiceSettings:
 
 
 VOICE_ENGINES = ("espeak", "piper")
+
+
+class Synthesizer(Protocol):
+    """Text in, speech out: every engine (espeak-ng, piper, the tests' fakes)."""
+
+    @property
+    def identity(self) -> str:
+        """Names voice and settings; part of every cache key."""
+        ...
+
+    def synthesize(self, text: str) -> AudioChunk: ...

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from audio_companion.audio.chunk import AudioChunk
-from audio_companion.tts.registry import Synthesizer
+from audio_companion.tts.base import Synthesizer
 from audio_companion.tts.store import SpeechStore
 
 
