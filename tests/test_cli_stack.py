@@ -76,11 +76,12 @@ def events(monkeypatch: pytest.MonkeyPatch) -> Events:
     return log
 
 
+PROMPTS = PromptCache(None)  # type: ignore[arg-type]  # nothing is said in these tests
 OPTIONS = VoiceOptions("vosk", "small", input_device="usb", output_device="hdmi")
 
 
 def test_the_recogniser_loads_before_any_device_opens_and_all_close(events: Events) -> None:
-    with open_voice(OPTIONS, PromptCache(None), vocabulary_for(None)) as voice:
+    with open_voice(OPTIONS, PROMPTS, vocabulary_for(None)) as voice:
         assert isinstance(voice, VoiceStack)
         assert voice.loop.sink is voice.speaker
         assert voice.loop.settings.endpoint == EndpointSettings()
@@ -94,7 +95,7 @@ def test_the_recogniser_loads_before_any_device_opens_and_all_close(events: Even
 
 
 def test_command_mode_listens_for_short_words_primed_with_the_stop_words(events: Events) -> None:
-    with open_voice(OPTIONS, PromptCache(None), vocabulary_for("pineapple"), commands=True) as v:
+    with open_voice(OPTIONS, PROMPTS, vocabulary_for("pineapple"), commands=True) as v:
         assert v.loop.settings.endpoint == COMMAND_ENDPOINT
         assert v.loop.settings.gate_tail_s == COMMAND_GATE_TAIL_S
     assert "Pineapple." in events.log[0] and "Stop." in events.log[0]
@@ -110,17 +111,19 @@ def test_typed_mode_goes_on_without_a_speaker(monkeypatch: pytest.MonkeyPatch) -
 
     monkeypatch.setattr(speaker, "SpeakerSink", Broken)
     warned: list[str] = []
-    with open_speaker_if_any(None, PromptCache(None), warned.append) as voice:
+    with open_speaker_if_any(None, PROMPTS, warned.append) as voice:
         assert voice is None
     assert warned == ["(prompts are shown, not spoken: no output device)"]
 
 
 def test_errors_inside_the_block_are_not_taken_for_a_missing_speaker(events: Events) -> None:
     warned: list[str] = []
-    with pytest.raises(CompanionError, match="journal"):
-        with open_speaker_if_any("hdmi", PromptCache(None), warned.append) as voice:
-            assert voice is not None
-            raise CompanionError("journal is locked")
+    with (
+        pytest.raises(CompanionError, match="journal"),
+        open_speaker_if_any("hdmi", PROMPTS, warned.append) as voice,
+    ):
+        assert voice is not None
+        raise CompanionError("journal is locked")
     assert warned == []
     assert events.log == ["open speaker hdmi", "close speaker"]
 
