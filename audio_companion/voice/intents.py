@@ -42,277 +42,58 @@ confirm. Out-of-range numbers (0, 11+) give NONE.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from enum import Enum
 from types import MappingProxyType
-from typing import Final
 
 from audio_companion.asr.base import UNKNOWN_WORD
-
-MAX_COMMAND_WORDS: Final = 6
-"""Longest utterance (after fillers) that may still be a wrapped phrase command."""
-MAX_NUMBER_WORDS: Final = 8
-"""Longest utterance (after fillers) that may still be a wrapped number answer."""
-FUZZY_MIN_RATIO: Final = 0.8
-"""Minimum difflib ratio for a misrecognised word; lower lets "master" mean "faster"."""
-MIN_NUMBER: Final = 1
-MAX_NUMBER: Final = 10
-AMBIGUOUS_CONFIDENCE: Final = 0.5
-"""Confidence for hedged numbers ("three or four"): low enough that callers confirm."""
-HOMOPHONE_CONFIDENCE: Final = 0.9
-SOUNDALIKE_CONFIDENCE: Final = 0.85
-
-
-class Intent(Enum):
-    """What the user asked the companion to do."""
-
-    STOP = "stop"
-    REPEAT = "repeat"
-    SKIP = "skip"
-    PAUSE = "pause"
-    RESUME = "resume"
-    YES = "yes"
-    NO = "no"
-    NUMBER = "number"
-    SLOWER = "slower"
-    FASTER = "faster"
-    NONE = "none"
-
-
-@dataclass(frozen=True)
-class Command:
-    """A recognised command.
-
-    `value` is set only for NUMBER. `confidence` is in [0, 1]; NONE has 0.
-    `matched` is the normalised heard text that formed the command (without
-    lead-ins), for logs and "did you say ...?" confirmations.
-    """
-
-    intent: Intent
-    value: int | None = None
-    confidence: float = 1.0
-    matched: str = ""
-
-    def __post_init__(self) -> None:
-        if not 0.0 <= self.confidence <= 1.0:
-            raise ValueError(f"confidence must be within [0, 1], got {self.confidence}")
-
-
-NO_COMMAND: Final = Command(Intent.NONE, confidence=0.0)
-
-DEFAULT_PHRASES: Final[Mapping[Intent, tuple[str, ...]]] = MappingProxyType(
-    {
-        Intent.REPEAT: (
-            "repeat",
-            "repeat that",
-            "repeat it",
-            "repeat the question",
-            "say that again",
-            "say it again",
-            "come again",
-            "one more time",
-            "pardon",
-            "pardon me",
-            "what",
-            "sorry what",
-            "what was that",
-            "what did you say",
-        ),
-        Intent.SKIP: (
-            "skip",
-            "skip this",
-            "skip that",
-            "skip it",
-            "skip this one",
-            "skip this question",
-            "skip the question",
-            "next",
-            "next one",
-            "next question",
-            "move on",
-            "pass",
-        ),
-        Intent.PAUSE: (
-            "pause",
-            "wait",
-            "hold on",
-            "hang on",
-            "one moment",
-            "just a moment",
-            "wait a moment",
-            "one second",
-            "wait a second",
-            "give me a moment",
-            "give me a minute",
-            "give me a second",
-        ),
-        Intent.RESUME: (
-            "resume",
-            "continue",
-            "go on",
-            "i'm back",
-            "carry on",
-            "keep going",
-            "go ahead",
-            "unpause",
-            "i'm ready",
-        ),
-        Intent.YES: (
-            "yes",
-            "yeah",
-            "yep",
-            "yup",
-            "sure",
-            "correct",
-            "that's right",
-            "right",
-            "okay",
-            "alright",
-        ),
-        Intent.NO: (
-            "no",
-            "nope",
-            "nah",
-            "not really",
-            "no thanks",
-            "wrong",
-            "that's wrong",
-            "not right",
-            "incorrect",
-        ),
-        Intent.SLOWER: ("slower", "slow down", "more slowly", "too fast", "go slower", "slow"),
-        Intent.FASTER: ("faster", "speed up", "quicker", "too slow", "go faster", "hurry up"),
-    }
+from audio_companion.voice.words import (
+    AMBIGUOUS_CONFIDENCE,
+    BREAKS,
+    CLOSERS,
+    COURTESY,
+    DEFAULT_PHRASES,
+    FILLERS,
+    FUZZY_MIN_RATIO,
+    HOMOPHONE_CONFIDENCE,
+    LEAD_INS,
+    MAX_COMMAND_WORDS,
+    MAX_NUMBER,
+    MAX_NUMBER_WORDS,
+    MIN_NUMBER,
+    NO_COMMAND,
+    NUMBER_HOMOPHONES,
+    NUMBER_LEAD,
+    NUMBER_TRAIL,
+    NUMBER_WORDS,
+    PAIR_FIXES,
+    RANGE_JOINERS,
+    SLASH_RE,
+    SOUNDALIKE_CONFIDENCE,
+    SOUNDALIKES,
+    TOKEN_RE,
+    TRAILERS,
+    WAKE,
+    WORD_FIXES,
+    Command,
+    Intent,
+    Words,
 )
-"""Phrases per intent, written as the normaliser outputs them (lowercase, contracted).
 
-STOP is deliberately absent: stopping is tied to the agreed stop words only.
-"""
-
-_NUMBER_NAMES: Final = (
-    *("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"),
-    *("eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen"),
-    *("eighteen", "nineteen", "twenty"),
-)
-NUMBER_WORDS: Final[Mapping[str, int]] = MappingProxyType(
-    {word: value for value, word in enumerate(_NUMBER_NAMES)}
-)
-"""Number words we parse; those outside 1..10 are recognised only to reject them."""
-
-NUMBER_HOMOPHONES: Final[Mapping[str, int]] = MappingProxyType(
-    {"won": 1, "to": 2, "too": 2, "tree": 3, "free": 3, "for": 4, "fore": 4, "ate": 8}
-)
-"""What recognizers write for spoken numbers; trusted only when a number is expected."""
-
-# Removed anywhere: they never change what a command means.
-_FILLERS: Final = frozenset(
-    {"um", "umm", "uh", "uhh", "uhm", "erm", "er", "hmm", "hm", "mm", "mmm", "ah", "eh", "please"}
-)
-# Spellings recognizers produce for the same word.
-_WORD_FIXES: Final[Mapping[str, str]] = MappingProxyType(
-    {"ok": "okay", "im": "i'm", "thats": "that's", "lets": "let's", "id": "i'd", "its": "it's"}
-)
-_PAIR_FIXES: Final[Mapping[tuple[str, str], str]] = MappingProxyType(
-    {
-        ("i", "am"): "i'm",
-        ("that", "is"): "that's",
-        ("let", "us"): "let's",
-        ("i", "would"): "i'd",
-        ("it", "is"): "it's",
-        ("all", "right"): "alright",
-    }
-)
-_SOUNDALIKES: Final[Mapping[str, str]] = MappingProxyType({"paws": "pause"})
-
-# Dropped at the start/end of an utterance when something else remains.
-_WAKE: Final = (("hey", "companion"), ("companion",), ("hey",), ("okay",), ("alright",))
-_COURTESY: Final = (("thank", "you"), ("thanks",))
-
-
-def _phrases(*texts: str) -> tuple[tuple[str, ...], ...]:
-    """Split phrases into word tuples, longest first so greedy stripping prefers them."""
-    return tuple(sorted((tuple(t.split()) for t in texts), key=len, reverse=True))
-
-
-_CLOSERS: Final = _phrases(
-    "that's all", "that's it", "that's enough", "enough", "i'm done", "i'm finished"
-)
-_LEAD_INS: Final = _CLOSERS + _phrases(
-    "and",
-    "so",
-    "just",
-    "now",
-    "then",
-    "well",
-    "oh",
-    "actually",
-    "yes",
-    "yeah",
-    "yep",
-    "sure",
-    "you can",
-    "you may",
-    "can you",
-    "could you",
-    "would you",
-    "will you",
-    "can we",
-    "could we",
-    "let's",
-    "i want to",
-    "i wanna",
-    "i'd like to",
-    "i want you to",
-    "i need to",
-    "i need you to",
-    "go ahead and",
-    "a little",
-    "a little bit",
-    "a bit",
-)
-_TRAILERS: Final = _CLOSERS + _phrases(
-    "now",
-    "right now",
-    "again",
-    "okay",
-    "it",
-    "that",
-    "this",
-    "then",
-    "a bit",
-    "a little",
-    "a little bit",
-    "for me",
-    "for now",
-    "for a moment",
-    "for a second",
-    "for a bit",
-)
-# Words that may wrap a rating: "I'd give it a 4", "it's about a four", "maybe 3 I think".
-_NUMBER_LEAD: Final = frozenset(
-    {
-        *("a", "an", "it's", "it", "is", "was", "i", "i'd", "i'll", "would", "be", "my"),
-        *("say", "maybe", "perhaps", "number", "about", "around", "roughly", "probably"),
-        *("think", "guess", "like", "give", "rate", "solid", "definitely", "honestly"),
-        *("just", "feel", "feels", "felt", "go", "with", "answer"),
-    }
-)
-_NUMBER_TRAIL: Final = frozenset(
-    {
-        *("maybe", "perhaps", "probably", "i", "think", "guess", "today", "tonight"),
-        *("honestly", "really", "now", "or", "so"),
-    }
-)
-_RANGE_JOINERS: Final = frozenset({"or", "to", "and", "maybe"})
-
-_SLASH_RE: Final = re.compile(r"(\d)\s*/\s*(\d)")
-_TOKEN_RE: Final = re.compile(r"\[unk\]|\d+(?:\.\d+)?|[a-z]+(?:'[a-z]+)*|[,;:!?.…—–]")
-_BREAKS: Final = frozenset(",;:!?.…—–")
-
-Words = tuple[str, ...]
+# The vocabulary's types live in `words`; callers import them from here, with the matcher.
+__all__ = [
+    "DEFAULT_PHRASES",
+    "NO_COMMAND",
+    "NUMBER_HOMOPHONES",
+    "NUMBER_WORDS",
+    "Command",
+    "CommandVocabulary",
+    "Intent",
+    "contains_stop_ending",
+    "grammar_phrases",
+    "match_command",
+]
 
 
 @dataclass(frozen=True)
@@ -382,7 +163,7 @@ def grammar_phrases(vocab: CommandVocabulary) -> list[str]:
     for texts in vocab.phrases.values():
         out.extend(texts)
     out.extend(w for w, v in NUMBER_WORDS.items() if MIN_NUMBER <= v <= MAX_NUMBER)
-    extras = (*_LEAD_INS, *_TRAILERS, *_COURTESY, *_WAKE)
+    extras = (*LEAD_INS, *TRAILERS, *COURTESY, *WAKE)
     out.extend(" ".join(words) for words in extras)
     out.extend(("out of", "it's a", "i'd say", "maybe", "number", "um", "uh"))
     return [*dict.fromkeys(p for p in out if p), UNKNOWN_WORD]
@@ -425,11 +206,11 @@ def contains_stop_ending(transcript: str, vocab: CommandVocabulary) -> bool:
 
 def _segments(text: str) -> list[Words]:
     """Lowercased words, split at punctuation and after closing phrases."""
-    text = _SLASH_RE.sub(r"\1 out of \2", text.lower().replace("’", "'").replace("‘", "'"))
+    text = SLASH_RE.sub(r"\1 out of \2", text.lower().replace("’", "'").replace("‘", "'"))
     raw: list[list[str]] = [[]]
-    for match in _TOKEN_RE.finditer(text):
+    for match in TOKEN_RE.finditer(text):
         token = match.group()
-        if token in _BREAKS:
+        if token in BREAKS:
             raw.append([])
         else:
             raw[-1].append(token)
@@ -441,21 +222,21 @@ def _segments(text: str) -> list[Words]:
 
 def _clean(tokens: Sequence[str]) -> Words:
     """Fix spellings, contract common pairs, drop fillers and stutters."""
-    words = [_WORD_FIXES.get(t, t) for t in tokens]
+    words = [WORD_FIXES.get(t, t) for t in tokens]
     merged: list[str] = []
     for word in words:
-        fixed = _PAIR_FIXES.get((merged[-1], word)) if merged else None
+        fixed = PAIR_FIXES.get((merged[-1], word)) if merged else None
         if fixed is not None:
             merged[-1] = fixed
         else:
             merged.append(word)
-    kept = [w for w in merged if w not in _FILLERS]
+    kept = [w for w in merged if w not in FILLERS]
     return tuple(w for i, w in enumerate(kept) if i == 0 or kept[i - 1] != w)
 
 
 def _normalise_phrase(text: str) -> Words:
-    words = _clean(_TOKEN_RE.findall(text.lower().replace("’", "'")))
-    words = tuple(w for w in words if w not in _BREAKS)
+    words = _clean(TOKEN_RE.findall(text.lower().replace("’", "'")))
+    words = tuple(w for w in words if w not in BREAKS)
     if not words:
         raise ValueError(f"phrase {text!r} is empty after normalisation")
     return words
@@ -469,7 +250,7 @@ def _split_after_closers(words: Words) -> list[Words]:
     out: list[Words] = []
     begin = i = 0
     while i < len(words):
-        closer = next((c for c in _CLOSERS if _starts_with(words, i, c)), None)
+        closer = next((c for c in CLOSERS if _starts_with(words, i, c)), None)
         if closer is None:
             i += 1
             continue
@@ -485,10 +266,10 @@ def _trim(words: Words) -> Words:
     changed = True
     while changed:
         changed = False
-        for wake in _WAKE:
+        for wake in WAKE:
             if len(words) > len(wake) and words[: len(wake)] == wake:
                 words, changed = words[len(wake) :], True
-        for courtesy in _COURTESY:
+        for courtesy in COURTESY:
             if len(words) > len(courtesy) and words[-len(courtesy) :] == courtesy:
                 words, changed = words[: -len(courtesy)], True
     return words
@@ -563,11 +344,11 @@ def _chain(words: Words, options: Iterable[Words], *, from_end: bool) -> list[in
 
 
 def _chain_starts(words: Words) -> list[int]:
-    return _chain(words, _LEAD_INS, from_end=False)
+    return _chain(words, LEAD_INS, from_end=False)
 
 
 def _chain_ends(words: Words) -> list[int]:
-    return _chain(words, _TRAILERS, from_end=True)
+    return _chain(words, TRAILERS, from_end=True)
 
 
 def _match_phrase(heard: Words, vocab: CommandVocabulary) -> Command | None:
@@ -591,7 +372,7 @@ def _similarity(heard: Words, phrase: Words) -> float:
 def _word_similarity(heard: str, word: str) -> float:
     if heard == word:
         return 1.0
-    if _SOUNDALIKES.get(heard) == word:
+    if SOUNDALIKES.get(heard) == word:
         return SOUNDALIKE_CONFIDENCE
     if min(len(heard), len(word)) < 4 or heard[0] != word[0]:
         return 0.0
@@ -618,7 +399,7 @@ def _match_number(words: Words, *, homophones: bool) -> Command | None:
         core = words[1:] if words[:1] == ("number",) else words
         return _number_core(core, homophones=False)
     start = 0
-    while start < len(words) - 1 and words[start] in _NUMBER_LEAD:
+    while start < len(words) - 1 and words[start] in NUMBER_LEAD:
         start += 1
     rest = words[start:]
     end = len(rest)
@@ -626,7 +407,7 @@ def _match_number(words: Words, *, homophones: bool) -> Command | None:
         result = _number_core(rest[:end], homophones=True)
         if result is not None:
             return result
-        if rest[end - 1] not in _NUMBER_TRAIL:
+        if rest[end - 1] not in NUMBER_TRAIL:
             return None
         end -= 1
     return None
@@ -663,6 +444,6 @@ def _number_core(core: Words, *, homophones: bool) -> Command | None:
 
 def _is_second_number(tail: Words) -> bool:
     """ "4" or "or 4" / "to 4" after a first number: a hedge between two values."""
-    if len(tail) == 1 or (len(tail) == 2 and tail[0] in _RANGE_JOINERS):
+    if len(tail) == 1 or (len(tail) == 2 and tail[0] in RANGE_JOINERS):
         return _number_value(tail[-1], True) is not None
     return False
