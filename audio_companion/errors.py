@@ -2,6 +2,18 @@
 
 Messages say what went wrong *and* how to fix it, because the person reading
 them is usually at a terminal with no traceback to dig through.
+
+The exit codes are the README's table, one class (and its subclasses) each:
+
+== ============================================================================
+2  ``InputError``: unusable input (a file, an option, an article, a deck, a
+   voice or model name)
+3  ``MissingDependencyError``, ``MissingModelError``: a system program, Python
+   package or speech model is not installed (or could not be downloaded)
+4  ``BuildError``: synthesis, encoding or writing the feed failed
+5  ``DeviceError``: no usable audio device
+1  any other ``CompanionError``
+== ============================================================================
 """
 
 from __future__ import annotations
@@ -73,6 +85,12 @@ class BuildError(CompanionError):
 
 
 class MissingModelError(CompanionError):
-    """No speech-recognition model is installed (or the one asked for is not)."""
+    """No speech model is installed (or the one asked for is not, or its download failed)."""
 
     exit_code = 3
+
+
+class DeviceError(CompanionError):
+    """No usable audio device; the message lists the devices and points at --text."""
+
+    exit_code = 5

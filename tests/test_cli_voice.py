@@ -17,9 +17,10 @@ from click.testing import CliRunner
 
 from audio_companion.audio import devices as devices_mod
 from audio_companion.audio.chunk import AudioChunk
-from audio_companion.audio.devices import DeviceError, DeviceInfo, resolve_device
+from audio_companion.audio.devices import DeviceInfo, resolve_device
 from audio_companion.audio.wav import write_wav
 from audio_companion.cli import main
+from audio_companion.errors import DeviceError
 
 
 def run(args: list[str], **kw: Any) -> tuple[int, str]:

@@ -12,16 +12,10 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Literal
 
-from audio_companion.errors import CompanionError, MissingDependencyError
+from audio_companion.errors import DeviceError, MissingDependencyError
 
 Kind = Literal["input", "output"]
 RECOGNIZER_RATE = 16000
-
-
-class DeviceError(CompanionError):
-    """No usable audio device."""
-
-    exit_code = 5
 
 
 def sounddevice() -> ModuleType:

@@ -12,11 +12,11 @@ from audio_companion.audio.chunk import AudioChunk
 from audio_companion.audio.clock import SampleClock
 from audio_companion.audio.devices import (
     RECOGNIZER_RATE,
-    DeviceError,
     list_devices,
     resolve_device,
     sounddevice,
 )
+from audio_companion.errors import DeviceError
 
 
 class MicrophoneSource:

@@ -1,9 +1,11 @@
 """Sample-rate conversion to the 16 kHz mono int16 that recognisers expect.
 
-Why numpy and not a library: scipy (``resample_poly``) is not a dependency,
-and ``soxr`` would be a new compiled dependency of the core package for a job
-that is small here: speech is band-limited well below 8 kHz, and recognisers
-are not picky about a fraction of a dB of ripple.  So this module does plain
+Why numpy and not a library: scipy is a dependency (the limiter uses it),
+but ``resample_poly`` only takes whole buffers, and a live microphone needs a
+stream that carries its state from one chunk to the next; ``soxr`` would be a
+new compiled dependency of the core package for a job that is small here:
+speech is band-limited well below 8 kHz, and recognisers are not picky
+about a fraction of a dB of ripple.  So this module does plain
 band-limited interpolation: every output sample is a Kaiser-windowed sinc
 sum over the input samples around its exact (rational) position in time.
 The sinc's cut-off sits just below the Nyquist frequency of the *lower* of

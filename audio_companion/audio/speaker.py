@@ -21,7 +21,8 @@ import numpy as np
 
 from audio_companion.audio.chunk import AudioChunk
 from audio_companion.audio.clock import SampleClock
-from audio_companion.audio.devices import DeviceError, list_devices, resolve_device, sounddevice
+from audio_companion.audio.devices import list_devices, resolve_device, sounddevice
+from audio_companion.errors import DeviceError
 
 DEFAULT_RATE = 22050  # espeak-ng and piper both speak at 22.05 kHz
 # Output buffering. The callback is Python, so it shares the GIL with speech

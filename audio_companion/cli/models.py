@@ -18,8 +18,9 @@ def models() -> None:
 @click.option("--dir", "models_dir", type=click.Path(path_type=Path), help="Models folder.")
 def models_list(models_dir: Path | None) -> None:
     """Show installed and installable models and where they are."""
-    from audio_companion.asr.models import list_models
+    from audio_companion.asr.models import list_models, models_folder
 
+    click.echo(f"Models folder: {models_folder(models_dir)}")
     for m in list_models(models_dir):
         state = "installed" if m.installed else "not installed"
         click.echo(f"{m.name:28} {m.engine:8} {state:14} {m.path or m.source}")
