@@ -19,7 +19,7 @@ from datetime import date, datetime, timedelta
 from audio_companion.audio.chunk import AudioChunk
 from audio_companion.checkin.captions import Expect, Turn
 from audio_companion.checkin.conversation import Conversation
-from audio_companion.checkin.deck import Deck, Step, StepKind, choose_wording, names_phrase
+from audio_companion.checkin.steps import Deck, Step, StepKind, choose_wording, names_phrase
 from audio_companion.journal.mood import MOOD_MAX, MOOD_MIN, MOOD_RANGE
 from audio_companion.journal.schema import SessionEndReason
 from audio_companion.numbers import number_to_words
