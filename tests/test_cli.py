@@ -40,6 +40,22 @@ def test_version() -> None:
     assert result.exit_code == 0 and __version__ in result.output
 
 
+def test_exit_codes_are_the_readme_table() -> None:
+    from audio_companion import errors
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text("utf-8")
+    table = {
+        errors.InputError: "2 for unusable input",
+        errors.MissingDependencyError: "3 for a missing system dependency or\nspeech model",
+        errors.MissingModelError: "3 for a missing system dependency or\nspeech model",
+        errors.BuildError: "4 for a failed\nbuild",
+        errors.DeviceError: "5 when no usable audio device",
+    }
+    for cls, words in table.items():
+        assert words.split()[0] == str(cls.exit_code), cls
+        assert " ".join(words.split()) in " ".join(readme.split()), words
+
+
 def _error(args: list[str], **kw: object) -> tuple[int, str]:
     result = CliRunner().invoke(main, args, **kw)  # type: ignore[arg-type]
     assert "Traceback" not in result.output

@@ -8,6 +8,13 @@ import click
 
 from audio_companion.cli import main
 
+dir_option = click.option(
+    "--dir",
+    "models_dir",
+    type=click.Path(path_type=Path),
+    help="Models folder (default: models/ in the user data folder, or $AUDIO_COMPANION_MODELS).",
+)
+
 
 @main.group()
 def models() -> None:
@@ -15,7 +22,7 @@ def models() -> None:
 
 
 @models.command("list")
-@click.option("--dir", "models_dir", type=click.Path(path_type=Path), help="Models folder.")
+@dir_option
 def models_list(models_dir: Path | None) -> None:
     """Show installed and installable models and where they are."""
     from audio_companion.asr.models import list_models, models_folder
@@ -38,7 +45,7 @@ def models_list(models_dir: Path | None) -> None:
 @click.option("--sha256", help="Expected SHA-256 of the zip (needed for models not in the list).")
 @click.option("--no-verify", is_flag=True, help="Install a custom zip without a checksum.")
 @click.option("--force", is_flag=True, help="Replace an installed copy.")
-@click.option("--dir", "models_dir", type=click.Path(path_type=Path), help="Models folder.")
+@dir_option
 def models_install(
     name: str,
     from_zip: Path | None,
@@ -68,7 +75,7 @@ def models_install(
 
 @models.command("path")
 @click.argument("name")
-@click.option("--dir", "models_dir", type=click.Path(path_type=Path), help="Models folder.")
+@dir_option
 def models_path(name: str, models_dir: Path | None) -> None:
     """Print the folder of installed model NAME."""
     from audio_companion.asr.models import model_path
