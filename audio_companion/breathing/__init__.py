@@ -23,7 +23,6 @@ from audio_companion.breathing.patterns import (
 from audio_companion.breathing.render import (
     RenderedSession,
     WrittenSession,
-    feed_episode,
     render_session,
     write_session,
 )
@@ -50,7 +49,6 @@ __all__ = [
     "Phase",
     "RenderedSession",
     "WrittenSession",
-    "feed_episode",
     "known_names",
     "live_player",
     "load_pattern_file",

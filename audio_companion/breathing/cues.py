@@ -11,12 +11,12 @@ start sample. `CueBank.lead_trimmed` keeps how much was cut from each sound.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from audio_companion.audio import dsp
 from audio_companion.audio.chunk import AudioChunk
 from audio_companion.breathing.errors import BreathingError
 from audio_companion.breathing.patterns import DEFAULT_WORDS, Pattern
@@ -29,8 +29,8 @@ from audio_companion.breathing.schedule import (
     sound_key,
 )
 from audio_companion.numbers import number_to_words
+from audio_companion.tts.base import Synthesizer
 from audio_companion.tts.prompts import PromptCache
-from audio_companion.tts.registry import Synthesizer
 
 RATE = 22050
 INTRO_GAP = 1.5  # quiet between the end of the intro and the first "in"
@@ -114,37 +114,22 @@ def trim(samples: np.ndarray, rate: int = RATE) -> tuple[np.ndarray, int]:
     """
     if len(samples) == 0:
         return samples, 0
-    peak = float(np.abs(samples).max())
-    loud = np.flatnonzero(np.abs(samples) >= max(TRIM_FLOOR, TRIM_FRACTION * peak))
-    if len(loud) == 0:
+    level = np.abs(samples)
+    span = dsp.loud_span(
+        level >= max(TRIM_FLOOR, TRIM_FRACTION * float(level.max())),
+        after=round(TAIL_KEEP * rate),
+    )
+    if span is None:
         return samples[:0], len(samples)
-    first, last = int(loud[0]), int(loud[-1])
-    end = min(len(samples), last + 1 + round(TAIL_KEEP * rate))
-    out = samples[first:end].copy()
-    fade = min(len(out), round(FADE_OUT * rate))
-    if fade:
-        out[-fade:] *= 0.5 + 0.5 * np.cos(np.linspace(0.0, math.pi, fade))
-    return out, first
+    first, end = span
+    return dsp.fade_out(samples[first:end].copy(), round(FADE_OUT * rate)), first
 
 
 def tone(
     f0: float, f1: float, seconds: float, gain: float = TONE_GAIN, rate: int = RATE
 ) -> np.ndarray:
     """A sine gliding exponentially from f0 to f1, with raised-cosine fades (no clicks)."""
-    n = max(1, round(seconds * rate))
-    t = np.arange(n) / rate
-    if f0 == f1:
-        phase = 2 * math.pi * f0 * t
-    else:
-        ratio = math.log(f1 / f0)
-        phase = 2 * math.pi * f0 * seconds / ratio * (np.exp(ratio * t / seconds) - 1.0)
-    env = np.ones(n)
-    fin, fout = min(n, round(TONE_FADE_IN * rate)), min(n // 2, round(TONE_FADE_OUT * rate))
-    if fin:
-        env[:fin] = 0.5 - 0.5 * np.cos(np.linspace(0.0, math.pi, fin, endpoint=False))
-    if fout:
-        env[-fout:] *= 0.5 + 0.5 * np.cos(np.linspace(0.0, math.pi, fout))
-    return np.asarray(gain * 32767.0 * env * np.sin(phase), dtype=np.float64)
+    return dsp.tone(f0, f1, seconds, gain, rate, fade_in=TONE_FADE_IN, fade_out=TONE_FADE_OUT)
 
 
 def _tone_for(kind: str, word: str, phase_seconds: float) -> np.ndarray:
@@ -159,14 +144,6 @@ def _tone_for(kind: str, word: str, phase_seconds: float) -> np.ndarray:
     if kind == "count":
         return tone(660.0, 660.0, 0.06, gain=TONE_GAIN * 0.4)
     return tone(392.0, 392.0, min(0.35, secs), gain=TONE_GAIN * 0.8)
-
-
-def _mix(*parts: np.ndarray) -> np.ndarray:
-    n = max(len(p) for p in parts)
-    out = np.zeros(n)
-    for p in parts:
-        out[: len(p)] += p
-    return out
 
 
 def _chunk(samples: np.ndarray, rate: int = RATE) -> AudioChunk:
@@ -218,7 +195,7 @@ def render_cues(
             parts.append(words)
         if style.tones:
             parts.append(_tone_for(kind, word, secs))
-        bank.sounds[key] = _chunk(_mix(*parts))
+        bank.sounds[key] = _chunk(dsp.mix(*parts))
         bank.lead_trimmed[key] = lead / RATE
     if style.intro:
         for key, text, pad in (
@@ -234,7 +211,3 @@ def render_cues(
             else:
                 bank.close_seconds = span
     return bank
-
-
-def missing_sounds(bank: Mapping[str, AudioChunk], sounds: Iterable[str]) -> list[str]:
-    return sorted({s for s in sounds if s not in bank})

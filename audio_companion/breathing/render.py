@@ -15,30 +15,26 @@ header hears everything ~25 ms late: a constant shift, not drift.
 from __future__ import annotations
 
 import math
-import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from audio_companion import DEFAULT_AUTHOR
+from audio_companion.audio import dsp
 from audio_companion.audio.chunk import AudioChunk
 from audio_companion.breathing.cues import RATE
 from audio_companion.breathing.errors import BreathingError
 from audio_companion.breathing.schedule import Cue, plan_duration
-from audio_companion.errors import BuildError
 from audio_companion.fsutil import atomic_path
 from audio_companion.media.encode import EncodeSettings, encode_mp3
-from audio_companion.publish import feed
+from audio_companion.media.tags import Chapter, write_id3
 
 CUT_FADE = 0.005  # fade applied when a sound is cut short by the next cue
 CHAPTER_SECONDS = 60.0
 MIN_LAST_CHAPTER = 5.0  # a shorter final chapter joins the one before it
 DEFAULT_ALBUM = "Paced breathing"
-GUID_NAMESPACE = uuid.UUID("0b5e7c2a-8f0e-4d53-a2a8-3f4b7c9d1e60")
 
 
 @dataclass(frozen=True)
@@ -50,14 +46,6 @@ class RenderedSession:
     @property
     def duration(self) -> float:
         return self.audio.duration
-
-
-@dataclass(frozen=True)
-class Chapter:
-    element_id: str
-    title: str
-    start: float  # seconds
-    end: float
 
 
 @dataclass(frozen=True)
@@ -95,10 +83,7 @@ def render_session(plan: Sequence[Cue], cues: Mapping[str, AudioChunk]) -> Rende
             parts.append(sound.audio)
             pos = start + sound.frames
         else:
-            cut = sound.to_int16()[:limit, 0].astype(np.float64)
-            n = min(fade, len(cut))
-            if n:
-                cut[-n:] *= 0.5 + 0.5 * np.cos(np.linspace(0.0, math.pi, n))
+            cut = dsp.fade_out(sound.to_int16()[:limit, 0].astype(np.float64), fade)
             parts.append(np.rint(cut).astype("<i2").tobytes())
             pos = start + limit
     parts.append(bytes(2 * (total - pos)))
@@ -113,9 +98,7 @@ def minute_chapters(duration: float, every: float = CHAPTER_SECONDS) -> list[Cha
     if n > 1 and duration - (n - 1) * every < MIN_LAST_CHAPTER:
         n -= 1
     return [
-        Chapter(
-            f"chp{i}", f"Minute {i + 1}", i * every, duration if i == n - 1 else (i + 1) * every
-        )
+        Chapter(f"Minute {i + 1}", i * every, duration if i == n - 1 else (i + 1) * every)
         for i in range(n)
     ]
 
@@ -131,78 +114,15 @@ def write_session(
 ) -> WrittenSession:
     """Encode to MP3 (44.1 kHz mono 64k by default), tag it, rename it into place.
 
-    Tags: TIT2 title, TPE1 artist, TALB album, and a CTOC with one CHAP per
-    minute (element ids chp0, chp1, …). Nothing is left at `path` on failure.
+    Tags (media.tags): TIT2 title, TPE1 artist, TALB album, and a CTOC with one
+    CHAP per minute (element ids chp0, chp1, …). Nothing is left at `path` on
+    failure; a tagging failure is a BuildError.
     """
     fmt = encode or EncodeSettings()
     chapters = minute_chapters(rendered.duration)
     with atomic_path(path) as tmp:
-        encode_mp3(rendered.audio, tmp, fmt, {"title": title, "artist": artist, "album": album})
-        try:
-            _tag(tmp, title, artist, album, chapters)
-        except Exception as exc:  # mutagen raises its own error types
-            raise BuildError(f"cannot write ID3 tags to {path.name}: {exc}") from exc
+        encode_mp3(rendered.audio, tmp, fmt, {})
+        write_id3(
+            tmp, title=title, artist=artist, album=album, chapters=chapters, toc_title="Minutes"
+        )
     return WrittenSession(path, path.stat().st_size, rendered.duration, tuple(chapters))
-
-
-def _tag(path: Path, title: str, artist: str, album: str, chapters: list[Chapter]) -> None:
-    import mutagen.id3
-
-    id3: Any = mutagen.id3  # untyped; Any keeps mypy strict elsewhere
-    TIT2 = id3.TIT2
-    try:
-        tags = id3.ID3(str(path))
-    except id3.ID3NoHeaderError:
-        tags = id3.ID3()
-    for frame_id in ("TIT2", "TPE1", "TALB", "CHAP", "CTOC"):
-        tags.delall(frame_id)
-    tags.add(TIT2(encoding=3, text=[title]))
-    tags.add(id3.TPE1(encoding=3, text=[artist]))
-    tags.add(id3.TALB(encoding=3, text=[album]))
-    tags.add(
-        id3.CTOC(
-            element_id="toc",
-            flags=id3.CTOCFlags.TOP_LEVEL | id3.CTOCFlags.ORDERED,
-            child_element_ids=[c.element_id for c in chapters],
-            sub_frames=[TIT2(encoding=3, text=["Minutes"])],
-        )
-    )
-    for c in chapters:
-        tags.add(
-            id3.CHAP(
-                element_id=c.element_id,
-                start_time=round(c.start * 1000),
-                end_time=round(c.end * 1000),
-                sub_frames=[TIT2(encoding=3, text=[c.title])],
-            )
-        )
-    tags.save(str(path), v2_version=3)
-
-
-def feed_episode(
-    written: WrittenSession,
-    *,
-    title: str,
-    description: str,
-    base_url: str,
-    number: int,
-    published: datetime,
-    season: int = 1,
-    guid: str | None = None,
-) -> feed.Episode:
-    """The feed entry for a written session (render_feed takes a list of these).
-
-    The guid defaults to one derived from the file name, so re-rendering a
-    session under the same name does not show up as a new episode.
-    """
-    return feed.Episode(
-        guid=guid or str(uuid.uuid5(GUID_NAMESPACE, written.path.name)),
-        title=title,
-        description=description,
-        url=base_url + written.path.name,
-        length_bytes=written.size_bytes,
-        duration_s=written.duration_s,
-        number=number,
-        season=season,
-        published=published,
-    )

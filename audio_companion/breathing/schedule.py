@@ -242,20 +242,6 @@ class LiveSchedule:
         return self._stopped
 
     @property
-    def finished(self) -> bool:
-        """Stopped, or every cue issued."""
-        return self._stopped or self._resolve(self._pos) is None
-
-    @property
-    def tempo(self) -> float:
-        """Phase length factor that the next cycle will use (1.0 = as the pattern says)."""
-        return float(TEMPO_STEP**self._steps)
-
-    @property
-    def issued(self) -> list[Cue]:
-        return [c for _, c in self._issued]
-
-    @property
     def current_cycle(self) -> int:
         """Cycle of the last issued cue (-1 before the first cycle)."""
         return self._issued[-1][1].cycle if self._issued else INTRO_CYCLE

@@ -1,15 +1,14 @@
-"""MP3 encoding through pydub (which drives ffmpeg), written atomically."""
+"""MP3 encoding through ffmpeg (media.ffmpeg), written atomically."""
 
 from __future__ import annotations
 
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from audio_companion.audio.chunk import AudioChunk
-from audio_companion.errors import BuildError, MissingDependencyError
 from audio_companion.fsutil import atomic_path
+from audio_companion.media import ffmpeg
 
 
 @dataclass(frozen=True)
@@ -21,35 +20,18 @@ class EncodeSettings:
     channels: int = 1
 
 
-def require_ffmpeg() -> str:
-    path = shutil.which("ffmpeg")
-    if path is None:
-        raise MissingDependencyError("ffmpeg", "ffmpeg")
-    return path
-
-
 def encode_mp3(chunk: AudioChunk, dest: Path, fmt: EncodeSettings, tags: dict[str, str]) -> None:
-    ffmpeg = require_ffmpeg()
-    from pydub import AudioSegment
-
-    AudioSegment.converter = ffmpeg
-    segment = AudioSegment(
-        data=chunk.audio, sample_width=chunk.width, frame_rate=chunk.rate, channels=chunk.channels
-    )
-    params = ["-ar", str(fmt.sample_rate), "-ac", str(fmt.channels), "-write_xing", "1"]
+    """`chunk` as a CBR MP3 at `dest` with a Xing/LAME header (so decoders drop the
+    encoder delay) and `tags` as ID3v2.3 text frames; nothing is left on failure."""
+    args = [
+        *("-b:a", fmt.bitrate, "-ar", str(fmt.sample_rate), "-ac", str(fmt.channels)),
+        *("-write_xing", "1"),
+    ]
+    for key, value in tags.items():
+        args += ["-metadata", f"{key}={value}"]
+    args += ["-id3v2_version", "3", "-f", "mp3"]
     with atomic_path(dest) as tmp:
-        try:
-            handle = segment.export(
-                str(tmp),
-                format="mp3",
-                bitrate=fmt.bitrate,
-                parameters=params,
-                tags=tags,
-                id3v2_version="3",
-            )
-            handle.close()
-        except Exception as exc:  # pydub raises CouldntEncodeError with ffmpeg's stderr
-            raise BuildError(f"ffmpeg could not encode {dest.name}: {str(exc)[-300:]}") from exc
+        ffmpeg.encode(chunk, tmp, args, name=dest.name)
 
 
 def mp3_duration(path: Path) -> float:

@@ -18,6 +18,7 @@ import numpy.typing as npt
 import pyloudnorm
 from scipy.ndimage import maximum_filter1d
 
+from audio_companion.audio import dsp
 from audio_companion.audio.chunk import AudioChunk
 
 FloatArray = npt.NDArray[np.float64]
@@ -207,13 +208,9 @@ def _trim_bounds(x: Signal, rate: int, settings: MasterSettings) -> tuple[int, i
     power = np.zeros(count * frame)
     power[:n] = np.mean(np.square(x, dtype=np.float64), axis=1)
     rms = np.sqrt(power.reshape(count, frame).mean(axis=1))
-    loud = np.flatnonzero(rms > 10.0 ** (settings.trim_db / 20.0))
-    if loud.size == 0:
-        return None
+    loud = np.repeat(rms > 10.0 ** (settings.trim_db / 20.0), frame)[:n]  # per sample
     keep = round(settings.keep_s * rate)
-    start = max(0, int(loud[0]) * frame - keep)
-    end = min(n, (int(loud[-1]) + 1) * frame + keep)
-    return start, end
+    return dsp.loud_span(loud, keep, keep)
 
 
 def _loudness(x: Signal, rate: int) -> float:

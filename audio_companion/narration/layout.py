@@ -4,22 +4,26 @@ Every line is split into sentences, each synthesised (and cached) on its own;
 their audio is trimmed to the voice and laid out with pauses this module
 chooses, so pacing follows the article's structure rather than whatever
 silence an engine happens to leave, and every sentence's place in the
-episode is known to the sample — chapters and transcripts come from here.
+episode is known to the sample — chapters (`episode_chapters`) and transcripts
+come from here.
 The audio is joined once, from a list of parts.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
+from audio_companion.audio import dsp
 from audio_companion.audio.chunk import AudioChunk, concatenate
+from audio_companion.media.tags import Chapter
 from audio_companion.narration.narrator import Narrator
 from audio_companion.narration.script import Line
 from audio_companion.narration.sentences import paired_sentences, split_sentences
-from audio_companion.tts.registry import Synthesizer
+from audio_companion.tts.base import Synthesizer
 
 SENTENCE_PAUSE = 0.35  # between sentences of one line; lines have their own pause_after
 EDGE_PAD = 0.02  # silence kept before and after each sentence's voice
@@ -53,9 +57,33 @@ class RenderedEpisode:
     placed: tuple[Placed, ...]
     sentences: tuple[Spoken, ...] = ()
 
-    @property
-    def chapters(self) -> list[tuple[str, float]]:
-        return [(p.line.chapter, p.start) for p in self.placed if p.line.chapter]
+
+def episode_chapters(
+    placed: Sequence[Placed], duration: float, intro_title: str = "Introduction"
+) -> list[Chapter]:
+    """One chapter for the opening, then one per sub-section heading.
+
+    The opening runs from 0 to the first heading (it is left out when a heading
+    starts at 0); each sub-section runs from its heading line's start to the
+    next chapter's start; the last ends at `duration`. Without sub-sections the
+    whole episode is a single chapter titled `intro_title`.
+    """
+    if duration < 0:
+        raise ValueError(f"duration must not be negative, got {duration}")
+    marks: list[tuple[str, float]] = [(intro_title, 0.0)]
+    for p in placed:
+        if p.line.chapter:
+            if p.start == 0.0 and len(marks) == 1 and marks[0][1] == 0.0:
+                marks[0] = (p.line.chapter, p.start)
+            else:
+                marks.append((p.line.chapter, p.start))
+    for (_, a), (title, b) in itertools.pairwise(marks):
+        if b < a:
+            raise ValueError(f"chapter {title!r} starts at {b}s, before the one before it")
+    if marks[-1][1] > duration:
+        raise ValueError(f"chapter {marks[-1][0]!r} starts after the end ({duration}s)")
+    ends = [start for _, start in marks[1:]] + [duration]
+    return [Chapter(title, start, end) for (title, start), end in zip(marks, ends, strict=True)]
 
 
 def line_sentences(line: Line) -> list[tuple[str, str]]:
@@ -73,13 +101,11 @@ def script_sentences(lines: Sequence[Line]) -> list[str]:
 def trim_to_voice(chunk: AudioChunk, pad: float = EDGE_PAD) -> AudioChunk:
     """The chunk cut to its voiced part plus `pad` each side (unchanged if all quiet)."""
     samples = chunk.to_int16()
-    loud = np.flatnonzero(np.abs(samples).max(axis=1) > VOICE_LEVEL)
-    if len(loud) == 0:
-        return chunk
     keep = round(pad * chunk.rate)
-    a = max(0, int(loud[0]) - keep)
-    b = min(len(samples), int(loud[-1]) + 1 + keep)
-    return AudioChunk.from_int16(samples[a:b], chunk.rate)
+    span = dsp.loud_span(np.abs(samples).max(axis=1) > VOICE_LEVEL, keep, keep)
+    if span is None:
+        return chunk
+    return AudioChunk.from_int16(samples[span[0] : span[1]], chunk.rate)
 
 
 def assemble(

@@ -9,7 +9,6 @@ added afterwards with mutagen, which ffmpeg's MP4 muxer cannot do for audio.
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,15 +16,14 @@ from typing import Any
 
 from audio_companion import __version__
 from audio_companion.audio.chunk import AudioChunk, concatenate
-from audio_companion.errors import BuildError, InputError
+from audio_companion.errors import InputError
 from audio_companion.fsutil import atomic_path
-from audio_companion.media.chapters import Chapter
-from audio_companion.media.encode import require_ffmpeg
+from audio_companion.media import ffmpeg
+from audio_companion.media.tags import Chapter
 
 # The muxer for each accepted name: "ipod" is ffmpeg's iTunes-flavoured MP4
 # (M4A/M4B brands, the ilst tags Apple players read); both write chapters.
 MUXERS = {".m4b": "ipod", ".m4a": "ipod", ".mp4": "mp4"}
-_PCM_FORMATS = {1: "u8", 2: "s16le", 4: "s32le"}
 _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
@@ -137,7 +135,7 @@ def write_audiobook(
         raise ValueError(f"gap_s must not be negative, got {gap_s}")
     if cover_png is not None and not cover_png.startswith(_PNG_MAGIC):
         raise ValueError("cover_png is not a PNG image")
-    ffmpeg = require_ffmpeg()
+    ffmpeg.require_ffmpeg()  # fail before the parts are joined
 
     gap = AudioChunk.silence(gap_s, first.rate, first.width, first.channels)
     chunks: list[AudioChunk] = []
@@ -160,25 +158,17 @@ def write_audiobook(
         meta = tmp.with_name(tmp.name + ".ffmeta")
         try:
             meta.write_text(ffmetadata(chapters, tags), encoding="utf-8")
-            # Raw PCM in on stdin: no WAV header to overflow past 4 GB and no temp WAV.
             # +faststart puts the index first so players can start before the download ends.
-            cmd = [
-                *(ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error", "-y"),
-                *("-f", _PCM_FORMATS[first.width], "-ar", str(first.rate)),
-                *("-ac", str(first.channels), "-i", "pipe:0"),
+            args = [
                 *("-f", "ffmetadata", "-i", str(meta)),
                 *("-map", "0:a", "-map_metadata", "1", "-map_chapters", "1"),
                 *("-c:a", "aac", "-b:a", bitrate, "-movflags", "+faststart"),
                 *(("-brand", "M4B ") if dest.suffix.lower() == ".m4b" else ()),
-                *("-f", muxer, str(tmp)),
+                *("-f", muxer),
             ]
-            proc = subprocess.run(cmd, input=book.audio, capture_output=True, check=False)
+            ffmpeg.encode(book, tmp, args, name=dest.name)
         finally:
             meta.unlink(missing_ok=True)
-        if proc.returncode != 0:
-            lines = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-            last = lines[-1] if lines else f"exit status {proc.returncode}"
-            raise BuildError(f"ffmpeg could not encode {dest.name}: {last}")
         _tag_mp4(tmp, cover_png)
     return chapters
 

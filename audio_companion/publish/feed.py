@@ -15,7 +15,7 @@ from datetime import datetime
 
 from feedgen.feed import FeedGenerator
 
-from audio_companion.media.chapters import Chapter
+from audio_companion.media.tags import Chapter
 from audio_companion.publish.feed_ext import (
     AppleEntryExtension,
     AppleExtension,

@@ -19,7 +19,7 @@ from typing import Any
 
 from audio_companion.errors import BuildError
 from audio_companion.fsutil import write_if_changed
-from audio_companion.media.chapters import Chapter
+from audio_companion.media.tags import Chapter
 
 MANIFEST_FILE = "manifest.json"
 FORMAT = 1

@@ -16,7 +16,7 @@ import re
 from collections.abc import Sequence
 from html import escape
 
-from audio_companion.media.chapters import Chapter
+from audio_companion.media.tags import Chapter
 from audio_companion.publish.feed import Channel, Episode, Transcript, clock
 
 TRANSCRIPT_LABELS = {

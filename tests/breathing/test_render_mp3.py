@@ -18,16 +18,15 @@ from audio_companion.breathing import (
     BUILTINS,
     RenderedSession,
     WrittenSession,
-    feed_episode,
     prepare,
     render_file,
     render_session,
     write_session,
 )
-from audio_companion.breathing import render as render_module
 from audio_companion.breathing.cues import CueBank
 from audio_companion.breathing.onsets import detect_onsets, match_onsets
 from audio_companion.errors import BuildError
+from audio_companion.podcast.season import feed_episode
 from audio_companion.tts.base import VoiceSettings
 from audio_companion.tts.registry import make_synthesizer
 
@@ -126,10 +125,12 @@ def test_render_file_and_feed_episode(tmp_path: Path) -> None:
 def test_failed_tagging_leaves_nothing_behind(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(*args: object, **kwargs: object) -> None:
-        raise ValueError("disk on fire")
+    import mutagen.id3
 
-    monkeypatch.setattr(render_module, "_tag", broken)
+    def broken(*args: object, **kwargs: object) -> None:
+        raise mutagen.MutagenError("disk on fire")
+
+    monkeypatch.setattr(mutagen.id3.ID3, "save", broken)
     dest = tmp_path / "box.mp3"
     with pytest.raises(BuildError, match="ID3"):
         render_file(BUILTINS["box"], dest, FakeSynth(), cycles=1)

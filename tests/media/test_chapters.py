@@ -8,14 +8,9 @@ from typing import Any
 
 import pytest
 
-from audio_companion.media.chapters import (
-    Chapter,
-    episode_chapters,
-    json_chapters,
-    shift,
-    write_id3,
-)
-from audio_companion.narration.layout import Placed
+from audio_companion.media.chapters import json_chapters, shift
+from audio_companion.media.tags import Chapter, write_id3
+from audio_companion.narration.layout import Placed, episode_chapters
 from audio_companion.narration.script import Line
 
 # Deliberately awkward floats: the chapters must carry them through unrounded.

@@ -11,6 +11,7 @@ from audio_companion.narration.layout import (
     EDGE_PAD,
     SENTENCE_PAUSE,
     assemble,
+    episode_chapters,
     line_sentences,
     render_script,
     script_sentences,
@@ -86,7 +87,10 @@ def test_sentences_are_ordered_disjoint_and_inside_their_lines() -> None:
     assert bounds[0][0] == 0.0
     for sent in rendered.sentences:
         assert any(lo <= sent.start and sent.end <= hi for lo, hi in bounds)
-    assert rendered.chapters == [("Why it matters", rendered.sentences[4].start)]
+    chapters = episode_chapters(rendered.placed, rendered.audio.duration)
+    assert [(c.title, c.start) for c in chapters[1:]] == [
+        ("Why it matters", rendered.sentences[4].start)
+    ]
 
 
 def test_every_sentence_is_where_the_audio_says() -> None:

@@ -15,7 +15,7 @@ from PIL import Image
 
 from audio_companion.audio.chunk import AudioChunk
 from audio_companion.errors import BuildError, InputError
-from audio_companion.media.chapters import Chapter
+from audio_companion.media.tags import Chapter
 from audio_companion.podcast.audiobook import BookPart, book_chapters, write_audiobook
 
 RATE = 22050

@@ -8,7 +8,7 @@ import feedparser
 import podcastparser
 from helpers import GOLDEN
 
-from audio_companion.media.chapters import Chapter
+from audio_companion.media.tags import Chapter
 from audio_companion.publish.feed import Channel, Episode, Transcript, clip_bytes, render_feed
 from audio_companion.publish.feed_ext import podcast_guid
 

@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 import pytest
 from helpers import example_channel
 
-from audio_companion.media.chapters import Chapter
+from audio_companion.media.tags import Chapter
 from audio_companion.publish.feed import Episode, Transcript
 from audio_companion.publish.site import format_duration, format_time, relative_to, render_index
 

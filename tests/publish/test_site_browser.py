@@ -22,7 +22,8 @@ from typing import Any
 import pytest
 from helpers import example_channel
 
-from audio_companion.media.chapters import Chapter, json_chapters
+from audio_companion.media.chapters import json_chapters
+from audio_companion.media.tags import Chapter
 from audio_companion.publish.feed import Episode, Transcript
 from audio_companion.publish.site import render_index
 
