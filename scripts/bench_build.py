@@ -26,7 +26,8 @@ from pathlib import Path
 
 from audio_companion.article import load_article
 from audio_companion.narration.layout import script_sentences
-from audio_companion.podcast.build import build, plan
+from audio_companion.podcast.build import build
+from audio_companion.podcast.plan import plan_episodes
 from audio_companion.podcast.settings import BuildSettings
 from audio_companion.tts.base import VoiceSettings
 from audio_companion.tts.registry import make_synthesizer
@@ -88,7 +89,9 @@ def bench(article_path: Path, spec: str, runs: int, work: Path) -> None:
             speech_cache=work / f"{voice.engine}-cache{run}",
             workers=workers,
         )
-        text = "\n".join(" ".join(script_sentences(ep.lines)) for ep in plan([article], settings))
+        text = "\n".join(
+            " ".join(script_sentences(ep.lines)) for ep in plan_episodes([article], settings)
+        )
         t0 = time.perf_counter()
         result = build([article], settings, make_synthesizer(voice), factory=factory)
         builds.append(time.perf_counter() - t0)

@@ -23,8 +23,10 @@ from pathlib import Path
 
 from audio_companion.article import load_article
 from audio_companion.asr.wer import join_spelled_letters, normalise_for_wer, word_errors
+from audio_companion.media.ffmpeg import decode
 from audio_companion.narration.layout import script_sentences
-from audio_companion.podcast.build import build, decode_mp3, plan
+from audio_companion.podcast.build import build
+from audio_companion.podcast.plan import plan_episodes
 from audio_companion.podcast.settings import BuildSettings
 from audio_companion.tts.base import VoiceSettings
 from audio_companion.tts.registry import make_synthesizer
@@ -69,9 +71,9 @@ def bench(
     seconds = 0.0
     t0 = time.perf_counter()
     print(f"== voice {spec} at {voice.rate_wpm} wpm")
-    for ep in plan([article], settings)[:episodes]:
+    for ep in plan_episodes([article], settings)[:episodes]:
         ref = " ".join(script_sentences(ep.lines))
-        audio = decode_mp3(settings.out_dir / ep.file_name, rate=16000)  # as a player hears it
+        audio = decode(settings.out_dir / ep.file_name, rate=16000)  # as a player hears it
         seconds += audio.duration
         hyp = recognizer.transcribe(audio).text
         errors, words = word_errors(fair(ref), fair(hyp), normalise=False)

@@ -13,6 +13,7 @@ import click
 
 from audio_companion import DEFAULT_AUTHOR
 from audio_companion.cli import main
+from audio_companion.errors import InputError
 from audio_companion.media.encode import EncodeSettings
 from audio_companion.paths import cache_dir
 from audio_companion.podcast.settings import (
@@ -177,7 +178,6 @@ def build(
     import os
 
     from audio_companion.podcast.build import build as run_build
-    from audio_companion.podcast.build import parse_breathing
     from audio_companion.tts.registry import make_synthesizer
 
     parsed = load_articles(articles)
@@ -273,10 +273,10 @@ def script(articles: tuple[str, ...], fmt: str, title: str | None, lexicon: Path
     import json
 
     from audio_companion.narration.script import estimated_seconds
-    from audio_companion.podcast.build import plan
+    from audio_companion.podcast.plan import plan_episodes
 
     settings = BuildSettings(show=ShowSettings(title=title), lexicon=lexicon)
-    episodes = plan(load_articles(articles), settings)
+    episodes = plan_episodes(load_articles(articles), settings)
     if fmt == "json":
         data = [
             {
@@ -314,6 +314,21 @@ def script(articles: tuple[str, ...], fmt: str, title: str | None, lexicon: Path
             if ln.display and ln.display != ln.text:
                 click.echo(f"      says: {ln.text}")
         click.echo("")
+
+
+def parse_breathing(spec: str) -> tuple[tuple[str, float], ...]:
+    """`box:4,resonance:5` → (("box", 4.0), ("resonance", 5.0)); minutes default to 4."""
+    out = []
+    for item in filter(None, (p.strip() for p in spec.split(","))):
+        name, _, minutes = item.partition(":")
+        try:
+            value = float(minutes) if minutes else 4.0
+        except ValueError:
+            raise InputError(
+                f"--breathing {item!r}: minutes must be a number, e.g. box:4"
+            ) from None
+        out.append((name.strip(), value))
+    return tuple(out)
 
 
 def build_time_from_env(environ: dict[str, str] | None = None) -> float:

@@ -1,12 +1,19 @@
-"""A plain, legible cover when the user gives none (Apple asks 1400–3000 px)."""
+"""The show's cover: the user's image, checked, or a plain, legible one drawn from the title
+(Apple asks 1400–3000 px)."""
 
 from __future__ import annotations
 
 import hashlib
 import io
 import textwrap
+from dataclasses import dataclass
+from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
+
+from audio_companion.errors import InputError
+from audio_companion.fsutil import write_if_changed
+from audio_companion.publish.manifest import Manifest
 
 COVER_SIZE = 3000
 
@@ -75,3 +82,43 @@ def cover_problems(data: bytes, name: str) -> list[str]:
     if mode != "RGB":
         problems.append(f"the cover's colour mode is {mode}; Apple expects RGB")
     return problems
+
+
+COVER_FILE = "cover.png"
+COVER_VERSION = 1  # bump when make_cover draws differently: the cover is redrawn
+EMBEDDED_SIZE = 600  # the copy inside every episode file stays small
+
+
+@dataclass(frozen=True)
+class CoverChoice:
+    """Where the show's cover comes from; exactly one of these is used, in this order."""
+
+    image_url: str | None = None  # hosted elsewhere
+    local: Path | None = None  # the user's .jpg/.png, checked and copied into the folder
+
+
+def publish_cover(
+    out: Path, base_url: str, choice: CoverChoice, title: str, author: str, manifest: Manifest
+) -> str:
+    """The cover's URL: the user's image (checked, copied into `out`) or one drawn
+    from the show title, redrawn only when title or author change."""
+    if choice.image_url is not None:
+        return choice.image_url
+    if choice.local is not None:
+        src = choice.local
+        try:
+            data = src.read_bytes()
+        except OSError as exc:
+            raise InputError(f"--cover {src}: {exc.strerror}") from exc
+        problems = cover_problems(data, src.name)
+        if problems:
+            raise InputError(f"--cover {src}: " + "; ".join(problems))
+        name = "cover" + src.suffix.lower().replace(".jpeg", ".jpg")
+        write_if_changed(out / name, data)
+        return base_url + name
+    inputs = hashlib.sha256(f"{COVER_VERSION}\n{title}\n{author}".encode()).hexdigest()
+    path = out / COVER_FILE
+    if manifest.extra.get("cover") != inputs or not path.exists():
+        write_if_changed(path, make_cover(title, author))
+        manifest.extra["cover"] = inputs
+    return base_url + COVER_FILE

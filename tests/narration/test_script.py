@@ -1,6 +1,6 @@
 from audio_companion.article import Block, BlockKind, Section, parse_text
 from audio_companion.narration.script import episode_script
-from audio_companion.podcast.build import shape_sections
+from audio_companion.podcast.plan import shape_sections
 
 
 def test_script_reads_intro_subheadings_and_outro(sample_text: str) -> None:

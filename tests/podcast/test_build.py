@@ -15,7 +15,8 @@ from helpers import FakeSynth, needs_media
 
 from audio_companion.article import Article, parse_text
 from audio_companion.errors import BuildError
-from audio_companion.podcast.build import build, plan
+from audio_companion.podcast.build import build
+from audio_companion.podcast.plan import plan_episodes
 from audio_companion.podcast.settings import BuildSettings
 from audio_companion.tts.base import VoiceSettings
 from audio_companion.tts.registry import make_synthesizer
@@ -120,16 +121,16 @@ def test_interrupted_encode_leaves_no_partial_mp3(
 ) -> None:
     s = settings(tmp_path)
     build([sample], s, FakeSynth())
-    first = plan([sample], s)[0].file_name
+    first = plan_episodes([sample], s)[0].file_name
     good = (tmp_path / first).read_bytes()
 
-    from pydub import AudioSegment
+    from audio_companion.media import ffmpeg
 
-    def half_then_interrupt(self, out_f, **kwargs):  # type: ignore[no-untyped-def]
-        Path(out_f).write_bytes(b"ID3 half an mp3")
+    def half_then_interrupt(args, **kwargs):  # type: ignore[no-untyped-def]
+        Path(args[-1]).write_bytes(b"ID3 half an mp3")  # the output file is the last argument
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(AudioSegment, "export", half_then_interrupt)
+    monkeypatch.setattr(ffmpeg, "run", half_then_interrupt)
     again = FakeSynth()
     again.identity = "fake:another"  # type: ignore[misc]  # so the episodes are made again
     with pytest.raises(KeyboardInterrupt):
@@ -158,8 +159,8 @@ def test_breathing_sessions_are_published_as_their_own_season(
 
 
 def test_breathing_spec_errors_are_clear() -> None:
+    from audio_companion.cli.build import parse_breathing
     from audio_companion.errors import InputError
-    from audio_companion.podcast.build import parse_breathing
 
     assert parse_breathing("box:4, 4-7-8") == (("box", 4.0), ("4-7-8", 4.0))
     with pytest.raises(InputError, match="minutes must be a number"):
@@ -171,21 +172,19 @@ def test_chapters_in_id3_and_json_sit_at_the_sub_section_audio(
 ) -> None:
     from mutagen.id3 import ID3
 
-    from audio_companion.narration.layout import render_script
-    from audio_companion.podcast.build import chapters_path
+    from audio_companion.narration.layout import episode_chapters, render_script
+    from audio_companion.podcast.produce import chapters_path
 
     s = settings(tmp_path)
     build([sample], s, FakeSynth())
-    first = plan([sample], s)[0]
+    first = plan_episodes([sample], s)[0]
     rendered = render_script(list(first.lines), FakeSynth())
-    expected = [0.0] + [start for _, start in rendered.chapters]
+    marks = episode_chapters(rendered.placed, rendered.audio.duration, first.title)
+    expected = [c.start for c in marks]
     tags = ID3(str(tmp_path / first.file_name))
     chaps = sorted(tags.getall("CHAP"), key=lambda c: c.start_time)
     assert [c.start_time for c in chaps] == [round(t * 1000) for t in expected]
-    assert [str(c.sub_frames["TIT2"]) for c in chaps] == [
-        first.title,
-        *[t for t, _ in rendered.chapters],
-    ]
+    assert [str(c.sub_frames["TIT2"]) for c in chaps] == [c.title for c in marks]
     assert str(tags["TALB"]) == sample.title and str(tags["TRCK"]) == "1"
     assert tags.getall("APIC")[0].mime == "image/png"
     data = json.loads(chapters_path(tmp_path / first.file_name).read_text("utf-8"))

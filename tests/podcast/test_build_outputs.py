@@ -15,7 +15,9 @@ from helpers import FakeSynth, needs_media
 
 from audio_companion.article import Article, parse_text
 from audio_companion.narration.layout import render_script, script_sentences
-from audio_companion.podcast.build import build, plan, transcript_paths
+from audio_companion.podcast.build import build
+from audio_companion.podcast.plan import plan_episodes
+from audio_companion.podcast.produce import transcript_paths
 from audio_companion.podcast.settings import BuildSettings
 
 pytestmark = needs_media
@@ -59,7 +61,7 @@ def test_transcript_cues_are_ordered_disjoint_and_cover_every_sentence(
 ) -> None:
     s = settings(tmp_path)
     build([sample], s, FakeSynth())
-    for ep in plan([sample], s):
+    for ep in plan_episodes([sample], s):
         vtt, srt = transcript_paths(tmp_path / ep.file_name)
         cues = read_vtt(vtt)
         for (a0, a1, _), (b0, _, _) in itertools.pairwise(cues):
@@ -75,7 +77,7 @@ def test_transcript_cues_are_ordered_disjoint_and_cover_every_sentence(
 def test_vtt_cue_times_are_the_sentence_times(tmp_path: Path, sample: Article) -> None:
     s = settings(tmp_path)
     build([sample], s, FakeSynth())
-    ep = plan([sample], s)[0]
+    ep = plan_episodes([sample], s)[0]
     rendered = render_script(ep.lines, FakeSynth())
     offset = rendered.sentences[0].start
     cues = read_vtt(transcript_paths(tmp_path / ep.file_name)[0])
@@ -92,7 +94,7 @@ def test_unchanged_rebuild_synthesises_nothing_and_an_edit_only_its_sentences(
     s = settings(tmp_path / "out", speech_cache=cache)
     article = parse_text(sample_text, "text")
     first = build([article], s, FakeSynth())
-    everything = [t for ep in plan([article], s) for t in script_sentences(ep.lines)]
+    everything = [t for ep in plan_episodes([article], s) for t in script_sentences(ep.lines)]
     assert first.sentences_synthesized == len(set(everything)) and first.sentences_cached == 0
 
     synth = FakeSynth()
@@ -114,7 +116,7 @@ def test_unchanged_rebuild_synthesises_nothing_and_an_edit_only_its_sentences(
     synth = FakeSynth()
     result = build([edited], s96, synth)
     assert synth.calls == ["Whole weeks can go by on chores alone."]
-    assert result.rendered == (plan([edited], s96)[0].file_name,)
+    assert result.rendered == (plan_episodes([edited], s96)[0].file_name,)
 
 
 def test_worker_processes_give_the_same_episodes(tmp_path: Path, sample: Article) -> None:
@@ -143,7 +145,7 @@ def test_audiobook_has_one_chapter_per_episode_section(tmp_path: Path, sample: A
         ).stdout
     )
     titles = [c["tags"]["title"] for c in probe["chapters"]]
-    episodes = [ep.title for ep in plan([sample], s)]
+    episodes = [ep.title for ep in plan_episodes([sample], s)]
     # Each episode opens a chapter (its sub-sections follow as "Episode: Chapter").
     assert [t for t in titles if ":" not in t or t in episodes] == episodes
     total = sum(e.duration_s for e in result.episodes)

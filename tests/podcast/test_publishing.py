@@ -16,7 +16,8 @@ from PIL import Image
 from audio_companion.article import Article, parse_text
 from audio_companion.errors import BuildError, InputError
 from audio_companion.fsutil import folder_lock
-from audio_companion.podcast.build import LOCK_FILE, build, plan
+from audio_companion.podcast.build import LOCK_FILE, build
+from audio_companion.podcast.plan import plan_episodes
 from audio_companion.podcast.settings import BuildSettings, ShowSettings
 from audio_companion.publish.manifest import MANIFEST_FILE, load_manifest
 from audio_companion.publish.validate import validate_folder
@@ -116,7 +117,7 @@ def test_a_no_op_rebuild_touches_nothing(tmp_path: Path, sample: Article) -> Non
 def test_a_deleted_episode_file_is_made_again(tmp_path: Path, sample: Article) -> None:
     out = tmp_path / "feed"
     build([sample], settings(out), FakeSynth())
-    victim = plan([sample], settings(out))[2].file_name
+    victim = plan_episodes([sample], settings(out))[2].file_name
     (out / victim).unlink()
     result = build([sample], settings(out), FakeSynth())
     assert result.rendered == (victim,) and not validate_folder(out)
