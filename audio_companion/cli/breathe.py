@@ -17,7 +17,13 @@ from audio_companion.cli.stack import (
     prompt_cache,
     vocabulary_for,
 )
-from audio_companion.cli.voice import engine_option, model_option
+from audio_companion.cli.voice import (
+    engine_option,
+    input_option,
+    model_option,
+    output_option,
+    stop_word_option,
+)
 
 if TYPE_CHECKING:
     from audio_companion.breathing.cues import CueStyle
@@ -56,11 +62,9 @@ if TYPE_CHECKING:
 )
 @engine_option
 @model_option
-@click.option(
-    "--input", "--device", "input_device", help="Microphone: device index or part of its name."
-)
-@click.option("--output", "output_device", help="Speakers: device index or part of its name.")
-@click.option("--stop-word", help="Your own stop word, honoured besides 'stop'.")
+@input_option
+@output_option
+@stop_word_option
 @click.option(
     "--report",
     "report_to",

@@ -22,7 +22,13 @@ from audio_companion.cli.stack import (
     prompt_cache,
     vocabulary_for,
 )
-from audio_companion.cli.voice import engine_option, model_option
+from audio_companion.cli.voice import (
+    engine_option,
+    input_option,
+    model_option,
+    output_option,
+    stop_word_option,
+)
 
 if TYPE_CHECKING:
     from audio_companion.checkin.conversation import Conversation
@@ -50,16 +56,14 @@ def _warn(text: str) -> None:
     type=click.Path(path_type=Path),
     help="Journal file (default: $AUDIO_COMPANION_JOURNAL or the XDG data folder).",
 )
-@click.option("--stop-word", help="Your own stop word, honoured besides 'stop'.")
+@stop_word_option
 @click.option(
     "--minutes", type=click.FloatRange(1, 120), help="Time box in minutes (default: the deck's)."
 )
 @engine_option
 @model_option
-@click.option(
-    "--input", "--device", "input_device", help="Microphone: device index or part of its name."
-)
-@click.option("--output", "output_device", help="Speakers: device index or part of its name.")
+@input_option
+@output_option
 @click.option(
     "--text", "text_mode", is_flag=True, help="Type the answers instead of speaking them."
 )

@@ -24,6 +24,13 @@ engine_option = click.option(
 model_option = click.option(
     "--model", help="Model folder or name (see `audio-companion models list`)."
 )
+input_option = click.option(
+    "--input", "--device", "input_device", help="Microphone: device index or part of its name."
+)
+output_option = click.option(
+    "--output", "output_device", help="Speakers: device index or part of its name."
+)
+stop_word_option = click.option("--stop-word", help="Your own stop word, honoured besides 'stop'.")
 
 
 @main.command()
@@ -69,11 +76,9 @@ def _describe(command: Command) -> str:
 @main.command()
 @engine_option
 @model_option
-@click.option(
-    "--input", "--device", "input_device", help="Microphone: device index or part of its name."
-)
-@click.option("--output", "output_device", help="Speakers: device index or part of its name.")
-@click.option("--stop-word", help="Your own stop word, honoured besides 'stop'.")
+@input_option
+@output_option
+@stop_word_option
 @click.option("--quiet", is_flag=True, help="Do not speak; only print what is heard.")
 @click.option(
     "--text",
