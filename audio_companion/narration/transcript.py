@@ -19,7 +19,9 @@ _BREAK_AFTER = (",", ";", ":", "—", "–")  # a cue boundary reads best after 
 
 
 @dataclass(frozen=True)
-class Cue:
+class Subtitle:
+    """One timed piece of a transcript: a WebVTT/SubRip cue (breathing's `Cue` is another thing)."""
+
     start: float  # seconds from the start of the audio
     end: float
     text: str
@@ -33,7 +35,7 @@ class Cue:
 
 def cues_from_sentences(
     sentences: Sequence[tuple[float, float, str]], max_chars: int = MAX_CUE_CHARS
-) -> list[Cue]:
+) -> list[Subtitle]:
     """One cue per `(start, end, text)` sentence; long ones split into several.
 
     A sentence longer than `max_chars` is cut at word boundaries into as few
@@ -46,7 +48,7 @@ def cues_from_sentences(
     """
     if max_chars < 1:
         raise ValueError(f"max_chars must be at least 1, got {max_chars}")
-    cues: list[Cue] = []
+    cues: list[Subtitle] = []
     prev_end = 0.0
     for s, e, text in sentences:
         start, end = float(s), float(e)
@@ -69,7 +71,7 @@ def cues_from_sentences(
         for i, part in enumerate(parts):
             done += len(part)
             t1 = end if i == len(parts) - 1 else start + (end - start) * done / total
-            cues.append(Cue(t0, t1, part))
+            cues.append(Subtitle(t0, t1, part))
             t0 = t1
     return cues
 
@@ -156,7 +158,7 @@ def _escape_vtt(line: str) -> str:
     return line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def to_vtt(cues: Sequence[Cue]) -> str:
+def to_vtt(cues: Sequence[Subtitle]) -> str:
     """WebVTT (`text/vtt`), cues numbered from 1; cues without text are left out."""
     blocks = ["WEBVTT\n"]
     number = 0
@@ -170,7 +172,7 @@ def to_vtt(cues: Sequence[Cue]) -> str:
     return "\n".join(blocks)
 
 
-def to_srt(cues: Sequence[Cue]) -> str:
+def to_srt(cues: Sequence[Subtitle]) -> str:
     """SubRip (`application/x-subrip`), numbered from 1; cues without text are left out."""
     blocks: list[str] = []
     for c in cues:
@@ -182,7 +184,7 @@ def to_srt(cues: Sequence[Cue]) -> str:
     return "\n".join(blocks)
 
 
-def shift(cues: Sequence[Cue], offset: float, duration: float | None = None) -> list[Cue]:
+def shift(cues: Sequence[Subtitle], offset: float, duration: float | None = None) -> list[Subtitle]:
     """Move every cue by `offset` seconds (negative after leading silence was trimmed).
 
     Times are clamped to [0, duration] (no upper bound when `duration` is None);
@@ -191,10 +193,10 @@ def shift(cues: Sequence[Cue], offset: float, duration: float | None = None) -> 
     if duration is not None and not duration >= 0:
         raise ValueError(f"duration must not be negative, got {duration}")
     hi = math.inf if duration is None else duration
-    out: list[Cue] = []
+    out: list[Subtitle] = []
     for c in cues:
         start = min(hi, max(0.0, c.start + offset))
         end = min(hi, max(0.0, c.end + offset))
         if end > start:
-            out.append(Cue(start, end, c.text))
+            out.append(Subtitle(start, end, c.text))
     return out

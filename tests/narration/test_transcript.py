@@ -11,7 +11,7 @@ import re
 import pytest
 
 from audio_companion.narration.transcript import (
-    Cue,
+    Subtitle,
     cues_from_sentences,
     shift,
     to_srt,
@@ -106,7 +106,11 @@ def test_written_cues_round_trip_and_never_overlap(seed: int) -> None:
 
 
 def test_rounding_at_half_milliseconds_keeps_touching_cues_touching() -> None:
-    cues = [Cue(0.0, 1.0005, "one"), Cue(1.0005, 2.0015, "two"), Cue(2.0015, 2.0025, "three")]
+    cues = [
+        Subtitle(0.0, 1.0005, "one"),
+        Subtitle(1.0005, 2.0015, "two"),
+        Subtitle(2.0015, 2.0025, "three"),
+    ]
     parsed = parse(to_vtt(cues), vtt=True)
     assert parsed[0][1] == parsed[1][0] and parsed[1][1] == parsed[2][0]
 
@@ -138,7 +142,7 @@ def test_a_word_longer_than_the_limit_stands_alone() -> None:
 
 def test_whitespace_is_normalised_and_blank_sentences_skipped() -> None:
     cues = cues_from_sentences([(0.0, 1.0, "  one\n two "), (1.0, 2.0, " \n\t"), (2.0, 3.0, "x")])
-    assert cues == [Cue(0.0, 1.0, "one two"), Cue(2.0, 3.0, "x")]
+    assert cues == [Subtitle(0.0, 1.0, "one two"), Subtitle(2.0, 3.0, "x")]
 
 
 @pytest.mark.parametrize(
@@ -157,8 +161,8 @@ def test_bad_times_are_rejected(sentences: list[tuple[float, float, str]]) -> No
 
 def test_vtt_layout_escaping_and_wrapping() -> None:
     cues = [
-        Cue(0.0, 1.5, "Fish & chips <b>not bold</b> -> here"),
-        Cue(3725.25, 36000.0, "This cue is long enough that it has to go onto two lines."),
+        Subtitle(0.0, 1.5, "Fish & chips <b>not bold</b> -> here"),
+        Subtitle(3725.25, 36000.0, "This cue is long enough that it has to go onto two lines."),
     ]
     assert to_vtt(cues) == (
         "WEBVTT\n\n"
@@ -170,7 +174,7 @@ def test_vtt_layout_escaping_and_wrapping() -> None:
 
 
 def test_srt_is_not_escaped_and_uses_commas() -> None:
-    cues = [Cue(0.0, 1.5, "Fish & chips"), Cue(3725.25, 3726.0, "<i>as is</i>")]
+    cues = [Subtitle(0.0, 1.5, "Fish & chips"), Subtitle(3725.25, 3726.0, "<i>as is</i>")]
     assert to_srt(cues) == (
         "1\n00:00:00,000 --> 00:00:01,500\nFish & chips\n\n"
         "2\n01:02:05,250 --> 01:02:06,000\n<i>as is</i>\n"
@@ -179,35 +183,35 @@ def test_srt_is_not_escaped_and_uses_commas() -> None:
 
 def test_wrapping_splits_at_the_space_nearest_the_middle() -> None:
     text = "a " + "b" * 40 + " " + "c" * 39
-    assert to_srt([Cue(0.0, 1.0, text)]).split("\n")[2:4] == ["a " + "b" * 40, "c" * 39]
+    assert to_srt([Subtitle(0.0, 1.0, text)]).split("\n")[2:4] == ["a " + "b" * 40, "c" * 39]
     words = " ".join(["word"] * 30)  # too long for two lines of 42: still two lines
-    lines = to_srt([Cue(0.0, 1.0, words)]).split("\n")[2:4]
+    lines = to_srt([Subtitle(0.0, 1.0, words)]).split("\n")[2:4]
     assert [len(line) for line in lines] == [74, 74]
-    assert to_srt([Cue(0.0, 1.0, "x" * 50)]).split("\n")[2:4] == ["x" * 50, ""]
+    assert to_srt([Subtitle(0.0, 1.0, "x" * 50)]).split("\n")[2:4] == ["x" * 50, ""]
 
 
 def test_blank_cues_are_left_out_and_numbering_stays_dense() -> None:
-    cues = [Cue(0.0, 1.0, "one"), Cue(1.0, 2.0, "  "), Cue(2.0, 3.0, "two\n\nlines")]
+    cues = [Subtitle(0.0, 1.0, "one"), Subtitle(1.0, 2.0, "  "), Subtitle(2.0, 3.0, "two\n\nlines")]
     assert [p[2] for p in parse(to_vtt(cues), vtt=True)] == ["one", "two lines"]
     assert [p[2] for p in parse(to_srt(cues), vtt=False)] == ["one", "two lines"]
     assert to_vtt([]) == "WEBVTT\n" and to_srt([]) == ""
 
 
 def test_shift_moves_clamps_and_drops() -> None:
-    cues = [Cue(0.0, 0.4, "trimmed"), Cue(0.4, 1.0, "cut"), Cue(1.0, 2.0, "kept"),
-            Cue(2.0, 3.5, "clamped"), Cue(3.5, 4.0, "past the end")]  # fmt: skip
+    cues = [Subtitle(0.0, 0.4, "trimmed"), Subtitle(0.4, 1.0, "cut"), Subtitle(1.0, 2.0, "kept"),
+            Subtitle(2.0, 3.5, "clamped"), Subtitle(3.5, 4.0, "past the end")]  # fmt: skip
     assert shift(cues, -0.5, duration=3.0) == [
-        Cue(0.0, 0.5, "cut"),
-        Cue(0.5, 1.5, "kept"),
-        Cue(1.5, 3.0, "clamped"),
+        Subtitle(0.0, 0.5, "cut"),
+        Subtitle(0.5, 1.5, "kept"),
+        Subtitle(1.5, 3.0, "clamped"),
     ]
-    assert shift(cues, 1.0) == [Cue(c.start + 1.0, c.end + 1.0, c.text) for c in cues]
+    assert shift(cues, 1.0) == [Subtitle(c.start + 1.0, c.end + 1.0, c.text) for c in cues]
     with pytest.raises(ValueError):
         shift(cues, 0.0, duration=-1.0)
 
 
 def test_cue_rejects_bad_spans() -> None:
     with pytest.raises(ValueError):
-        Cue(1.0, 0.5, "backwards")
+        Subtitle(1.0, 0.5, "backwards")
     with pytest.raises(ValueError):
-        Cue(-0.1, 0.5, "negative")
+        Subtitle(-0.1, 0.5, "negative")
