@@ -136,6 +136,17 @@ def find_vosk_model(models_dir: str | Path | None = None) -> Path | None:
     return next((sub for sub in _subdirs(root) if is_vosk_model_dir(sub)), None)
 
 
+def old_folder_hint(models_dir: str | Path | None = None) -> str:
+    """Models were looked for in ./models before; say so if one is left there."""
+    old, root = Path.cwd() / "models", models_folder(models_dir)
+    if old.resolve() == root.resolve() or find_vosk_model(old) is None:
+        return ""
+    return (
+        f" (a model is in {old}, which is no longer searched: move it to {root}, "
+        f"or set {MODELS_ENV}={old})"
+    )
+
+
 def list_models(models_dir: str | Path | None = None) -> list[ModelInfo]:
     """Installed Vosk models, known ones not yet installed, and Whisper's default if present."""
     root = models_folder(models_dir)

@@ -45,7 +45,7 @@ def _choose_vosk(model: ModelArg, models_dir: ModelArg) -> Choice:
     if found is None:
         raise MissingModelError(
             f"no Vosk model is installed in {models_folder(models_dir)}; "
-            f"get one with {HOW_TO_GET_VOSK}"
+            f"get one with {HOW_TO_GET_VOSK}{models.old_folder_hint(models_dir)}"
         )
     return "vosk", found
 
@@ -87,7 +87,10 @@ def _choose_auto(model: ModelArg, models_dir: ModelArg) -> Choice:
         return "vosk", found
     if models.whisper_available():
         return "whisper", whisper_default_path()
-    raise MissingModelError(f"no speech-recognition model is installed; {HOW_TO_GET_A_MODEL}")
+    raise MissingModelError(
+        "no speech-recognition model is installed; "
+        f"{HOW_TO_GET_A_MODEL}{models.old_folder_hint(models_dir)}"
+    )
 
 
 def _load_vosk(where: Path | str, hint: str | None, options: dict[str, Any]) -> Recognizer:

@@ -347,3 +347,17 @@ def test_make_recognizer_loads_a_real_vosk_model_when_there_is_one() -> None:
     path = Path(ko.__file__).parent / "model"
     rec = make_recognizer("auto", model=path)
     assert rec.name == "vosk"
+
+
+def test_a_model_left_in_the_old_folder_is_pointed_at(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    fake_vosk_dir(tmp_path / "models")
+    with pytest.raises(MissingModelError) as err:
+        choose_engine("vosk", models_dir=tmp_path / "new")
+    assert str(err.value).endswith(
+        f"(a model is in {tmp_path / 'models'}, which is no longer searched: "
+        f"move it to {tmp_path / 'new'}, or set AUDIO_COMPANION_MODELS={tmp_path / 'models'})"
+    )
+    assert choose_engine("vosk", models_dir=tmp_path / "models")[0] == "vosk"
