@@ -1,7 +1,9 @@
-"""Conversations the check-in can hold: spoken with captions, or typed.
+"""Conversations the check-in can hold: spoken or typed, shown as captions.
 
-Each is a `Conversation`: `say` and `listen` like the voice loop, so a session
-does not know (or care) whether answers come from a microphone or a keyboard.
+A `Conversation` offers `say` and `listen`; the voice loop is one as it is, and
+`TypedConversation` is one over lines of text, so a session does not know (or
+care) whether answers come from a microphone or a keyboard. `Captioned` shows
+what either says and hears.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from typing import Protocol
 
 from audio_companion.checkin.captions import Captions
 from audio_companion.voice.intents import CommandVocabulary, Intent, match_command
-from audio_companion.voice.loop import Heard, VoiceLoop
+from audio_companion.voice.loop import Heard
 
 
 class Conversation(Protocol):
@@ -28,16 +30,21 @@ class Conversation(Protocol):
     ) -> Heard: ...
 
 
-class CaptionedVoice:
-    """The voice loop, with what is said and heard shown as captions."""
+class Captioned:
+    """A conversation with every line said and heard shown as a caption.
 
-    def __init__(self, loop: VoiceLoop, captions: Captions):
-        self.loop = loop
+    The voice loop is a conversation as it is; typed answers are another. Both
+    are captioned here, once, so the text and JSON Lines output cannot differ
+    between a spoken and a typed check-in.
+    """
+
+    def __init__(self, inner: Conversation, captions: Captions) -> None:
+        self.inner = inner
         self.captions = captions
 
     def say(self, text: str) -> None:
         self.captions.said(text)
-        self.loop.say(text)
+        self.inner.say(text)
 
     def listen(
         self,
@@ -46,13 +53,13 @@ class CaptionedVoice:
         expect_number: bool = False,
         allowed: frozenset[Intent] | None = None,
     ) -> Heard:
-        heard = self.loop.listen(timeout_s, expect_number=expect_number, allowed=allowed)
+        heard = self.inner.listen(timeout_s, expect_number=expect_number, allowed=allowed)
         self.captions.heard(heard)
         return heard
 
 
 class TypedConversation:
-    """Typed answers from lines of text; prompts shown, and spoken if a voice is given.
+    """Typed answers from lines of text; prompts are spoken if a voice is given.
 
     An empty line stands for silence; the end of input ends the session.
     """
@@ -60,17 +67,14 @@ class TypedConversation:
     def __init__(
         self,
         lines: Iterator[str],
-        captions: Captions,
         vocabulary: CommandVocabulary,
         speak: Callable[[str], None] | None = None,
     ) -> None:
         self.lines = lines
-        self.captions = captions
         self.vocabulary = vocabulary
         self.speak = speak
 
     def say(self, text: str) -> None:
-        self.captions.said(text)
         if self.speak is not None:
             self.speak(text)
 
@@ -86,11 +90,6 @@ class TypedConversation:
             return Heard("end")
         text = line.strip()
         if not text:
-            heard = Heard("timeout")
-        else:
-            command = match_command(
-                text, self.vocabulary, expect_number=expect_number, allowed=allowed
-            )
-            heard = Heard("speech", text, command)
-        self.captions.heard(heard)
-        return heard
+            return Heard("timeout")
+        command = match_command(text, self.vocabulary, expect_number=expect_number, allowed=allowed)
+        return Heard("speech", text, command)

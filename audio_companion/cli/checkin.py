@@ -135,20 +135,21 @@ def checkin(
         voice: Speaking | None
         conversation: Conversation
         if text_mode:
-            from audio_companion.checkin.conversation import TypedConversation
+            from audio_companion.checkin.conversation import Captioned, TypedConversation
 
             voice = None
             if not mute:
                 voice = stack.enter_context(open_speaker_if_any(output_device, prompts, _warn))
             speak = voice.speak if voice is not None else None
-            conversation = TypedConversation(iter(sys.stdin), captions, vocabulary, speak)
+            typed = TypedConversation(iter(sys.stdin), vocabulary, speak)
+            conversation = Captioned(typed, captions)
             engine_name = "text"
         else:
-            from audio_companion.checkin.conversation import CaptionedVoice
+            from audio_companion.checkin.conversation import Captioned
 
             options = VoiceOptions(engine, model, input_device, output_device)
             voice = stack.enter_context(open_voice(options, prompts, vocabulary))
-            conversation = CaptionedVoice(voice.loop, captions)
+            conversation = Captioned(voice.loop, captions)
             engine_name = voice.loop.recognizer.name
         journal = stack.enter_context(Journal.open(path))
         session_id = journal.start_session(chosen.name, names, engine_name, time.time())

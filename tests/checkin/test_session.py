@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import pytest
 
-from audio_companion.checkin.captions import TextCaptions, Turn
+from audio_companion.checkin.captions import Turn
 from audio_companion.checkin.conversation import TypedConversation
 from audio_companion.checkin.deck import Deck, StepKind, load_deck
 from audio_companion.checkin.session import (
@@ -33,9 +33,7 @@ class Script:
         self.say_s = say_s
         self.answer_s = answer_s
         self.replies: Iterator[str] = iter(replies)
-        self.typed = TypedConversation(
-            self.replies, TextCaptions(lambda line: None), CommandVocabulary()
-        )
+        self.typed = TypedConversation(self.replies, CommandVocabulary())
 
     def clock(self) -> float:
         return self.t
