@@ -309,7 +309,7 @@ def _audio_seconds(path: Path) -> float | None:
 
     try:
         audio: Any = mutagen.File(str(path))
-    except Exception:  # mutagen raises many unrelated types for broken files
+    except (mutagen.MutagenError, OSError):  # a broken or unreadable file
         return None
     if audio is None or getattr(audio, "info", None) is None:
         return None
