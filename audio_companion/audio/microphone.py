@@ -5,7 +5,6 @@ from __future__ import annotations
 import queue
 import time
 from collections.abc import Iterator
-from types import TracebackType
 from typing import Any
 
 from audio_companion.audio.chunk import AudioChunk
@@ -86,12 +85,7 @@ class MicrophoneSource:
         self._stream.start()
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc: object) -> None:
         if self._stream is not None:
             self._stream.stop()
             self._stream.close()

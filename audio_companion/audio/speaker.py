@@ -14,7 +14,6 @@ import collections
 import threading
 import time
 from dataclasses import dataclass, field
-from types import TracebackType
 from typing import Any
 
 import numpy as np
@@ -194,12 +193,7 @@ class SpeakerSink:
                 return
             time.sleep(0.02)
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.mixer.cancel_all()
         if self._stream is not None:
             self._stream.stop()

@@ -18,7 +18,6 @@ import multiprocessing
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from types import TracebackType
 
 from audio_companion.audio.chunk import AudioChunk
 from audio_companion.tts.base import Synthesizer
@@ -102,12 +101,7 @@ class Narrator:
     def __enter__(self) -> Narrator:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     def close(self) -> None:
