@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from audio_companion.cli import main
-from audio_companion.journal import Journal
+from audio_companion.journal import Answer, Journal
 
 
 def run(args: list[str], **kw: Any) -> tuple[int, str]:
@@ -38,15 +38,16 @@ def journal(tmp_path: Path) -> Path:
         for n, days_ago in enumerate([3, 1, 0]):
             t = evening(days_ago)
             sid = j.start_session("nightly", ["Alex", "Sam"], "vosk", t)
-            j.add_answer(
-                sid, partner="Alex", step="feeling", kind="open",
+            j.add_answer(sid, Answer(
+                partner="Alex", step="feeling", kind="open",
                 prompt="How are you feeling today?", transcript=f"night {n}",
-                started_at=t + 5, ended_at=t + 9,
-            )  # fmt: skip
-            j.add_answer(
-                sid, partner="Sam", step="mood", kind="mood", prompt="Mood, one to five?",
-                transcript="four", mood=4 if n else 2, started_at=t + 10, ended_at=t + 11,
-            )  # fmt: skip
+                mood=None, confidence=None, started_at=t + 5, ended_at=t + 9,
+            ))  # fmt: skip
+            j.add_answer(sid, Answer(
+                partner="Sam", step="mood", kind="mood", prompt="Mood, one to five?",
+                transcript="four", mood=4 if n else 2, confidence=None,
+                started_at=t + 10, ended_at=t + 11,
+            ))  # fmt: skip
             j.end_session(sid, t + 600, "completed" if n else "stop_word")
     return path
 

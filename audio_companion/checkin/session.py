@@ -16,12 +16,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from audio_companion.audio.chunk import AudioChunk
 from audio_companion.checkin.captions import Expect, Turn
 from audio_companion.checkin.conversation import Conversation
 from audio_companion.checkin.steps import Deck, Step, StepKind, choose_wording, names_phrase
 from audio_companion.journal.mood import MOOD_MAX, MOOD_MIN, MOOD_RANGE
 from audio_companion.journal.schema import SessionEndReason
+from audio_companion.journal.store import Answer
 from audio_companion.numbers import number_to_words
 from audio_companion.voice.intents import Intent
 from audio_companion.voice.loop import Heard
@@ -46,20 +46,6 @@ LINES = {
     "go_ahead": "Go ahead, I'm listening.",
 }
 I_STATEMENT = re.compile(r"\bi\s*(?:feel|felt|am feeling|was feeling|'m feeling)\b.*\bwhen\b", re.I)
-
-
-@dataclass(frozen=True)
-class Answer:
-    partner: str | None
-    step: str
-    kind: str
-    prompt: str
-    transcript: str
-    mood: int | None
-    confidence: float | None
-    started_at: float  # wall-clock seconds
-    ended_at: float
-    audio: AudioChunk | None = None
 
 
 # A check-in that starts before this hour belongs to the evening before: the
@@ -116,7 +102,7 @@ class CheckinSession:
         self,
         deck: Deck,
         conversation: Conversation,
-        record: Callable[[Answer], None],
+        record: Callable[[Answer], object],
         settings: CheckinSettings,
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import sys
 import time
 from collections.abc import Callable
@@ -109,7 +110,7 @@ def checkin(
     from audio_companion.checkin.captions import Captions, JsonCaptions, TextCaptions
     from audio_companion.checkin.deck import list_decks as all_decks
     from audio_companion.checkin.deck import load_deck
-    from audio_companion.checkin.session import Answer, CheckinSession, CheckinSettings, night_of
+    from audio_companion.checkin.session import CheckinSession, CheckinSettings, night_of
     from audio_companion.journal.store import Journal, default_journal_path
 
     if list_decks:
@@ -154,25 +155,10 @@ def checkin(
         journal = stack.enter_context(Journal.open(path))
         session_id = journal.start_session(chosen.name, names, engine_name, time.time())
 
-        def record(answer: Answer) -> None:
-            journal.add_answer(
-                session_id,
-                partner=answer.partner,
-                step=answer.step,
-                kind=answer.kind,
-                prompt=answer.prompt,
-                transcript=answer.transcript,
-                mood=answer.mood,
-                confidence=answer.confidence,
-                started_at=answer.started_at,
-                ended_at=answer.ended_at,
-                audio=answer.audio,
-            )
-
         session = CheckinSession(
             chosen,
             conversation,
-            record,
+            functools.partial(journal.add_answer, session_id),
             settings,
             breathe=_breather(voice, captions.note),
             on_turn=captions.turn,

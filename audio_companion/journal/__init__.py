@@ -9,6 +9,7 @@ from __future__ import annotations
 from audio_companion.journal.mood import MOOD_MAX, MOOD_MIN, MOOD_RANGE
 from audio_companion.journal.schema import END_REASONS, SessionEndReason
 from audio_companion.journal.store import (
+    Answer,
     AnswerRecord,
     Journal,
     MoodPoint,
@@ -22,6 +23,7 @@ __all__ = [
     "MOOD_MAX",
     "MOOD_MIN",
     "MOOD_RANGE",
+    "Answer",
     "AnswerRecord",
     "Journal",
     "MoodPoint",

@@ -20,7 +20,6 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from pathlib import Path
-from types import TracebackType
 
 from audio_companion import paths
 from audio_companion.audio.chunk import AudioChunk
@@ -56,11 +55,9 @@ class SessionSummary:
 
 
 @dataclass(frozen=True)
-class AnswerRecord:
-    """One spoken answer. Audio is fetched separately (`Journal.audio`) to keep reads light."""
+class SpokenAnswer:
+    """What was asked and what was heard: the part an answer to store and a stored one share."""
 
-    id: int
-    session_id: int
     partner: str | None
     step: str
     kind: str
@@ -68,8 +65,23 @@ class AnswerRecord:
     transcript: str
     mood: int | None
     confidence: float | None
-    started_at: float
+    started_at: float  # wall-clock seconds
     ended_at: float
+
+
+@dataclass(frozen=True)
+class Answer(SpokenAnswer):
+    """One answer as the check-in hears it, to store; `audio` only when recordings are kept."""
+
+    audio: AudioChunk | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AnswerRecord(SpokenAnswer):
+    """One stored answer. Audio is fetched separately (`Journal.audio`) to keep reads light."""
+
+    id: int
+    session_id: int
     audio_seconds: float | None  # None: no recording kept
 
     @property
@@ -176,12 +188,7 @@ class Journal:
     def __enter__(self) -> Journal:
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     # -- writing -----------------------------------------------------------------------
@@ -218,26 +225,13 @@ class Journal:
             )
             return int(cur.lastrowid or 0)
 
-    def add_answer(
-        self,
-        session_id: int,
-        *,
-        partner: str | None,
-        step: str,
-        kind: str,
-        prompt: str,
-        transcript: str,
-        mood: int | None = None,
-        confidence: float | None = None,
-        started_at: float,
-        ended_at: float,
-        audio: AudioChunk | None = None,
-    ) -> int:
+    def add_answer(self, session_id: int, answer: Answer) -> int:
         """Store one answer and commit it before returning (durable against SIGKILL/power loss).
 
         Raises ValueError for a mood off the scale (a caller bug), JournalError for an unknown
         session.
         """
+        mood, audio = answer.mood, answer.audio
         if mood is not None:
             validate_mood(mood)
         blob = _wav_bytes(audio) if audio is not None else None
@@ -254,15 +248,15 @@ class Journal:
                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 (
                     session_id,
-                    partner,
-                    step,
-                    kind,
-                    prompt,
-                    transcript,
+                    answer.partner,
+                    answer.step,
+                    answer.kind,
+                    answer.prompt,
+                    answer.transcript,
                     None if mood is None else int(mood),
-                    None if confidence is None else float(confidence),
-                    float(started_at),
-                    float(ended_at),
+                    None if answer.confidence is None else float(answer.confidence),
+                    float(answer.started_at),
+                    float(answer.ended_at),
                     time.time(),
                     seconds,
                     blob,

@@ -20,7 +20,7 @@ from child import Child
 
 from audio_companion.audio.chunk import AudioChunk
 from audio_companion.errors import InputError, JournalError
-from audio_companion.journal import Journal, default_journal_path, schema
+from audio_companion.journal import Answer, Journal, default_journal_path, schema
 
 REPO = Path(__file__).resolve().parents[2]
 T0 = datetime(2024, 5, 14, 21, 30).timestamp()
@@ -46,11 +46,13 @@ def answer(j: Journal, sid: int, **kw: object) -> int:
         "kind": "open",
         "prompt": "How are you feeling today?",
         "transcript": "tired but okay",
+        "mood": None,
+        "confidence": None,
         "started_at": T0 + 10,
         "ended_at": T0 + 14,
     }
     fields.update(kw)
-    return j.add_answer(sid, **fields)  # type: ignore[arg-type]
+    return j.add_answer(sid, Answer(**fields))  # type: ignore[arg-type]
 
 
 def test_default_path_follows_env_and_xdg(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -233,12 +235,13 @@ def test_answers_survive_sigkill(tmp_path: Path) -> None:
         f"""
         import sys, time
         from pathlib import Path
-        from audio_companion.journal import Journal
+        from audio_companion.journal import Answer, Journal
         j = Journal.open(Path({str(path)!r}))
         sid = j.start_session("nightly", ["Alex"], "vosk", 1.0)
         for i in range(2):
-            j.add_answer(sid, partner="Alex", step=f"s{{i}}", kind="open", prompt="p",
-                         transcript=f"answer {{i}}", started_at=2.0 + i, ended_at=3.0 + i)
+            j.add_answer(sid, Answer(partner="Alex", step=f"s{{i}}", kind="open", prompt="p",
+                         transcript=f"answer {{i}}", mood=None, confidence=None,
+                         started_at=2.0 + i, ended_at=3.0 + i))
         print("ok", flush=True)
         time.sleep(60)
         """
