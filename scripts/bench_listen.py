@@ -123,7 +123,7 @@ def run_engine(engine: str) -> dict[str, object]:
     from audio_companion.asr.wer import corpus_word_error_rate, normalise_for_wer
     from audio_companion.audio.wav import WavFileSource
     from audio_companion.tts.prompts import PromptCache
-    from audio_companion.voice.loop import VoiceLoop
+    from audio_companion.voice.loop import Ask, VoiceLoop
 
     grammar: list[str] | None = None
     if engine == "vosk":
@@ -156,7 +156,7 @@ def run_engine(engine: str) -> dict[str, object]:
             audio_s += source.audio.duration
             loop = VoiceLoop(source, NoSink(), PromptCache(None), recognizer)  # type: ignore[arg-type]
             t0 = time.process_time()
-            heard = loop.listen(timeout_s=30)
+            heard = loop.listen(Ask(30))
             decode_s += time.process_time() - t0
             latencies.extend(loop.stats.recognition_seconds[-1:])
             pairs.append((text, heard.text))

@@ -12,22 +12,16 @@ from collections.abc import Callable, Iterator
 from typing import Protocol
 
 from audio_companion.checkin.captions import Captions
-from audio_companion.voice.intents import CommandVocabulary, Intent, match_command
-from audio_companion.voice.loop import Heard
+from audio_companion.voice.intents import CommandVocabulary, match_command
+from audio_companion.voice.loop import ANY_ANSWER, Ask, Heard
 
 
 class Conversation(Protocol):
-    """What a check-in talks through; `listen` takes the voice loop's arguments."""
+    """What a check-in talks through; `listen` takes the voice loop's `Ask`."""
 
     def say(self, text: str) -> None: ...
 
-    def listen(
-        self,
-        timeout_s: float | None = None,
-        *,
-        expect_number: bool = False,
-        allowed: frozenset[Intent] | None = None,
-    ) -> Heard: ...
+    def listen(self, ask: Ask = ANY_ANSWER) -> Heard: ...
 
 
 class Captioned:
@@ -46,14 +40,8 @@ class Captioned:
         self.captions.said(text)
         self.inner.say(text)
 
-    def listen(
-        self,
-        timeout_s: float | None = None,
-        *,
-        expect_number: bool = False,
-        allowed: frozenset[Intent] | None = None,
-    ) -> Heard:
-        heard = self.inner.listen(timeout_s, expect_number=expect_number, allowed=allowed)
+    def listen(self, ask: Ask = ANY_ANSWER) -> Heard:
+        heard = self.inner.listen(ask)
         self.captions.heard(heard)
         return heard
 
@@ -78,18 +66,14 @@ class TypedConversation:
         if self.speak is not None:
             self.speak(text)
 
-    def listen(
-        self,
-        timeout_s: float | None = None,
-        *,
-        expect_number: bool = False,
-        allowed: frozenset[Intent] | None = None,
-    ) -> Heard:
+    def listen(self, ask: Ask = ANY_ANSWER) -> Heard:
         line = next(self.lines, None)
         if line is None:
             return Heard("end")
         text = line.strip()
         if not text:
             return Heard("timeout")
-        command = match_command(text, self.vocabulary, expect_number=expect_number, allowed=allowed)
+        command = match_command(
+            text, self.vocabulary, expect_number=ask.expect_number, allowed=ask.allowed
+        )
         return Heard("speech", text, command)

@@ -24,7 +24,7 @@ from audio_companion.journal.schema import SessionEndReason
 from audio_companion.journal.store import Answer
 from audio_companion.numbers import number_to_words
 from audio_companion.voice.intents import Intent
-from audio_companion.voice.loop import Heard
+from audio_companion.voice.loop import Ask, Heard
 
 CONTROL = frozenset({Intent.STOP, Intent.REPEAT, Intent.SKIP, Intent.PAUSE, Intent.RESUME})
 SURE = 0.8  # below this confidence a spoken number is confirmed
@@ -297,7 +297,7 @@ class CheckinSession:
             started = self.wall_clock()
             self._turn(Turn(step.id, step.kind.value, person, expect))
             heard = self.conv.listen(
-                self.settings.answer_timeout_s, expect_number=number, allowed=allowed
+                Ask(self.settings.answer_timeout_s, expect_number=number, allowed=allowed)
             )
             if heard.kind == "end":
                 raise _Stop("interrupted")
@@ -332,7 +332,7 @@ class CheckinSession:
         wait_for = frozenset({Intent.RESUME, Intent.STOP})
         while True:
             self._turn(Turn(step.id, "pause", person, "resume"))
-            heard = self.conv.listen(None, allowed=wait_for)
+            heard = self.conv.listen(Ask(allowed=wait_for))
             if heard.kind == "end" or heard.command.intent is Intent.STOP:
                 raise _Stop("stop_word" if heard.kind != "end" else "interrupted")
             if heard.command.intent is Intent.RESUME:

@@ -78,11 +78,20 @@ class Heard:
 
 
 @dataclass(frozen=True)
-class _Turn:
-    """What the current question expects of an answer."""
+class Ask:
+    """What one `listen` is for: how long to wait for speech, and which answers count.
 
-    expect_number: bool
-    allowed: frozenset[Intent] | None
+    One value handed down through every layer of a conversation (captions, typed
+    answers, the voice loop) rather than the same three arguments at each.
+    """
+
+    timeout_s: float | None = None  # None: wait as long as it takes
+    expect_number: bool = False
+    allowed: frozenset[Intent] | None = None  # None: any command
+
+
+ANY_ANSWER = Ask()
+"""`listen` with no limits: wait as long as it takes, for any answer."""
 
 
 @dataclass
@@ -153,32 +162,25 @@ class VoiceLoop:
         self.gate.speaking_started(start)
         self.gate.speaking_ended(end)
 
-    def listen(
-        self,
-        timeout_s: float | None = None,
-        *,
-        expect_number: bool = False,
-        allowed: frozenset[Intent] | None = None,
-    ) -> Heard:
+    def listen(self, ask: Ask = ANY_ANSWER) -> Heard:
         """Wait for one utterance (or the no-speech timeout) and understand it."""
         self.endpointer.reset(self.clock())
         self._stream = None
-        turn = _Turn(expect_number, allowed)
         waited_from = self.clock()
         while True:
             chunk = self.source.read(timeout=0.5)
             if chunk is None:
                 if self.source.exhausted:
-                    return self._flush(turn) or Heard("end")
-                if timeout_s is not None and self.clock() - waited_from > timeout_s + 2:
+                    return self._flush(ask) or Heard("end")
+                if ask.timeout_s is not None and self.clock() - waited_from > ask.timeout_s + 2:
                     return Heard("timeout")  # the device went quiet
                 continue
-            heard = self._step(chunk, turn)
+            heard = self._step(chunk, ask)
             if heard is not None:
                 return heard
-            if timeout_s is not None and not self.endpointer.in_utterance:
+            if ask.timeout_s is not None and not self.endpointer.in_utterance:
                 t = chunk.timestamp if chunk.timestamp is not None else self.clock()
-                if t - waited_from >= timeout_s:
+                if t - waited_from >= ask.timeout_s:
                     return Heard("timeout")
 
     def poll(
@@ -193,17 +195,17 @@ class VoiceLoop:
         still going on at `until` is finished by the next call. This lets a
         caller with its own timetable (the breathing player) listen in slices.
         """
-        turn = _Turn(False, allowed)
+        ask = Ask(allowed=allowed)
         while True:
             wait = max(0.01, min(0.5, until - self.clock()))
             chunk = self.source.read(timeout=wait)
             if chunk is None:
                 if self.source.exhausted:
-                    return self._flush(turn)
+                    return self._flush(ask)
                 if self.clock() >= until:
                     return None
                 continue
-            heard = self._step(chunk, turn)
+            heard = self._step(chunk, ask)
             if heard is not None:
                 return heard
             if self.clock() >= until and self.source_is_caught_up():
@@ -214,7 +216,7 @@ class VoiceLoop:
         pending = getattr(self.source, "pending", None)
         return pending is None or pending() == 0
 
-    def _step(self, chunk: AudioChunk, turn: _Turn) -> Heard | None:
+    def _step(self, chunk: AudioChunk, ask: Ask) -> Heard | None:
         """One chunk through gate, streaming engine, endpointer and recogniser."""
         if not self.gate.admit(chunk):
             self.stats.gated_chunks += 1
@@ -233,7 +235,7 @@ class VoiceLoop:
         for event in self.endpointer.process(chunk):
             if isinstance(event, UtteranceEnded):
                 stream, self._stream = self._stream, None
-                heard = self._understand(event, stream, turn.expect_number, turn.allowed)
+                heard = self._understand(event, stream, ask.expect_number, ask.allowed)
                 if heard is not None:
                     return heard
                 partial = None
@@ -248,11 +250,11 @@ class VoiceLoop:
             return Heard("speech", partial.text, Command(Intent.STOP, matched=partial.text))
         return None
 
-    def _flush(self, turn: _Turn) -> Heard | None:
+    def _flush(self, ask: Ask) -> Heard | None:
         for event in self.endpointer.flush():
             if isinstance(event, UtteranceEnded):
                 stream, self._stream = self._stream, None
-                heard = self._understand(event, stream, turn.expect_number, turn.allowed)
+                heard = self._understand(event, stream, ask.expect_number, ask.allowed)
                 if heard is not None:
                     return heard
         return None

@@ -18,8 +18,8 @@ from audio_companion.checkin.session import (
     night_of,
     time_up_line,
 )
-from audio_companion.voice.intents import CommandVocabulary, Intent
-from audio_companion.voice.loop import Heard
+from audio_companion.voice.intents import CommandVocabulary
+from audio_companion.voice.loop import ANY_ANSWER, Ask, Heard
 
 NIGHT = date(2026, 11, 27)
 
@@ -42,15 +42,9 @@ class Script:
         self.said.append(text)
         self.t += self.say_s
 
-    def listen(
-        self,
-        timeout_s: float | None = None,
-        *,
-        expect_number: bool = False,
-        allowed: frozenset[Intent] | None = None,
-    ) -> Heard:
-        heard = self.typed.listen(timeout_s, expect_number=expect_number, allowed=allowed)
-        self.t += self.answer_s if heard.kind != "timeout" else (timeout_s or 8.0)
+    def listen(self, ask: Ask = ANY_ANSWER) -> Heard:
+        heard = self.typed.listen(ask)
+        self.t += self.answer_s if heard.kind != "timeout" else (ask.timeout_s or 8.0)
         return heard
 
 

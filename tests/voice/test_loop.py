@@ -17,7 +17,7 @@ from audio_companion.asr.base import Partial, Transcript, Word
 from audio_companion.audio.chunk import AudioChunk
 from audio_companion.tts.prompts import PromptCache
 from audio_companion.voice.intents import Intent
-from audio_companion.voice.loop import LoopSettings, VoiceLoop
+from audio_companion.voice.loop import Ask, LoopSettings, VoiceLoop
 
 RATE = 16000
 CHUNK = 480  # 30 ms
@@ -161,7 +161,7 @@ def test_prompt_is_played_and_answer_recognised() -> None:
     loop = make_loop(room)
     loop.say(PROMPT)
     room.user_says("I feel calm tonight")
-    heard = loop.listen(timeout_s=8)
+    heard = loop.listen(Ask(8))
     assert room.played == [PROMPT]
     assert heard.kind == "speech" and heard.text == "I feel calm tonight"
     assert heard.command.intent is Intent.NONE
@@ -173,14 +173,14 @@ def test_stop_word_is_a_command() -> None:
     loop = make_loop(room)
     loop.say(PROMPT)
     room.user_says("stop", seconds=0.6)
-    assert loop.listen(timeout_s=8).is_stop
+    assert loop.listen(Ask(8)).is_stop
 
 
 def test_number_answer() -> None:
     room = Room(Phrasebook())
     loop = make_loop(room)
     room.user_says("for", seconds=0.6)
-    heard = loop.listen(timeout_s=8, expect_number=True)
+    heard = loop.listen(Ask(8, expect_number=True))
     assert heard.command.intent is Intent.NUMBER and heard.command.value == 4
 
 
@@ -188,7 +188,7 @@ def test_silence_times_out_in_simulated_time() -> None:
     room = Room(Phrasebook())
     loop = make_loop(room)
     start = room.t
-    heard = loop.listen(timeout_s=5)
+    heard = loop.listen(Ask(5))
     assert heard.kind == "timeout"
     assert 5.0 <= room.t - start < 5.1
 
@@ -199,7 +199,7 @@ def test_gate_keeps_the_companions_own_voice_out(leak: float) -> None:
     loop = make_loop(room)
     loop.say(PROMPT)
     room.user_says("yes", seconds=0.6, after=1.0)
-    heard = loop.listen(timeout_s=8)
+    heard = loop.listen(Ask(8))
     assert heard.text == "yes" and heard.command.intent is Intent.YES
     # every chunk recorded while the 1.5 s prompt played, and in the tail, was held back
     assert loop.stats.gated_chunks >= (1.5 + 0.3) / 0.03 - 1
@@ -216,7 +216,7 @@ def test_a_quick_reply_keeps_its_first_sound(after: float) -> None:
     loop.say(PROMPT)
     spoke_at = room.t + after
     room.user_says("four", after=after, seconds=0.8)
-    heard = loop.listen(timeout_s=8, expect_number=True)
+    heard = loop.listen(Ask(8, expect_number=True))
     assert heard.text == "four" and heard.command.value == 4
     assert heard.audio is not None and heard.audio.timestamp is not None
     assert heard.audio.timestamp <= spoke_at + 1e-6
@@ -227,7 +227,7 @@ def test_the_tail_alone_never_starts_an_utterance() -> None:
     room = Room(Phrasebook(), leak=1.0, leak_delay=0.2)
     loop = make_loop(room)
     loop.say(PROMPT)
-    heard = loop.listen(timeout_s=3)
+    heard = loop.listen(Ask(3))
     assert heard.kind == "timeout"
     assert loop.stats.utterances == 0 and loop.stats.echoes_dropped == 0
 
@@ -239,7 +239,7 @@ def test_late_echo_is_rejected_by_content() -> None:
     loop = make_loop(room)
     loop.say(PROMPT)
     room.user_says("I slept badly", after=3.5)
-    heard = loop.listen(timeout_s=10)
+    heard = loop.listen(Ask(10))
     assert heard.text == "I slept badly"
     assert loop.stats.echoes_dropped == 1
 
@@ -250,7 +250,7 @@ def test_without_echo_rejection_the_late_echo_would_answer() -> None:
     loop.say(PROMPT)
     loop.echo.clear()  # what the loop would do without content rejection
     loop.echo.remember = lambda prompt, t: None  # type: ignore[method-assign]
-    assert loop.listen(timeout_s=10).text == PROMPT
+    assert loop.listen(Ask(10)).text == PROMPT
 
 
 def test_stop_in_a_partial_result_ends_the_turn_mid_answer() -> None:
@@ -261,7 +261,7 @@ def test_stop_in_a_partial_result_ends_the_turn_mid_answer() -> None:
     loop = make_loop(room, recognizer=rec)
     room.user_says(long_answer, seconds=10.0)
     start = room.t
-    heard = loop.listen(timeout_s=8)
+    heard = loop.listen(Ask(8))
     assert heard.is_stop
     assert room.t - start < 2.0  # long before the 10 s answer ends
 

