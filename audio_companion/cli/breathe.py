@@ -17,13 +17,7 @@ from audio_companion.cli.stack import (
     prompt_cache,
     vocabulary_for,
 )
-from audio_companion.cli.voice import (
-    engine_option,
-    input_option,
-    model_option,
-    output_option,
-    stop_word_option,
-)
+from audio_companion.cli.voice import stop_word_option, with_voice_options
 
 if TYPE_CHECKING:
     from audio_companion.breathing.cues import CueStyle
@@ -60,10 +54,7 @@ if TYPE_CHECKING:
     show_default=True,
     help="Listen for stop, pause, resume, slower and faster.",
 )
-@engine_option
-@model_option
-@input_option
-@output_option
+@with_voice_options
 @stop_word_option
 @click.option(
     "--report",
@@ -79,10 +70,7 @@ def breathe(
     tones: bool,
     count: bool,
     listen: bool,
-    engine: str,
-    model: str | None,
-    input_device: str | None,
-    output_device: str | None,
+    voice_options: VoiceOptions,
     stop_word: str | None,
     report_to: Path | None,
 ) -> None:
@@ -120,7 +108,7 @@ def breathe(
         breaths,
         style,
         prompts,
-        VoiceOptions(engine, model, input_device, output_device),
+        voice_options,
         vocabulary_for(stop_word) if listen else None,
         report_to,
     )

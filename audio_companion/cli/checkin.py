@@ -23,13 +23,7 @@ from audio_companion.cli.stack import (
     prompt_cache,
     vocabulary_for,
 )
-from audio_companion.cli.voice import (
-    engine_option,
-    input_option,
-    model_option,
-    output_option,
-    stop_word_option,
-)
+from audio_companion.cli.voice import stop_word_option, with_voice_options
 
 if TYPE_CHECKING:
     from audio_companion.checkin.conversation import Conversation
@@ -61,10 +55,7 @@ def _warn(text: str) -> None:
 @click.option(
     "--minutes", type=click.FloatRange(1, 120), help="Time box in minutes (default: the deck's)."
 )
-@engine_option
-@model_option
-@input_option
-@output_option
+@with_voice_options
 @click.option(
     "--text", "text_mode", is_flag=True, help="Type the answers instead of speaking them."
 )
@@ -92,10 +83,7 @@ def checkin(
     journal_path: Path | None,
     stop_word: str | None,
     minutes: float | None,
-    engine: str,
-    model: str | None,
-    input_device: str | None,
-    output_device: str | None,
+    voice_options: VoiceOptions,
     text_mode: bool,
     mute: bool,
     save_audio: bool,
@@ -140,7 +128,9 @@ def checkin(
 
             voice = None
             if not mute:
-                voice = stack.enter_context(open_speaker_if_any(output_device, prompts, _warn))
+                voice = stack.enter_context(
+                    open_speaker_if_any(voice_options.output_device, prompts, _warn)
+                )
             speak = voice.speak if voice is not None else None
             typed = TypedConversation(iter(sys.stdin), vocabulary, speak)
             conversation = Captioned(typed, captions)
@@ -148,8 +138,7 @@ def checkin(
         else:
             from audio_companion.checkin.conversation import Captioned
 
-            options = VoiceOptions(engine, model, input_device, output_device)
-            voice = stack.enter_context(open_voice(options, prompts, vocabulary))
+            voice = stack.enter_context(open_voice(voice_options, prompts, vocabulary))
             conversation = Captioned(voice.loop, captions)
             engine_name = voice.loop.recognizer.name
         journal = stack.enter_context(Journal.open(path))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -31,6 +33,31 @@ output_option = click.option(
     "--output", "output_device", help="Speakers: device index or part of its name."
 )
 stop_word_option = click.option("--stop-word", help="Your own stop word, honoured besides 'stop'.")
+
+
+def with_voice_options(command: Callable[..., None]) -> Callable[..., None]:
+    """--engine, --model, --input and --output, given to `command` as one `voice_options`.
+
+    Every spoken command takes the same four; here they are declared once, in
+    one order for --help, and turned into a VoiceOptions in one place.
+    """
+
+    @functools.wraps(command)
+    def run(
+        *args: Any,
+        engine: str,
+        model: str | None,
+        input_device: str | None,
+        output_device: str | None,
+        **kwargs: Any,
+    ) -> None:
+        options = VoiceOptions(engine, model, input_device, output_device)
+        command(*args, voice_options=options, **kwargs)
+
+    # Click lists options in the reverse of the order they are applied.
+    for option in (output_option, input_option, model_option, engine_option):
+        run = option(run)
+    return run
 
 
 @main.command()
@@ -74,10 +101,7 @@ def _describe(command: Command) -> str:
 
 
 @main.command()
-@engine_option
-@model_option
-@input_option
-@output_option
+@with_voice_options
 @stop_word_option
 @click.option("--quiet", is_flag=True, help="Do not speak; only print what is heard.")
 @click.option(
@@ -87,10 +111,7 @@ def _describe(command: Command) -> str:
     help="Type instead of speaking: read lines from standard input.",
 )
 def listen(
-    engine: str,
-    model: str | None,
-    input_device: str | None,
-    output_device: str | None,
+    voice_options: VoiceOptions,
     stop_word: str | None,
     quiet: bool,
     text_mode: bool,
@@ -114,8 +135,7 @@ def listen(
                 break
         return
 
-    options = VoiceOptions(engine, model, input_device, output_device)
-    with open_voice(options, prompt_cache(), vocabulary) as voice:
+    with open_voice(voice_options, prompt_cache(), vocabulary) as voice:
         loop = voice.loop
         if not quiet:
             loop.say("I'm listening. Say stop when you are done.")
