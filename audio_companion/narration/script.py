@@ -29,6 +29,9 @@ PAUSES = {
     "outro": 0.5,
 }
 
+# Code is not read aloud (symbols make poor speech): the listener is sent to the page.
+CODE_EXAMPLE = "The article shows a code example here, which is best read on the page."
+
 # What the voice says before a callout, by its written lead ("Tip:" …).
 CALLOUT_LEAD_INS = {
     "tip": "Here's a tip.",
@@ -107,43 +110,28 @@ def _blocks(blocks: tuple[Block, ...], lexicon: Lexicon | None) -> list[Line]:
                     out.append(Line(spoken, pause, "list_item", display=f"• {written}"))
             i = j
             continue
-        if block.kind is BlockKind.CALLOUT:
-            spoken = speakable(block.text)
-            if spoken:
-                out.append(
-                    Line(
-                        f"{_lead_in(block.label)} {_cap(spoken)}",
-                        PAUSES["callout"],
-                        "callout",
-                        display=f"{block.label}: {block.text}",
-                    )
-                )
-        elif block.kind is BlockKind.QUOTE:
-            spoken = speakable(block.text)
-            if spoken:
-                out.append(
-                    Line(
-                        f"Quote. {spoken} End quote.",
-                        PAUSES["paragraph"],
-                        "quote",
-                        display=f"> {block.text}",
-                    )
-                )
-        elif block.kind is BlockKind.CODE:
-            out.append(
-                Line(
-                    "The article shows a code example here, which is best read on the page.",
-                    PAUSES["paragraph"],
-                    "code",
-                    display=block.text,
-                )
-            )
-        else:
-            spoken = speakable(block.text)
-            if spoken:
-                out.append(Line(spoken, PAUSES["paragraph"], "paragraph", display=block.text))
+        if block.kind is BlockKind.CODE:
+            out.append(Line(CODE_EXAMPLE, PAUSES["paragraph"], "code", display=block.text))
+        elif spoken := speakable(block.text):
+            out.append(_said(block, spoken))
         i += 1
     return out
+
+
+def _said(block: Block, spoken: str) -> Line:
+    """A paragraph, callout or quote as said and shown; `spoken` is its text made speakable.
+
+    The three differ only in their framing words, pause and display, so they
+    share one Line here; the Line's kind is the block's.
+    """
+    if block.kind is BlockKind.CALLOUT:
+        said = f"{_lead_in(block.label)} {_cap(spoken)}"
+        return Line(said, PAUSES["callout"], "callout", display=f"{block.label}: {block.text}")
+    if block.kind is BlockKind.QUOTE:
+        said, display = f"Quote. {spoken} End quote.", f"> {block.text}"
+    else:
+        said, display = spoken, block.text
+    return Line(said, PAUSES["paragraph"], block.kind.value, display=display)
 
 
 def episode_script(
