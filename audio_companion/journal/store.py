@@ -20,6 +20,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from pathlib import Path
+from typing import Any, TypeVar
 
 from audio_companion import paths
 from audio_companion.audio.chunk import AudioChunk
@@ -40,8 +41,8 @@ def default_journal_path(environ: Mapping[str, str] | None = None) -> Path:
 
 
 @dataclass(frozen=True)
-class SessionSummary:
-    """One line of `journal list`: a session without its answers."""
+class SessionHead:
+    """What a summary and a whole session both say of one session (its row in `sessions`)."""
 
     id: int
     started_at: float
@@ -50,6 +51,12 @@ class SessionSummary:
     partners: tuple[str, ...]
     engine: str
     end_reason: str | None  # None: still running, or the process died before it ended
+
+
+@dataclass(frozen=True)
+class SessionSummary(SessionHead):
+    """One line of `journal list`: a session without its answers."""
+
     answer_count: int
     mean_mood: float | None
 
@@ -90,21 +97,17 @@ class AnswerRecord(SpokenAnswer):
 
 
 @dataclass(frozen=True)
-class SessionRecord:
+class SessionRecord(SessionHead):
     """A whole session with its answers in the order they were given."""
 
-    id: int
-    started_at: float
-    ended_at: float | None
-    deck: str
-    partners: tuple[str, ...]
-    engine: str
-    end_reason: str | None
     answers: tuple[AnswerRecord, ...]
 
     @property
     def audio_count(self) -> int:
         return sum(1 for a in self.answers if a.has_audio)
+
+
+_Session = TypeVar("_Session", SessionSummary, SessionRecord)
 
 
 @dataclass(frozen=True)
@@ -295,16 +298,8 @@ class Journal:
             sql += " LIMIT ?"
             params = (max(0, int(limit)),)
         return [
-            SessionSummary(
-                id=r["id"],
-                started_at=r["started_at"],
-                ended_at=r["ended_at"],
-                deck=r["deck"],
-                partners=self._partners(r["partners"]),
-                engine=r["engine"],
-                end_reason=r["end_reason"],
-                answer_count=r["answer_count"],
-                mean_mood=r["mean_mood"],
+            self._session(
+                SessionSummary, r, answer_count=r["answer_count"], mean_mood=r["mean_mood"]
             )
             for r in self._query(sql, params)
         ]
@@ -381,7 +376,11 @@ class Journal:
         return out
 
     def _record(self, row: sqlite3.Row, answers: list[AnswerRecord]) -> SessionRecord:
-        return SessionRecord(
+        return self._session(SessionRecord, row, answers=tuple(answers))
+
+    def _session(self, cls: type[_Session], row: sqlite3.Row, **rest: Any) -> _Session:
+        """A summary or a whole session: the columns both read from `row`, the rest as given."""
+        return cls(
             id=row["id"],
             started_at=row["started_at"],
             ended_at=row["ended_at"],
@@ -389,7 +388,7 @@ class Journal:
             partners=self._partners(row["partners"]),
             engine=row["engine"],
             end_reason=row["end_reason"],
-            answers=tuple(answers),
+            **rest,
         )
 
     def _partners(self, text: str) -> tuple[str, ...]:
