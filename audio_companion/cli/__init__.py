@@ -8,10 +8,11 @@ module per family of commands registers its commands on `main`.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -52,6 +53,28 @@ class DateParam(click.ParamType):  # type: ignore[type-arg]  # generic only sinc
 
 
 DATE = DateParam()
+
+
+_Decorated = TypeVar("_Decorated", bound=Callable[..., Any])
+
+
+def format_option(tools: str, dest: str, help: str) -> Callable[[_Decorated], _Decorated]:
+    """--format text|TOOLS, text by default: output for people, or TOOLS for programs."""
+    return click.option(
+        "--format",
+        dest,
+        type=click.Choice(["text", tools]),
+        default="text",
+        show_default=True,
+        help=help,
+    )
+
+
+def feed_argument(name: str, metavar: str) -> Callable[[_Decorated], _Decorated]:
+    """The built feed a command reads: optional, ./feed (where `build` writes) by default."""
+    return click.argument(
+        name, metavar=metavar, required=False, default=Path("feed"), type=click.Path(path_type=Path)
+    )
 
 
 def show(line: str) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from audio_companion import DEFAULT_AUTHOR
-from audio_companion.cli import main
+from audio_companion.cli import format_option, main
 from audio_companion.errors import InputError
 from audio_companion.media.encode import EncodeSettings
 from audio_companion.paths import cache_dir
@@ -251,14 +251,7 @@ def load_articles(articles: tuple[str, ...]) -> list[Any]:
 
 @main.command()
 @click.argument("articles", nargs=-1)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Readable text, or JSON for tools.",
-)
+@format_option("json", "fmt", "Readable text, or JSON for tools.")
 @click.option("--title", help="Show title, as `build` would use it.")
 @click.option(
     "--lexicon",

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from audio_companion.cli import DATE, main, show
+from audio_companion.cli import DATE, format_option, main, show
 from audio_companion.cli.stack import (
     Speaking,
     VoiceOptions,
@@ -67,13 +67,10 @@ def _warn(text: str) -> None:
     help="Which night's wordings to use, YYYY-MM-DD (default: tonight; until 4 am it is "
     "still the night before).",
 )
-@click.option(
-    "--format",
+@format_option(
+    "jsonl",
     "output_format",
-    type=click.Choice(["text", "jsonl"]),
-    default="text",
-    show_default=True,
-    help="jsonl: one JSON event per line (say, listen, heard, end) for programs that "
+    "jsonl: one JSON event per line (say, listen, heard, end) for programs that "
     "drive the check-in.",
 )
 def checkin(

@@ -6,18 +6,12 @@ from pathlib import Path
 
 import click
 
-from audio_companion.cli import main, show
+from audio_companion.cli import feed_argument, main, show
 from audio_companion.errors import InputError
 
 
 @main.command("serve")
-@click.argument(
-    "directory",
-    metavar="[DIR]",
-    required=False,
-    default=Path("feed"),
-    type=click.Path(path_type=Path),
-)
+@feed_argument("directory", "[DIR]")
 @click.option(
     "--host",
     default="127.0.0.1",

@@ -6,17 +6,11 @@ from pathlib import Path
 
 import click
 
-from audio_companion.cli import main
+from audio_companion.cli import feed_argument, main
 
 
 @main.command("validate")
-@click.argument(
-    "feed",
-    metavar="[FEED]",
-    required=False,
-    default=Path("feed"),
-    type=click.Path(path_type=Path),
-)
+@feed_argument("feed", "[FEED]")
 def validate_command(feed: Path) -> None:
     """Check FEED (a feed folder or feed file; default: feed) against podcast apps' rules.
 
