@@ -343,25 +343,12 @@ class LiveSchedule:
         self._stopped = True
 
 
-def plan(
-    pattern: Pattern,
-    minutes: float | None = None,
-    cycles: int | None = None,
-    *,
-    intro_seconds: float = 0.0,
-    close_seconds: float = 0.0,
-    count: bool = False,
-) -> list[Cue]:
-    """Every cue of a session with its offset from the start (default: 4 minutes)."""
-    live = LiveSchedule(
-        pattern,
-        minutes,
-        cycles,
-        intro_seconds=intro_seconds,
-        close_seconds=close_seconds,
-        count=count,
-        clock=lambda: 0.0,
-    )
+def plan(live: LiveSchedule) -> list[Cue]:
+    """Every cue of the session `live` would play unsteered, with its offset from the start.
+
+    Takes the schedule rather than its arguments so that the plan and the live
+    session are made from one description; `live` is used up: pass a fresh one.
+    """
     live.start(0.0)
     cues = []
     while (cue := live.next_cue()) is not None:

@@ -49,15 +49,7 @@ def prepare(
     style = style or CueStyle()
     Length.of(minutes, cycles)  # a bad length fails before any synthesis
     bank = render_cues(pattern, speech, style)
-    cues = plan(
-        pattern,
-        minutes,
-        cycles,
-        intro_seconds=bank.intro_seconds,
-        close_seconds=bank.close_seconds,
-        count=style.count,
-    )
-    return bank, cues
+    return bank, plan(_schedule(pattern, minutes, cycles, bank, style))
 
 
 def render_file(
@@ -120,7 +112,20 @@ def live_player(
     """A LivePlayer ready to `run()`, for callers that want its safe windows while it runs."""
     style = style or CueStyle()
     bank = render_cues(pattern, speech, style)
-    schedule = LiveSchedule(
+    schedule = _schedule(pattern, minutes, cycles, bank, style, clock)
+    return LivePlayer(schedule, bank, sink, clock=clock)
+
+
+def _schedule(
+    pattern: Pattern,
+    minutes: float | None,
+    cycles: int | None,
+    bank: CueBank,
+    style: CueStyle,
+    clock: Callable[[], float] = time.monotonic,
+) -> LiveSchedule:
+    """The session's schedule, with room for the bank's intro and close."""
+    return LiveSchedule(
         pattern,
         minutes,
         cycles,
@@ -129,4 +134,3 @@ def live_player(
         count=style.count,
         clock=clock,
     )
-    return LivePlayer(schedule, bank, sink, clock=clock)

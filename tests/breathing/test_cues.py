@@ -18,7 +18,7 @@ from audio_companion.breathing import (
     render_session,
 )
 from audio_companion.breathing.cues import RATE, number_words, tone, trim
-from audio_companion.breathing.schedule import plan, plan_duration
+from audio_companion.breathing.schedule import LiveSchedule, plan, plan_duration
 from audio_companion.tts.prompts import PromptCache
 
 
@@ -133,7 +133,7 @@ def test_sound_cut_short_by_the_next_cue_keeps_onsets_exact() -> None:
     slow = FakeSynth(seconds_per_char=0.6)  # "hold" lasts 2.4 s, longer than 1-s phases
     pattern = BUILTINS["sigh"]
     bank = render_cues(pattern, slow, CueStyle(intro=False))
-    cues = plan(pattern, cycles=3)
+    cues = plan(LiveSchedule(pattern, cycles=3))
     rendered = render_session(cues, bank)
     x = samples(rendered.audio)
     for cue in cues:
@@ -145,4 +145,4 @@ def test_sound_cut_short_by_the_next_cue_keeps_onsets_exact() -> None:
 def test_missing_sound_is_an_error(fake_synth: FakeSynth) -> None:
     bank = render_cues(BUILTINS["box"], fake_synth)
     with pytest.raises(BreathingError, match=r"no rendered sound for cue.*in/and again"):
-        render_session(plan(BUILTINS["sigh"], cycles=1), bank)
+        render_session(plan(LiveSchedule(BUILTINS["sigh"], cycles=1)), bank)

@@ -25,7 +25,9 @@ def phase_cues(cues: list[Cue]) -> list[Cue]:
 )
 def test_four_minutes_of_each_pattern(name: str, cycles: int) -> None:
     pattern = BUILTINS[name]
-    cues = plan(pattern, intro_seconds=INTRO, close_seconds=CLOSE)  # default: 4 minutes
+    cues = plan(
+        LiveSchedule(pattern, intro_seconds=INTRO, close_seconds=CLOSE)
+    )  # default: 4 minutes
     assert cycle_count(cues) == cycles
     # The nearest whole number of cycles to 4 minutes.
     assert abs(cycles * pattern.cycle_seconds - 240) <= pattern.cycle_seconds / 2
@@ -43,7 +45,7 @@ def test_four_minutes_of_each_pattern(name: str, cycles: int) -> None:
 
 
 def test_intro_and_close_are_part_of_the_plan() -> None:
-    cues = plan(BUILTINS["box"], cycles=3, intro_seconds=INTRO, close_seconds=CLOSE)
+    cues = plan(LiveSchedule(BUILTINS["box"], cycles=3, intro_seconds=INTRO, close_seconds=CLOSE))
     intro, first, close = cues[0], cues[1], cues[-1]
     assert (intro.phase_kind, intro.offset, intro.seconds, intro.cycle) == ("intro", 0, INTRO, -1)
     assert (first.phase_kind, first.offset) == ("in", INTRO)
@@ -53,28 +55,28 @@ def test_intro_and_close_are_part_of_the_plan() -> None:
 
 
 def test_no_intro_or_close_when_not_wanted() -> None:
-    cues = plan(BUILTINS["resonance"], cycles=2)
+    cues = plan(LiveSchedule(BUILTINS["resonance"], cycles=2))
     assert [c.phase_kind for c in cues] == ["in", "out", "in", "out"]
     assert cues[0].offset == 0 and plan_duration(cues) == 22
 
 
 def test_long_sessions_do_not_drift() -> None:
     pattern = BUILTINS["resonance"]
-    cues = plan(pattern, minutes=120, intro_seconds=INTRO)
+    cues = plan(LiveSchedule(pattern, minutes=120, intro_seconds=INTRO))
     last = phase_cues(cues)[-1]
     assert last.offset == INTRO + last.cycle * 11 + 5.5
     assert last.cycle + 1 == round(120 * 60 / 11)
 
 
 def test_sounds_name_the_cue_words() -> None:
-    cues = plan(BUILTINS["sigh"], cycles=1, intro_seconds=1, close_seconds=1)
+    cues = plan(LiveSchedule(BUILTINS["sigh"], cycles=1, intro_seconds=1, close_seconds=1))
     assert [c.sound for c in cues] == ["intro", "in/in", "in/and again", "out/out", "close"]
-    box = plan(BUILTINS["box"], cycles=1)
+    box = plan(LiveSchedule(BUILTINS["box"], cycles=1))
     assert [c.sound for c in box] == ["in/in", "hold/hold", "out/out", "hold_out/hold"]
 
 
 def test_quiet_count_in_long_phases() -> None:
-    cues = plan(BUILTINS["4-7-8"], cycles=2, count=True)
+    cues = plan(LiveSchedule(BUILTINS["4-7-8"], cycles=2, count=True))
     first = [c for c in cues if c.cycle == 0]
     counts = [(c.offset, c.sound) for c in first if c.phase_kind == "count"]
     # hold 7 from 4 s: two..seven at 1-s marks; out 8 from 11 s: two..eight. "in" (4 s) none.
@@ -84,11 +86,15 @@ def test_quiet_count_in_long_phases() -> None:
     second = [c.offset for c in cues if c.cycle == 1 and c.phase_kind == "count"]
     assert second == [19.0 + o for o, _ in counts]
     assert plan_duration(cues) == 38
-    assert not [c for c in plan(BUILTINS["box"], cycles=2, count=True) if c.phase_kind == "count"]
+    assert not [
+        c
+        for c in plan(LiveSchedule(BUILTINS["box"], cycles=2, count=True))
+        if c.phase_kind == "count"
+    ]
 
 
 def test_plan_length_in_breaths() -> None:
-    cues = plan(parse_pattern("4-6"), cycles=30)
+    cues = plan(LiveSchedule(parse_pattern("4-6"), cycles=30))
     assert cycle_count(cues) == 30 and plan_duration(cues) == 300
 
 
@@ -112,7 +118,7 @@ def test_live_deadlines_are_t0_plus_plan(clock: FakeClock) -> None:
     s.start()
     clock.t += 123.0  # time passing does not move deadlines: they are absolute
     cues = drain(s)
-    planned = plan(BUILTINS["4-7-8"], cycles=5, intro_seconds=INTRO)
+    planned = plan(LiveSchedule(BUILTINS["4-7-8"], cycles=5, intro_seconds=INTRO))
     assert [c.at for c in cues] == [1000.0 + p.offset for p in planned]
     assert s.peek() is None
 
