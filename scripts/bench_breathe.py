@@ -39,7 +39,13 @@ def ms(seconds: float) -> str:
 
 def bench_render(pattern_spec: str, minutes: float, workdir: Path) -> dict[str, float]:
     from audio_companion.audio.wav import read_wav
-    from audio_companion.breathing import prepare, render_session, resolve_pattern, write_session
+    from audio_companion.breathing import (
+        BreathingSession,
+        prepare,
+        render_session,
+        resolve_pattern,
+        write_session,
+    )
     from audio_companion.breathing.onsets import detect_onsets, match_onsets
     from audio_companion.tts.base import VoiceSettings
     from audio_companion.tts.registry import make_synthesizer
@@ -47,7 +53,7 @@ def bench_render(pattern_spec: str, minutes: float, workdir: Path) -> dict[str, 
     pattern = resolve_pattern(pattern_spec)
     synth = make_synthesizer(VoiceSettings())
     t0 = time.perf_counter()
-    bank, cues = prepare(pattern, synth, minutes=minutes)
+    bank, cues = prepare(BreathingSession(pattern, minutes), synth)
     t1 = time.perf_counter()
     rendered = render_session(cues, bank)
     t2 = time.perf_counter()
@@ -100,7 +106,7 @@ def bench_live(pattern_spec: str, minutes: float) -> dict[str, object] | str:
         # PortAudio reads the server address when it initialises: set it first.
         os.environ.update(rig.env)
         from audio_companion.audio.speaker import SpeakerSink
-        from audio_companion.breathing import live_player, resolve_pattern
+        from audio_companion.breathing import BreathingSession, live_player, resolve_pattern
         from audio_companion.breathing.onsets import detect_onsets
         from audio_companion.errors import CompanionError
         from audio_companion.tts.base import VoiceSettings
@@ -116,7 +122,7 @@ def bench_live(pattern_spec: str, minutes: float) -> dict[str, object] | str:
         try:
             with rig.record_speaker() as rec:
                 time.sleep(0.5)
-                player = live_player(pattern, sink, synth, minutes=minutes)
+                player = live_player(BreathingSession(pattern, minutes), sink, synth)
                 report = player.run()
                 time.sleep(0.5)
         finally:

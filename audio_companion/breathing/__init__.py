@@ -1,9 +1,9 @@
 """Guided paced breathing: patterns, a drift-free schedule, cue sounds, files and live play.
 
 pattern = resolve_pattern("box")              # or "4-2-6-0", or a .toml file
-render_file(pattern, Path("box.mp3"), synth, minutes=5)
+render_file(BreathingSession(pattern, minutes=5), Path("box.mp3"), synth)
 with SpeakerSink() as sink:
-    report = run_live(pattern, sink, synth, minutes=4, poll=listen_for_commands)
+    report = run_live(BreathingSession(pattern), sink, synth, poll=listen_for_commands)
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from audio_companion.breathing.render import (
 )
 from audio_companion.breathing.schedule import Cue, Length, LiveSchedule, plan, plan_duration
 from audio_companion.breathing.session import (
+    BreathingSession,
     live_player,
     prepare,
     render_file,
@@ -38,6 +39,7 @@ from audio_companion.breathing.session import (
 __all__ = [
     "BUILTINS",
     "BreathingError",
+    "BreathingSession",
     "Cue",
     "CueBank",
     "CueStyle",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from audio_companion import DEFAULT_AUTHOR
@@ -37,41 +38,52 @@ def session_title(pattern: Pattern, minutes: float | None = None, cycles: int | 
     return f"{name} breathing, {m:g} minute{'s' if m != 1 else ''}"
 
 
+@dataclass(frozen=True)
+class BreathingSession:
+    """What to breathe: a pattern, for how long (minutes or breaths; default 4 minutes), how cued.
+
+    The one description that preparing, rendering to a file and playing live all
+    take, instead of each repeating the pattern, length and style arguments. A
+    bad length fails here, before any synthesis.
+    """
+
+    pattern: Pattern
+    minutes: float | None = None
+    cycles: int | None = None
+    style: CueStyle = field(default_factory=CueStyle)
+
+    def __post_init__(self) -> None:
+        Length.of(self.minutes, self.cycles)
+
+    @property
+    def title(self) -> str:
+        return session_title(self.pattern, self.minutes, self.cycles)
+
+
 def prepare(
-    pattern: Pattern,
-    speech: Synthesizer | PromptCache,
-    *,
-    minutes: float | None = None,
-    cycles: int | None = None,
-    style: CueStyle | None = None,
+    session: BreathingSession, speech: Synthesizer | PromptCache
 ) -> tuple[CueBank, list[Cue]]:
     """Render the cue sounds and plan the session with their intro and close spans."""
-    style = style or CueStyle()
-    Length.of(minutes, cycles)  # a bad length fails before any synthesis
-    bank = render_cues(pattern, speech, style)
-    return bank, plan(_schedule(pattern, minutes, cycles, bank, style))
+    bank = render_cues(session.pattern, speech, session.style)
+    return bank, plan(_schedule(session, bank))
 
 
 def render_file(
-    pattern: Pattern,
+    session: BreathingSession,
     dest: Path,
     speech: Synthesizer | PromptCache,
     *,
-    minutes: float | None = None,
-    cycles: int | None = None,
-    style: CueStyle | None = None,
     title: str | None = None,
     artist: str = DEFAULT_AUTHOR,
     album: str = DEFAULT_ALBUM,
     encode: EncodeSettings | None = None,
 ) -> WrittenSession:
     """`breathe --render FILE.mp3`: the whole session as a tagged, chaptered MP3."""
-    bank, cues = prepare(pattern, speech, minutes=minutes, cycles=cycles, style=style)
-    rendered = render_session(cues, bank)
+    bank, cues = prepare(session, speech)
     return write_session(
-        rendered,
+        render_session(cues, bank),
         dest,
-        title or session_title(pattern, minutes, cycles),
+        title or session.title,
         artist=artist,
         album=album,
         encode=encode,
@@ -79,58 +91,43 @@ def render_file(
 
 
 def run_live(
-    pattern: Pattern,
+    session: BreathingSession,
     sink: CueSink,
     speech: Synthesizer | PromptCache,
     *,
-    minutes: float | None = None,
-    cycles: int | None = None,
-    style: CueStyle | None = None,
     poll: Poll | None = None,
     clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
 ) -> LiveReport:
     """`breathe` on the speakers: `sink` is an open SpeakerSink; `poll` listens for commands."""
-    player = live_player(
-        pattern, sink, speech, minutes=minutes, cycles=cycles, style=style, clock=clock
-    )
+    player = live_player(session, sink, speech, clock=clock)
     player.poll = poll
     player.sleep = sleep
     return player.run()
 
 
 def live_player(
-    pattern: Pattern,
+    session: BreathingSession,
     sink: CueSink,
     speech: Synthesizer | PromptCache,
     *,
-    minutes: float | None = None,
-    cycles: int | None = None,
-    style: CueStyle | None = None,
     clock: Callable[[], float] = time.monotonic,
 ) -> LivePlayer:
     """A LivePlayer ready to `run()`, for callers that want its safe windows while it runs."""
-    style = style or CueStyle()
-    bank = render_cues(pattern, speech, style)
-    schedule = _schedule(pattern, minutes, cycles, bank, style, clock)
-    return LivePlayer(schedule, bank, sink, clock=clock)
+    bank = render_cues(session.pattern, speech, session.style)
+    return LivePlayer(_schedule(session, bank, clock), bank, sink, clock=clock)
 
 
 def _schedule(
-    pattern: Pattern,
-    minutes: float | None,
-    cycles: int | None,
-    bank: CueBank,
-    style: CueStyle,
-    clock: Callable[[], float] = time.monotonic,
+    session: BreathingSession, bank: CueBank, clock: Callable[[], float] = time.monotonic
 ) -> LiveSchedule:
     """The session's schedule, with room for the bank's intro and close."""
     return LiveSchedule(
-        pattern,
-        minutes,
-        cycles,
+        session.pattern,
+        session.minutes,
+        session.cycles,
         intro_seconds=bank.intro_seconds,
         close_seconds=bank.close_seconds,
-        count=style.count,
+        count=session.style.count,
         clock=clock,
     )

@@ -20,8 +20,7 @@ from audio_companion.cli.stack import (
 from audio_companion.cli.voice import stop_word_option, with_voice_options
 
 if TYPE_CHECKING:
-    from audio_companion.breathing.cues import CueStyle
-    from audio_companion.breathing.patterns import Pattern
+    from audio_companion.breathing.session import BreathingSession
     from audio_companion.tts.prompts import PromptCache
     from audio_companion.voice.intents import CommandVocabulary
 
@@ -80,45 +79,31 @@ def breathe(
     next breath), "pause" and "resume", or "stop". With --render the same
     session is written to an MP3 to follow from any player or podcast app.
     """
-    from audio_companion.breathing import resolve_pattern
+    from audio_companion.breathing import BreathingSession, resolve_pattern
     from audio_companion.breathing.cues import CueStyle
-    from audio_companion.breathing.schedule import Length
 
     chosen = resolve_pattern(pattern)
     if minutes is None and breaths is None:
         minutes = 4.0
-    Length.of(minutes, breaths)  # one clear line for a bad length, before any work
-    style = CueStyle(tones=tones, count=count)
+    # One clear line for a bad length, before any work.
+    session = BreathingSession(chosen, minutes, breaths, CueStyle(tones=tones, count=count))
     prompts = prompt_cache()
 
     if render_to is not None:
         from audio_companion.breathing import render_file
 
-        written = render_file(
-            chosen, render_to, prompts, minutes=minutes, cycles=breaths, style=style
-        )
+        written = render_file(session, render_to, prompts)
         click.echo(
             f"Wrote {written.path} ({written.duration_s / 60:.1f} min, "
             f"{len(written.chapters)} chapters)."
         )
         return
-    _live(
-        chosen,
-        minutes,
-        breaths,
-        style,
-        prompts,
-        voice_options,
-        vocabulary_for(stop_word) if listen else None,
-        report_to,
-    )
+    vocabulary = vocabulary_for(stop_word) if listen else None
+    _live(session, prompts, voice_options, vocabulary, report_to)
 
 
 def _live(
-    pattern: Pattern,
-    minutes: float | None,
-    breaths: int | None,
-    style: CueStyle,
+    session: BreathingSession,
     prompts: PromptCache,
     options: VoiceOptions,
     vocabulary: CommandVocabulary | None,
@@ -133,14 +118,7 @@ def _live(
         if vocabulary is None
         else open_voice(options, prompts, vocabulary, commands=True)
     ) as voice:
-        player = live_player(
-            pattern,
-            voice.speaker,
-            prompts,
-            minutes=minutes,
-            cycles=breaths,
-            style=style,
-        )
+        player = live_player(session, voice.speaker, prompts)
         if isinstance(voice, VoiceStack):
             player.poll = VoiceControl(voice.loop, player, show=show)
         click.echo("Breathing; say stop to end." if vocabulary is not None else "Breathing.")
@@ -170,7 +148,7 @@ def _live(
             for r in player.records
         ]
         data = {
-            "pattern": pattern.name,
+            "pattern": session.pattern.name,
             "stopped": report.stopped,
             "mean_s": report.mean,
             "max_s": report.max,

@@ -170,11 +170,11 @@ def _breather(
 
     def breathe(minutes: float) -> bool:
         from audio_companion.breathing import resolve_pattern
-        from audio_companion.breathing.session import live_player
+        from audio_companion.breathing.session import BreathingSession, live_player
         from audio_companion.breathing.voice import VoiceControl
 
-        pattern = resolve_pattern(CHECKIN_BREATHING)
-        player = live_player(pattern, voice.speaker, voice.prompts, minutes=minutes)
+        session = BreathingSession(resolve_pattern(CHECKIN_BREATHING), minutes)
+        player = live_player(session, voice.speaker, voice.prompts)
         if isinstance(voice, VoiceStack):
             player.poll = VoiceControl(voice.loop, player, show=note)
         return not player.run().stopped

@@ -95,7 +95,7 @@ def breathing_season(
     sessions that changed and recording every one in `manifest`."""
     if not settings.breathing:
         return []
-    from audio_companion.breathing import render_file, resolve_pattern
+    from audio_companion.breathing import BreathingSession, render_file, resolve_pattern
     from audio_companion.breathing.render import WrittenSession
     from audio_companion.breathing.session import session_title
     from audio_companion.tts.prompts import PromptCache
@@ -113,10 +113,9 @@ def breathing_season(
             written = WrittenSession(path, record.size, record.duration_s, ())
         else:
             written = render_file(
-                pattern,
+                BreathingSession(pattern, minutes),
                 staging / path.name,
                 prompts,
-                minutes=minutes,
                 title=title,
                 artist=settings.show.author,
                 encode=settings.encode,

@@ -12,6 +12,7 @@ from audio_companion.audio.chunk import AudioChunk
 from audio_companion.breathing import (
     BUILTINS,
     BreathingError,
+    BreathingSession,
     CueStyle,
     prepare,
     render_cues,
@@ -42,7 +43,7 @@ def samples(chunk: AudioChunk) -> np.ndarray:
 
 
 def test_each_sound_is_rendered_once(fake_synth: FakeSynth) -> None:
-    bank, cues = prepare(BUILTINS["box"], fake_synth, minutes=4)
+    bank, cues = prepare(BreathingSession(BUILTINS["box"], minutes=4), fake_synth)
     spoken = [c for c in fake_synth.calls if len(c) < 10]
     assert sorted(spoken) == ["hold", "in", "out"]  # hold and hold_out share a word
     assert len(fake_synth.calls) == 5  # three words, the intro and the close
@@ -116,7 +117,7 @@ def test_count_words(fake_synth: FakeSynth) -> None:
 def test_session_cues_start_on_their_exact_sample(name: str) -> None:
     synth = PaddedSynth(lead=0.02)
     pattern = BUILTINS[name]
-    bank, cues = prepare(pattern, synth, minutes=2, style=CueStyle(count=True))
+    bank, cues = prepare(BreathingSession(pattern, minutes=2, style=CueStyle(count=True)), synth)
     rendered = render_session(cues, bank)
     x = samples(rendered.audio)
     assert len(x) == round(plan_duration(cues) * RATE)

@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING
 import pytest
 from helpers import FakeSynth
 
-from audio_companion.breathing import BUILTINS, LivePlayer, LiveSchedule, live_player, render_cues
+from audio_companion.breathing import (
+    BUILTINS,
+    BreathingSession,
+    LivePlayer,
+    LiveSchedule,
+    live_player,
+    render_cues,
+)
 from audio_companion.breathing.cues import CueBank
 from audio_companion.breathing.live import LEAD
 
@@ -141,7 +148,7 @@ def test_safe_windows_never_overlap_a_sound(
 
 
 def test_default_poll_sleeps_on_the_injected_clock(sink: FakeSink, clock: FakeClock) -> None:
-    p = live_player(BUILTINS["sigh"], sink, FakeSynth(), cycles=2, clock=clock)
+    p = live_player(BreathingSession(BUILTINS["sigh"], cycles=2), sink, FakeSynth(), clock=clock)
     p.sleep = clock.sleep
     report = p.run()
     assert not report.stopped and len(sink.played) == 1 + 6 + 1

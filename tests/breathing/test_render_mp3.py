@@ -16,6 +16,7 @@ from helpers import FakeSynth, needs_media
 from audio_companion.audio.wav import read_wav
 from audio_companion.breathing import (
     BUILTINS,
+    BreathingSession,
     RenderedSession,
     WrittenSession,
     prepare,
@@ -50,7 +51,7 @@ def box_session(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> tuple[CueBank, RenderedSession, WrittenSession]:
     synth = make_synthesizer(VoiceSettings())
-    bank, cues = prepare(BUILTINS["box"], synth, minutes=5)
+    bank, cues = prepare(BreathingSession(BUILTINS["box"], minutes=5), synth)
     rendered = render_session(cues, bank)
     out = tmp_path_factory.mktemp("breathe") / "box.mp3"
     written = write_session(rendered, out, "Box breathing, 5 minutes")
@@ -102,7 +103,7 @@ def test_id3_title_and_chapters(
 
 def test_render_file_and_feed_episode(tmp_path: Path) -> None:
     dest = tmp_path / "feed" / "sigh.mp3"
-    written = render_file(BUILTINS["sigh"], dest, FakeSynth(), cycles=3)
+    written = render_file(BreathingSession(BUILTINS["sigh"], cycles=3), dest, FakeSynth())
     assert dest.exists() and written.duration_s > 27
     from mutagen.id3 import ID3
 
@@ -133,5 +134,5 @@ def test_failed_tagging_leaves_nothing_behind(
     monkeypatch.setattr(mutagen.id3.ID3, "save", broken)
     dest = tmp_path / "box.mp3"
     with pytest.raises(BuildError, match="ID3"):
-        render_file(BUILTINS["box"], dest, FakeSynth(), cycles=1)
+        render_file(BreathingSession(BUILTINS["box"], cycles=1), dest, FakeSynth())
     assert list(tmp_path.iterdir()) == []
