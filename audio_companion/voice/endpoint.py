@@ -251,14 +251,17 @@ class Endpointer:
         self._timeout_armed = self.settings.no_speech_timeout_s is not None
         self._timeout_from = t
 
-    def process(self, chunk: AudioChunk, *, may_start: bool = True) -> list[EndpointEvent]:
+    def process(self, chunk: AudioChunk, *, look_back_only: bool = False) -> list[EndpointEvent]:
         """Events caused by `chunk`.
 
-        With ``may_start=False`` the audio is heard (kept as look-back, and its
-        speech counts toward a run) but cannot itself start an utterance: the
+        With ``look_back_only`` the audio is kept only as pre-roll for an
+        utterance that starts later, and counts as silence: it can neither
+        start an utterance nor carry a speech run into the audio after it. The
         voice loop uses this for the duplex gate's tail, so a reply that begins
-        as the gate opens keeps its first sound, while a tail that falls silent
-        before the gate opens (reverb, a late echo) starts nothing.
+        as the gate opens keeps its first sound, while an echo of the prompt
+        that outlasts the tail by a moment still needs a whole start run of
+        its own (a soak run once heard "I do." from such an edge when tail
+        audio counted toward the run).
         """
         s = self.settings
         if chunk.rate != s.rate or chunk.width != 2 or chunk.channels != 1:
@@ -288,7 +291,7 @@ class Endpointer:
         base = self._pending_t
         for i in range(n):
             frame = bytes(self._pending[i * fb : (i + 1) * fb])
-            events.extend(self._on_frame(base + i * s.frame_s, frame, may_start))
+            events.extend(self._on_frame(base + i * s.frame_s, frame, look_back_only))
         del self._pending[: n * fb]
         self._pending_t = base + n * s.frame_s
         return events
@@ -301,10 +304,12 @@ class Endpointer:
         end = self._pending_t
         return [self._end("end_of_stream", end)]
 
-    def _on_frame(self, t: float, frame: bytes, may_start: bool = True) -> list[EndpointEvent]:
+    def _on_frame(
+        self, t: float, frame: bytes, look_back_only: bool = False
+    ) -> list[EndpointEvent]:
         s = self.settings
         end = t + s.frame_s
-        speech = self.classifier.is_speech(frame, s.rate)
+        speech = not look_back_only and self.classifier.is_speech(frame, s.rate)
         if self._utterance is not None:
             self._utterance.append(frame)
             self._speech_frames += 1
@@ -319,7 +324,7 @@ class Endpointer:
             self._timeout_from = t
         self._history.append(_Frame(t, frame))
         self._run = self._run + 1 if speech else 0
-        if self._run >= s.start_frames and may_start:
+        if self._run >= s.start_frames:
             return [self._start(end)]
         timeout = s.no_speech_timeout_s
         # A speech run in progress defers the timeout: the user may be starting to talk.

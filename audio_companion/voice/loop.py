@@ -221,10 +221,9 @@ class VoiceLoop:
         if not self.gate.admit(chunk):
             self.stats.gated_chunks += 1
             if self.gate.in_tail(chunk):
-                # Heard, but unable to start an utterance: a reply that begins as
-                # the gate opens keeps its first sound ("four", not "or"), yet a
-                # tail that falls silent in time (reverb, late echo) starts nothing.
-                self.endpointer.process(chunk, may_start=False)
+                # Kept as look-back only: a reply that begins as the gate opens keeps
+                # its first sound ("four", not "or"); the tail itself starts nothing.
+                self.endpointer.process(chunk, look_back_only=True)
             return None
         # A streaming engine hears every admitted chunk as it comes, so its
         # result is ready the moment the utterance ends and its partial

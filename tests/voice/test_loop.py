@@ -209,8 +209,8 @@ def test_gate_keeps_the_companions_own_voice_out(leak: float) -> None:
 @pytest.mark.parametrize("after", [0.0, 0.1, 0.2])
 def test_a_quick_reply_keeps_its_first_sound(after: float) -> None:
     # The person answers right as the prompt ends, inside the gate's 0.3 s tail:
-    # the tail's audio is heard (not started from), so the utterance keeps the
-    # reply's first sound (a lost "f" turns "four" into "or").
+    # the tail's audio is kept as look-back, so the utterance keeps the reply's
+    # first sound (a lost "f" turns "four" into "or").
     room = Room(Phrasebook())
     loop = make_loop(room)
     loop.say(PROMPT)
@@ -220,6 +220,19 @@ def test_a_quick_reply_keeps_its_first_sound(after: float) -> None:
     assert heard.text == "four" and heard.command.value == 4
     assert heard.audio is not None and heard.audio.timestamp is not None
     assert heard.audio.timestamp <= spoke_at + 1e-6
+
+
+def test_an_echo_outlasting_the_tail_by_a_moment_starts_nothing() -> None:
+    # The prompt leaks in 0.35 s late: its last 0.3 s fill the tail and 0.05 s
+    # more reach the recogniser's side of the gate. That moment alone is far
+    # shorter than a start run, so no utterance begins (seen on the rig as a
+    # stray "I do." when tail audio counted toward the run).
+    room = Room(Phrasebook(), leak=1.0, leak_delay=0.35)
+    loop = make_loop(room)
+    loop.say(PROMPT)
+    heard = loop.listen(Ask(3))
+    assert heard.kind == "timeout"
+    assert loop.stats.utterances == 0 and loop.stats.echoes_dropped == 0
 
 
 def test_the_tail_alone_never_starts_an_utterance() -> None:
