@@ -17,8 +17,7 @@ shift
 python=.venv/bin/python
 [ -x "$python" ] || { echo "soak: run 'bash scripts/setup.sh --test' first" >&2; exit 3; }
 
-out=$(mktemp -d -t ac-soak-XXXXXX)
-trap 'rm -rf "$out"' EXIT
+out=$(mktemp -d -t ac-soak-XXXXXX)  # kept: each run's log and report, to study a failure
 started=$(date +%s)
 for i in $(seq 1 "$runs"); do
   t0=$(date +%s)
@@ -28,7 +27,8 @@ for i in $(seq 1 "$runs"); do
     --junitxml="$out/run-$i.xml" "$@" >"$out/run-$i.log" 2>&1 || true
   echo "soak: run $i/$runs done in $(( $(date +%s) - t0 )) s ($(tail -n 1 "$out/run-$i.log"))"
 done
-"$python" - "$out" "$runs" <<'PY'
+status=0
+"$python" - "$out" "$runs" <<'PY' || status=$?
 import collections, pathlib, sys
 import xml.etree.ElementTree as ET
 
@@ -59,4 +59,5 @@ if not seen:
     sys.exit(1)
 sys.exit(0 if all(passed[n] == runs for n in seen) and not missing else 1)
 PY
-echo "soak: $(( $(date +%s) - started )) s in all"
+echo "soak: $(( $(date +%s) - started )) s in all; logs in $out"
+exit "$status"
