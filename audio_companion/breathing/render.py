@@ -29,7 +29,7 @@ from audio_companion.breathing.errors import BreathingError
 from audio_companion.breathing.schedule import Cue, plan_duration
 from audio_companion.fsutil import atomic_path
 from audio_companion.media.encode import EncodeSettings, encode_mp3
-from audio_companion.media.tags import Chapter, write_id3
+from audio_companion.media.tags import Chapter, Id3Tags, write_id3
 
 CUT_FADE = 0.005  # fade applied when a sound is cut short by the next cue
 CHAPTER_SECONDS = 60.0
@@ -122,7 +122,5 @@ def write_session(
     chapters = minute_chapters(rendered.duration)
     with atomic_path(path) as tmp:
         encode_mp3(rendered.audio, tmp, fmt, {})
-        write_id3(
-            tmp, title=title, artist=artist, album=album, chapters=chapters, toc_title="Minutes"
-        )
+        write_id3(tmp, Id3Tags(title, artist, album), chapters, toc_title="Minutes")
     return WrittenSession(path, path.stat().st_size, rendered.duration, tuple(chapters))

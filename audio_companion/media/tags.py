@@ -31,17 +31,20 @@ def chapter_id(index: int) -> str:
     return f"chp{index}"
 
 
+@dataclass(frozen=True)
+class Id3Tags:
+    """What an MP3 is tagged with besides its chapters; an episode carries one to its worker."""
+
+    title: str
+    artist: str
+    album: str
+    track: int | None = None
+    date: str | None = None  # YYYY or YYYY-MM-DD
+    cover_png: bytes | None = None
+
+
 def write_id3(
-    path: Path,
-    *,
-    title: str,
-    artist: str,
-    album: str,
-    chapters: Sequence[Chapter],
-    track: int | None = None,
-    date: str | None = None,
-    cover_png: bytes | None = None,
-    toc_title: str = "Chapters",
+    path: Path, tags: Id3Tags, chapters: Sequence[Chapter], toc_title: str = "Chapters"
 ) -> None:
     """Replace the MP3's tags with ID3v2.3: text frames, optional cover, CTOC and CHAPs.
 
@@ -53,25 +56,25 @@ def write_id3(
     import mutagen.id3
 
     id3: Any = mutagen.id3  # untyped; Any keeps mypy strict elsewhere
-    tags = id3.ID3()
-    tags.add(id3.TIT2(encoding=3, text=[title]))
-    tags.add(id3.TPE1(encoding=3, text=[artist]))
-    tags.add(id3.TALB(encoding=3, text=[album]))
-    if track is not None:
-        tags.add(id3.TRCK(encoding=3, text=[str(track)]))
-    if date is not None:
-        tags.add(id3.TDRC(encoding=3, text=[date]))  # saved as TYER/TDAT in v2.3
-    if cover_png is not None:
-        tags.add(
+    frames = id3.ID3()
+    frames.add(id3.TIT2(encoding=3, text=[tags.title]))
+    frames.add(id3.TPE1(encoding=3, text=[tags.artist]))
+    frames.add(id3.TALB(encoding=3, text=[tags.album]))
+    if tags.track is not None:
+        frames.add(id3.TRCK(encoding=3, text=[str(tags.track)]))
+    if tags.date is not None:
+        frames.add(id3.TDRC(encoding=3, text=[tags.date]))  # saved as TYER/TDAT in v2.3
+    if tags.cover_png is not None:
+        frames.add(
             id3.APIC(
                 encoding=3,
                 mime="image/png",
                 type=id3.PictureType.COVER_FRONT,
                 desc="Cover",
-                data=cover_png,
+                data=tags.cover_png,
             )
         )
-    tags.add(
+    frames.add(
         id3.CTOC(
             element_id=TOC_ELEMENT_ID,
             flags=id3.CTOCFlags.TOP_LEVEL | id3.CTOCFlags.ORDERED,
@@ -80,7 +83,7 @@ def write_id3(
         )
     )
     for i, c in enumerate(chapters):
-        tags.add(
+        frames.add(
             id3.CHAP(
                 element_id=chapter_id(i),
                 start_time=round(c.start * 1000),
@@ -92,6 +95,6 @@ def write_id3(
         with atomic_path(path) as tmp:
             shutil.copyfile(path, tmp)
             id3.delete(str(tmp))  # every old ID3v1/v2 tag goes
-            tags.save(str(tmp), v1=0, v2_version=3)
+            frames.save(str(tmp), v1=0, v2_version=3)
     except mutagen.MutagenError as exc:
         raise BuildError(f"cannot write ID3 tags to {path.name}: {exc}") from exc

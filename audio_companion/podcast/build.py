@@ -23,6 +23,7 @@ from audio_companion.article.model import Article
 from audio_companion.errors import BuildError
 from audio_companion.fsutil import FolderBusy, folder_lock, scratch_folder, write_if_changed
 from audio_companion.media import ffmpeg
+from audio_companion.media.tags import Id3Tags
 from audio_companion.narration.layout import assemble, script_sentences
 from audio_companion.narration.narrator import Narrator, NarratorStats
 from audio_companion.podcast.audiobook import BookPart, write_audiobook
@@ -37,7 +38,6 @@ from audio_companion.podcast.plan import (
     year,
 )
 from audio_companion.podcast.produce import (
-    EpisodeTags,
     ProducedEpisode,
     chapters_path,
     first_rate,
@@ -238,7 +238,7 @@ def _narrate(
         jobs: list[tuple[PlannedEpisode, Future[ProducedEpisode]]] = []
         for index, (ep, waiting) in enumerate(zip(todo, pending, strict=True)):
             rendered = assemble(ep.lines, narrator.result(waiting), chime)
-            tags = EpisodeTags(
+            tags = Id3Tags(
                 ep.title, settings.show.author, job.title, ep.number, year(ep.published), cover_png
             )
             job_ = pool.submit(produce_episode, rendered, staging / ep.file_name, settings, tags)

@@ -17,7 +17,7 @@ from audio_companion.audio.chunk import AudioChunk
 from audio_companion.fsutil import write_bytes_atomic
 from audio_companion.media.chapters import json_chapters, shift
 from audio_companion.media.encode import encode_mp3, mp3_duration
-from audio_companion.media.tags import Chapter, write_id3
+from audio_companion.media.tags import Chapter, Id3Tags, write_id3
 from audio_companion.narration import transcript
 from audio_companion.narration.layout import RenderedEpisode, episode_chapters
 from audio_companion.narration.narrator import Narrator, Pending
@@ -26,16 +26,6 @@ from audio_companion.publish.manifest import EpisodeRecord
 
 if TYPE_CHECKING:  # mastering pulls in scipy (~0.7 s): only builds that render pay for it
     from audio_companion.media.loudness import MasterReport
-
-
-@dataclass(frozen=True)
-class EpisodeTags:
-    title: str
-    artist: str
-    album: str
-    track: int
-    date: str
-    cover_png: bytes | None
 
 
 @dataclass(frozen=True)
@@ -69,7 +59,7 @@ def is_unchanged(record: EpisodeRecord | None, digest: str, out: Path) -> bool:
 
 
 def produce_episode(
-    rendered: RenderedEpisode, path: Path, settings: BuildSettings, tags: EpisodeTags
+    rendered: RenderedEpisode, path: Path, settings: BuildSettings, tags: Id3Tags
 ) -> ProducedEpisode:
     """Master and encode one episode with its tags, chapters (ID3 and Podcasting
     2.0 JSON) and transcripts, all at the real offsets in the mastered audio."""
@@ -79,16 +69,7 @@ def produce_episode(
     encode_mp3(audio, path, settings.encode, {})
     marks = episode_chapters(rendered.placed, rendered.audio.duration, intro_title=tags.title)
     marks = shift(marks, -report.trimmed_start_s)
-    write_id3(
-        path,
-        title=tags.title,
-        artist=tags.artist,
-        album=tags.album,
-        track=tags.track,
-        date=tags.date,
-        chapters=marks,
-        cover_png=tags.cover_png,
-    )
+    write_id3(path, tags, marks)
     write_bytes_atomic(chapters_path(path), json_chapters(marks, tags.title).encode("utf-8"))
     cues = transcript.cues_from_sentences([(s.start, s.end, s.shown) for s in rendered.sentences])
     cues = transcript.shift(cues, -report.trimmed_start_s, audio.duration)

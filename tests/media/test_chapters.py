@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from audio_companion.media.chapters import json_chapters, shift
-from audio_companion.media.tags import Chapter, write_id3
+from audio_companion.media.tags import Chapter, Id3Tags, write_id3
 from audio_companion.narration.layout import Placed, episode_chapters
 from audio_companion.narration.script import Line
 
@@ -132,16 +132,8 @@ CHAPTERS = [
 
 
 def _write(path: Path, chapters: list[Chapter], cover: bytes | None = None) -> None:
-    write_id3(
-        path,
-        title="Sleep",
-        artist="The Show",
-        album="The Album",
-        track=7,
-        date="2024-05-01",
-        chapters=chapters,
-        cover_png=cover,
-    )
+    tags = Id3Tags("Sleep", "The Show", "The Album", track=7, date="2024-05-01", cover_png=cover)
+    write_id3(path, tags, chapters)
 
 
 def test_write_id3_tags_and_chapters(mp3: Path) -> None:
