@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import time
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -51,6 +53,68 @@ class _LogReporter:
         click.echo(f"[{index + 1}/{total}] {ep.file_name}: {audio_seconds:.1f} s of audio")
 
 
+# The show's options, in --help order. Each is named after the ShowSettings
+# field it sets, so `with_show_options` gathers them by name.
+_SHOW_OPTIONS = (
+    click.option("--title", help="Show title. Default: the article's title."),
+    click.option("--description", help="Show description. Default: the article's teaser."),
+    click.option(
+        "--author", default=DEFAULT_AUTHOR, show_default=True, help="Show author and owner."
+    ),
+    click.option(
+        "--email",
+        "owner_email",
+        default="podcast@example.invalid",
+        show_default=True,
+        help="Owner e-mail address in the feed.",
+    ),
+    click.option("--language", default="en", show_default=True, help="Feed language (RFC 5646)."),
+    click.option(
+        "--cover",
+        type=click.Path(path_type=Path, dir_okay=False, exists=True),
+        help="Cover image (.jpg or .png, square, 1400–3000 px, RGB), copied into the feed. "
+        "Default: one drawn from the show title.",
+    ),
+    click.option("--image-url", help="Use a cover hosted at this URL instead."),
+    click.option(
+        "--locked/--unlocked",
+        default=True,
+        show_default=True,
+        help="podcast:locked: ask other podcast platforms not to import the feed.",
+    ),
+    click.option(
+        "--explicit/--clean",
+        default=False,
+        show_default=True,
+        help="Mark the show explicit or clean.",
+    ),
+)
+_SHOW_FIELDS = (
+    "title",
+    "description",
+    "author",
+    "owner_email",
+    "language",
+    "cover",
+    "image_url",
+    "locked",
+    "explicit",
+)
+
+
+def with_show_options(command: Callable[..., None]) -> Callable[..., None]:
+    """--title … --explicit, given to `command` as one `show: ShowSettings`."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> None:
+        show = ShowSettings(**{name: kwargs.pop(name) for name in _SHOW_FIELDS})
+        command(*args, show=show, **kwargs)
+
+    for option in reversed(_SHOW_OPTIONS):
+        run = option(run)
+    return run
+
+
 @main.command()
 @click.argument("articles", nargs=-1)
 @click.option(
@@ -67,33 +131,7 @@ class _LogReporter:
     show_default=True,
     help="Public address of the output folder; enclosure URLs start with it.",
 )
-@click.option("--title", help="Show title. Default: the article's title.")
-@click.option("--description", help="Show description. Default: the article's teaser.")
-@click.option("--author", default=DEFAULT_AUTHOR, show_default=True, help="Show author and owner.")
-@click.option(
-    "--email",
-    "owner_email",
-    default="podcast@example.invalid",
-    show_default=True,
-    help="Owner e-mail address in the feed.",
-)
-@click.option("--language", default="en", show_default=True, help="Feed language (RFC 5646).")
-@click.option(
-    "--cover",
-    type=click.Path(path_type=Path, dir_okay=False, exists=True),
-    help="Cover image (.jpg or .png, square, 1400–3000 px, RGB), copied into the feed. "
-    "Default: one drawn from the show title.",
-)
-@click.option("--image-url", help="Use a cover hosted at this URL instead.")
-@click.option(
-    "--locked/--unlocked",
-    default=True,
-    show_default=True,
-    help="podcast:locked: ask other podcast platforms not to import the feed.",
-)
-@click.option(
-    "--explicit/--clean", default=False, show_default=True, help="Mark the show explicit or clean."
-)
+@with_show_options
 @click.option(
     "--voice",
     "voice_spec",
@@ -149,15 +187,7 @@ def build(
     articles: tuple[str, ...],
     out: Path,
     base_url: str,
-    title: str | None,
-    description: str | None,
-    author: str,
-    owner_email: str,
-    language: str,
-    cover: Path | None,
-    image_url: str | None,
-    locked: bool,
-    explicit: bool,
+    show: ShowSettings,
     voice_spec: str,
     rate_wpm: int | None,
     bitrate: str,
@@ -174,9 +204,6 @@ def build(
     WebVTT and an SRT transcript. With no ARTICLES the bundled sample article
     is built.
     """
-    import functools
-    import os
-
     from audio_companion.podcast.build import build as run_build
     from audio_companion.tts.registry import make_synthesizer
 
@@ -184,17 +211,7 @@ def build(
     settings = BuildSettings(
         out_dir=out,
         base_url=normalise_base_url(base_url),
-        show=ShowSettings(
-            title=title,
-            description=description,
-            author=author,
-            owner_email=owner_email,
-            language=language,
-            explicit=explicit,
-            image_url=image_url,
-            cover=cover,
-            locked=locked,
-        ),
+        show=show,
         voice=VoiceSettings.parse(voice_spec, rate_wpm),
         encode=EncodeSettings(bitrate=bitrate),
         breathing=parse_breathing(breathing),
