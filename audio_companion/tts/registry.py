@@ -13,8 +13,7 @@ from collections.abc import Callable
 from audio_companion.errors import InputError
 from audio_companion.tts.base import Synthesizer, VoiceSettings
 
-# Synthesizer's home is tts.base; named here only until every import says so.
-__all__ = ["ENGINES", "Synthesizer", "make_synthesizer"]
+__all__ = ["ENGINES", "make_synthesizer"]
 
 
 def _espeak(voice: VoiceSettings, threads: int | None) -> Synthesizer:
