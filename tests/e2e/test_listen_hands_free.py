@@ -36,7 +36,11 @@ def test_prompt_answer_and_stop(pulse: PulseRig) -> None:
         pulse.say_into_mic("I feel calm tonight")
         heard = c.expect("heard:").lower()
         assert sum(w in heard for w in ("feel", "calm", "tonight")) >= 2, heard
-        c.drain(3.0)  # it says back what it heard
+        # It says back what it heard; a person waits for that to end before
+        # speaking (a "stop" said over the read-back loses its start to the
+        # half-duplex gate: a soak run heard it as "Duh.").
+        room.wait_until_quiet(since=time.monotonic(), quiet_s=0.6, timeout=30)
+        time.sleep(0.4)
         pulse.say_into_mic("stop")
         assert "stop" in c.expect("heard:").lower()
         assert c.expect("command:") == "command: stop"
