@@ -42,7 +42,10 @@ for report in sorted(folder.glob("run-*.xml")):
         if case.find("skipped") is not None:
             continue
         seen[name] += 1
-        bad = case.find("failure") or case.find("error")
+        # (an Element without children is falsy: test each find against None)
+        bad = case.find("failure")
+        if bad is None:
+            bad = case.find("error")
         if bad is None:
             passed[name] += 1
         else:
