@@ -173,9 +173,6 @@ class Child:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self.proc.poll() is None:
-            self.kill()
-        else:  # it ended, but something it started may still hold the group
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(self.proc.pid, signal.SIGKILL)
+        # Even a child that has ended may have left something running in its group.
+        self.kill()
         self.close_stdin()

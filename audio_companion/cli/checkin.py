@@ -93,6 +93,7 @@ def checkin(
     "repeat" to hear a question again, "skip" to move on, "pause" and "resume".
     """
     from audio_companion.checkin.captions import Captions, JsonCaptions, TextCaptions
+    from audio_companion.checkin.conversation import Captioned
     from audio_companion.checkin.deck import list_decks as all_decks
     from audio_companion.checkin.deck import load_deck
     from audio_companion.checkin.session import CheckinSession, CheckinSettings, night_of
@@ -121,7 +122,7 @@ def checkin(
         voice: Speaking | None
         conversation: Conversation
         if text_mode:
-            from audio_companion.checkin.conversation import Captioned, TypedConversation
+            from audio_companion.checkin.conversation import TypedConversation
 
             voice = None
             if not mute:
@@ -133,8 +134,6 @@ def checkin(
             conversation = Captioned(typed, captions)
             engine_name = "text"
         else:
-            from audio_companion.checkin.conversation import Captioned
-
             voice = stack.enter_context(open_voice(voice_options, prompts, vocabulary))
             conversation = Captioned(voice.loop, captions)
             engine_name = voice.loop.recognizer.name

@@ -81,17 +81,12 @@ class HalfDuplexGate:
         if start is None:
             return False
         stop = start + chunk.duration
-        for first, end in self._spans:
-            if end is None:
-                if stop > first:
-                    return False
-            elif start < end and stop > first:
-                return False  # overlaps the sound itself
-        return not self.admit(chunk)
+        return self._overlaps(start, stop) and not self._overlaps(start, stop, tail_s=0.0)
 
-    def _overlaps(self, a: float, b: float) -> bool:
+    def _overlaps(self, a: float, b: float, tail_s: float | None = None) -> bool:
+        tail = self.tail_s if tail_s is None else tail_s
         for start, end in self._spans:
-            stop = None if end is None else end + self.tail_s
+            stop = None if end is None else end + tail
             # Half-open intervals: a chunk ending exactly at the start, or
             # starting exactly at the end of the tail, is clean.
             begins_before_stop = stop is None or a < stop

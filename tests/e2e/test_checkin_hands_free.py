@@ -77,7 +77,7 @@ class Person:
             return self.appreciations[0].text
         return (FEELING if step == "checkin" else I_FEEL).text
 
-    def heard(self, step: str, text: str) -> None:
+    def heard(self, step: str) -> None:
         """The companion understood an answer: the next appreciation is a new one."""
         if step == "appreciations" and self.appreciations:
             self.given.setdefault(step, []).append(self.appreciations.pop(0))
@@ -122,7 +122,7 @@ class Checkin:
             if kind == "say":
                 person.last_said_by_companion = str(event["text"])
             elif kind == "heard" and event["intent"] is None:
-                person.heard(current_step, str(event["text"]))
+                person.heard(current_step)
             elif kind == "end":
                 return gaps, event
             elif kind == "listen":
