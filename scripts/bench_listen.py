@@ -88,11 +88,11 @@ class WithGrammar:
         self.recognizer, self.grammar = recognizer, grammar
         self.name, self.streaming = recognizer.name, recognizer.streaming
 
-    def transcribe(self, chunk: Any) -> Any:
-        return self.recognizer.transcribe(chunk)
+    def transcribe(self, chunk: Any, phrases: Any = None) -> Any:
+        return self.recognizer.transcribe(chunk, phrases)
 
-    def stream(self, grammar: list[str] | None = None) -> Any:
-        return self.recognizer.stream(grammar or self.grammar)
+    def stream(self, phrases: Any = None) -> Any:
+        return self.recognizer.stream(phrases or self.grammar)
 
 
 class NoSink:

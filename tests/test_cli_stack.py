@@ -66,8 +66,8 @@ def events(monkeypatch: pytest.MonkeyPatch) -> Events:
         events = log
         kind = "speaker"
 
-    def make_recognizer(engine: str, model: str | None, hint: str | None = None) -> Any:
-        log.log.append(f"recogniser {engine} {model} hint={hint}")
+    def make_recognizer(engine: str, model: str | None) -> Any:
+        log.log.append(f"recogniser {engine} {model}")
         return FakeRecognizer()
 
     monkeypatch.setattr(microphone, "MicrophoneSource", Mic)
@@ -86,7 +86,7 @@ def test_the_recogniser_loads_before_any_device_opens_and_all_close(events: Even
         assert voice.loop.sink is voice.speaker
         assert voice.loop.settings.endpoint == EndpointSettings()
     assert events.log == [
-        "recogniser vosk small hint=None",
+        "recogniser vosk small",
         "open mic usb",
         "open speaker hdmi",
         "close speaker",
@@ -94,11 +94,12 @@ def test_the_recogniser_loads_before_any_device_opens_and_all_close(events: Even
     ]
 
 
-def test_command_mode_listens_for_short_words_primed_with_the_stop_words(events: Events) -> None:
+def test_command_mode_listens_for_short_words_with_the_personal_stop_word(events: Events) -> None:
     with open_voice(OPTIONS, PROMPTS, vocabulary_for("pineapple"), commands=True) as v:
         assert v.loop.settings.endpoint == COMMAND_ENDPOINT
         assert v.loop.settings.gate_tail_s == COMMAND_GATE_TAIL_S
-    assert "Pineapple." in events.log[0] and "Stop." in events.log[0]
+        assert v.loop.vocabulary.personal_stop_word == "pineapple"
+    assert events.log[0] == "recogniser vosk small"
 
 
 def test_typed_mode_goes_on_without_a_speaker(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -6,14 +6,24 @@ may report a ``Partial`` guess after each one, and gives the final
 ``Transcript`` when the caller decides the utterance is over.  Chunks may be
 in any rate/channel format; engines convert to what they need.
 
-A ``grammar`` is the list of phrases the caller expects ("yes", "no", "stop
-the session").  Engines that can restrict decoding to it (Vosk) do; others
-may only use it as a hint (Whisper).  Anything outside a restricted grammar
-comes back as the word ``[unk]``.
+Two modes, chosen per call by ``phrases``:
+
+- **answer mode** (``phrases=None``): free speech, nothing primed; the
+  transcript is whatever was said.
+- **command mode** (a sequence of phrases: "stop", "pause", "yes", "four"...):
+  only those phrases are expected at this moment.  Engines that can restrict
+  decoding to them (Vosk, as a grammar) do; others are primed with them
+  (Whisper's initial prompt).  Either way a result the engine does not trust
+  (low confidence, non-speech, implausibly long) comes back with empty
+  ``text``: a wrong command costs more than a missed one, which the person
+  can repeat.  ``rejected`` then says what was heard, for logs only, and
+  ``confidence`` (0..1) is meaningful, so the dialog can confirm a doubtful
+  number.  Speech outside a restricted grammar comes back as ``[unk]``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -36,6 +46,8 @@ class Transcript:
     words: tuple[Word, ...]
     confidence: float  # mean word confidence, 0 when nothing was recognised
     engine: str
+    # Command mode only: what was heard but not trusted (the text is then empty).
+    rejected: str = ""
 
     @classmethod
     def from_words(
@@ -78,10 +90,10 @@ class Recognizer(Protocol):
     # decodes the whole utterance at the end.
     streaming: bool
 
-    def transcribe(self, chunk: AudioChunk) -> Transcript:
-        """Recognise one whole utterance."""
+    def transcribe(self, chunk: AudioChunk, phrases: Sequence[str] | None = None) -> Transcript:
+        """Recognise one whole utterance: answer mode, or command mode with ``phrases``."""
         ...
 
-    def stream(self, grammar: list[str] | None = None) -> RecognizerStream:
-        """Start a streaming session, optionally restricted to (or hinted with) phrases."""
+    def stream(self, phrases: Sequence[str] | None = None) -> RecognizerStream:
+        """Start a streaming session: answer mode, or command mode with ``phrases``."""
         ...

@@ -93,16 +93,16 @@ def _choose_auto(model: ModelArg, models_dir: ModelArg) -> Choice:
     )
 
 
-def _load_vosk(where: Path | str, hint: str | None, options: dict[str, Any]) -> Recognizer:
+def _load_vosk(where: Path | str, options: dict[str, Any]) -> Recognizer:
     from audio_companion.asr.vosk_engine import VoskRecognizer
 
-    return VoskRecognizer(Path(where), **options)  # a grammar per stream replaces the hint
+    return VoskRecognizer(Path(where), **options)
 
 
-def _load_whisper(where: Path | str, hint: str | None, options: dict[str, Any]) -> Recognizer:
+def _load_whisper(where: Path | str, options: dict[str, Any]) -> Recognizer:
     from audio_companion.asr.whisper_engine import WhisperRecognizer
 
-    return WhisperRecognizer(where, hint=hint, **options)
+    return WhisperRecognizer(where, **options)
 
 
 _CHOOSERS: dict[str, Callable[[ModelArg, ModelArg], Choice]] = {
@@ -110,7 +110,7 @@ _CHOOSERS: dict[str, Callable[[ModelArg, ModelArg], Choice]] = {
     "vosk": _choose_vosk,
     "whisper": _choose_whisper,
 }
-_LOADERS: dict[str, Callable[[Path | str, str | None, dict[str, Any]], Recognizer]] = {
+_LOADERS: dict[str, Callable[[Path | str, dict[str, Any]], Recognizer]] = {
     "vosk": _load_vosk,
     "whisper": _load_whisper,
 }
@@ -136,13 +136,12 @@ def make_recognizer(
     engine: str = "auto",
     model: ModelArg = None,
     models_dir: ModelArg = None,
-    hint: str | None = None,
     **options: Any,
 ) -> Recognizer:
     """Choose (see ``choose_engine``) and load a recogniser; models load once per process.
 
-    `hint` is text whisper decodes every utterance after (its prompt), for a
-    context that expects a few words; vosk gets its phrases as a grammar instead.
+    What to expect is said per utterance (``phrases`` to ``transcribe``/``stream``:
+    command mode), not here.
     """
     chosen, where = choose_engine(engine, model, models_dir)
-    return _LOADERS[chosen](where, hint, options)
+    return _LOADERS[chosen](where, options)

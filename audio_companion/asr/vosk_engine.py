@@ -1,5 +1,9 @@
 """Vosk (Kaldi) recogniser: small, streaming, and able to restrict itself to a grammar.
 
+Command mode (``phrases`` given) restricts decoding to those phrases; a result
+made only of ``[unk]`` or less sure than `MIN_COMMAND_CONFIDENCE`
+comes back empty (``rejected`` keeps it).  Answer mode decodes freely.
+
 The model folder loads once per process (``load_vosk_model`` caches it by
 resolved path) and every stream gets its own ``KaldiRecognizer`` at 16 kHz
 with word timings on.  A grammar is handed to Vosk as a JSON list of phrases
@@ -17,6 +21,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +37,12 @@ log = logging.getLogger(__name__)
 # grammar word missing from the vocabulary), -2 only errors, which Vosk also
 # raises.  Those warnings are logged through ``logging`` below instead.
 VOSK_LOG_LEVEL = -2
+
+MIN_COMMAND_CONFIDENCE = 0.5
+"""In command mode a grammar forces every sound onto its nearest phrase; Kaldi's
+word posterior (``conf``, averaged over the words that are not ``[unk]``) is what
+tells a real "stop" from a forced one.  Not calibrated on English (no English
+model is packaged): the Korean test model gives its clear words 0.5..1.0."""
 
 _models: dict[Path, Any] = {}
 _lock = threading.Lock()
@@ -66,7 +77,7 @@ def load_vosk_model(path: str | Path) -> Any:
         return model
 
 
-def grammar_json(phrases: list[str]) -> str:
+def grammar_json(phrases: Sequence[str]) -> str:
     """Vosk's grammar: the phrases, lower-cased and de-duplicated, plus ``[unk]``."""
     seen: dict[str, None] = {}
     for phrase in phrases:
@@ -91,14 +102,15 @@ def _words(result: dict[str, Any]) -> list[Word]:
 class VoskStream:
     """One utterance (or a run of them) through one ``KaldiRecognizer``."""
 
-    def __init__(self, model: Any, grammar: list[str] | None, engine: str = "vosk") -> None:
+    def __init__(self, model: Any, phrases: Sequence[str] | None, engine: str = "vosk") -> None:
         vosk = _vosk()
         self.engine = engine
+        self.command_mode = phrases is not None
         self.missing_words: list[str] = []
-        if grammar is None:
+        if phrases is None:
             self._rec = vosk.KaldiRecognizer(model, float(TARGET_RATE))
         else:
-            spec = grammar_json(grammar)
+            spec = grammar_json(phrases)
             self.missing_words = [
                 w
                 for phrase in json.loads(spec)
@@ -150,7 +162,16 @@ class VoskStream:
         self._push(self._feed.flush())
         self._take(self._rec.FinalResult())
         self._done = True
-        return Transcript.from_words(tuple(self._words), self.engine, " ".join(self._texts))
+        result = Transcript.from_words(tuple(self._words), self.engine, " ".join(self._texts))
+        return _judged(result) if self.command_mode else result
+
+
+def _judged(result: Transcript) -> Transcript:
+    """A command-mode result, or an empty one if it is only ``[unk]`` or too unsure."""
+    known = [w.confidence for w in result.words if w.text != UNKNOWN_WORD]
+    if known and sum(known) / len(known) >= MIN_COMMAND_CONFIDENCE:
+        return result
+    return Transcript("", (), result.confidence, result.engine, rejected=result.text)
 
 
 class VoskRecognizer:
@@ -169,10 +190,10 @@ class VoskRecognizer:
         p = self.model_path
         return (p / "graph" / "Gr.fst").is_file() or (p / "Gr.fst").is_file()
 
-    def stream(self, grammar: list[str] | None = None) -> VoskStream:
-        return VoskStream(self.model, grammar, self.name)
+    def stream(self, phrases: Sequence[str] | None = None) -> VoskStream:
+        return VoskStream(self.model, phrases, self.name)
 
-    def transcribe(self, chunk: AudioChunk) -> Transcript:
-        s = self.stream()
+    def transcribe(self, chunk: AudioChunk, phrases: Sequence[str] | None = None) -> Transcript:
+        s = self.stream(phrases)
         s.accept(chunk)
         return s.finish()

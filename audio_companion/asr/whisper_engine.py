@@ -8,14 +8,24 @@ already in the local Hugging Face cache, works too; nothing is ever
 downloaded (``local_files_only=True``).
 
 Whisper decodes whole utterances, so a stream only buffers audio and
-``finish`` transcribes it; ``accept`` returns None.  It cannot be restricted
-to a grammar: the phrases become the decoder's initial prompt, which nudges
-spelling and word choice towards them.
+``finish`` transcribes it; ``accept`` returns None.
+
+Answer mode (no phrases) decodes free speech with word timings.  Command mode
+cannot restrict whisper to a grammar; instead the phrases become the
+decoder's initial prompt ("Stop, pause, resume."), which pulls a short,
+flat or clipped word towards them, and the result is then checked
+(`CommandDecoding`): too unsure, probably not speech, repetitive or running
+to the token cap, and the transcript comes back empty, with what was heard
+in ``rejected``.  Priming alone makes tiny.en hear commands in everything
+("thanks" became "Seven"), so the check is what makes priming safe.
 """
 
 from __future__ import annotations
 
+import math
 import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -92,21 +102,47 @@ def load_whisper_model(
         return loaded
 
 
-HINT_MAX_TOKENS = 16  # "Stop, please." is 4
+@dataclass(frozen=True)
+class CommandDecoding:
+    """How command mode decodes, and which results it rejects.
+
+    Confidence is the probability whisper gave its own tokens,
+    ``exp(avg_logprob)``: a clean "pause" scores about 0.9, a word forced onto
+    the prompt ("thanks" heard as "Seven") well below; see
+    ``scripts/bench_listen.py`` for the figures behind each threshold.
+    """
+
+    beam_size: int = 1
+    """Greedy: a command is one or two tokens, and a beam costs latency for nothing."""
+    max_new_tokens: int = 16
+    """Commands are a few tokens ("Stop, please." is 4); the cap bounds the cost of
+    whisper repeating the prompt over noise, and a decode that reaches it is rejected."""
+    min_confidence: float = 0.5
+    """Below this ``exp(avg_logprob)`` the words are a guess, not a command."""
+    max_no_speech_prob: float = 0.6
+    """Whisper's own probability that there was no speech; above it, nothing was said."""
+    max_compression_ratio: float = 2.4
+    """zlib ratio of the text; above it the decoder is looping (whisper's own limit)."""
+    vad_filter: bool = True
+    """Silero VAD inside faster-whisper trims the endpointer's padding, so breath and
+    room noise around a short word are not decoded (and noise alone gives nothing)."""
 
 
-def _prompt(grammar: list[str] | None) -> str | None:
-    wanted = (p for p in grammar or [] if p.strip() and p.strip() != UNKNOWN_WORD)
-    phrases = [" ".join(p.split()) for p in wanted]
-    return ", ".join(phrases) + "." if phrases else None
+def _prompt(phrases: Sequence[str]) -> str | None:
+    """Phrases as a spoken list, "Stop, pause, resume.": how whisper writes such words."""
+    wanted = [" ".join(p.split()) for p in phrases if p.strip() and p.strip() != UNKNOWN_WORD]
+    if not wanted:
+        return None
+    text = ", ".join(wanted)
+    return text[:1].upper() + text[1:] + "."
 
 
 class WhisperStream:
     """Buffers an utterance; ``finish`` transcribes it in one go."""
 
-    def __init__(self, recognizer: WhisperRecognizer, grammar: list[str] | None) -> None:
+    def __init__(self, recognizer: WhisperRecognizer, phrases: Sequence[str] | None) -> None:
         self._recognizer = recognizer
-        self._prompt = _prompt(grammar)
+        self._phrases = None if phrases is None else tuple(phrases)
         self._feed = Mono16kStream()
         self._parts: list[bytes] = []
         self._done = False
@@ -124,7 +160,7 @@ class WhisperStream:
         self._parts.append(self._feed.flush())
         audio = AudioChunk(TARGET_RATE, 2, 1, b"".join(self._parts))
         self._parts = []
-        return self._recognizer.transcribe(audio, prompt=self._prompt)
+        return self._recognizer.transcribe(audio, self._phrases)
 
 
 class WhisperRecognizer:
@@ -141,35 +177,29 @@ class WhisperRecognizer:
         beam_size: int = 5,
         compute_type: str = "int8",
         cpu_threads: int = 0,
-        hint: str | None = None,
+        command: CommandDecoding | None = None,
     ) -> None:
         self.model = load_whisper_model(model, compute_type=compute_type, cpu_threads=cpu_threads)
         self.language = language
-        self.beam_size = beam_size
-        # A hint (the stop word, where only commands are expected) makes tiny.en
-        # hear a clipped or flat "stop" as "Stop." rather than "top" or "job". It
-        # can also set whisper repeating itself over noise, so outputs are
-        # capped: commands are a few tokens, and the cap bounds the cost.
-        self.hint = hint
-        self.max_new_tokens = HINT_MAX_TOKENS if hint else None
+        self.beam_size = beam_size  # answer mode
+        self.command = command or CommandDecoding()
 
-    def stream(self, grammar: list[str] | None = None) -> WhisperStream:
-        return WhisperStream(self, grammar)
+    def stream(self, phrases: Sequence[str] | None = None) -> WhisperStream:
+        return WhisperStream(self, phrases)
 
-    def transcribe(self, chunk: AudioChunk, prompt: str | None = None) -> Transcript:
-        prompt = prompt or self.hint
+    def transcribe(self, chunk: AudioChunk, phrases: Sequence[str] | None = None) -> Transcript:
         audio = to_mono16k(chunk)
         if audio.duration < _MIN_SECONDS:
             return Transcript("", (), 0.0, self.name)
         samples = audio.to_int16()[:, 0].astype(np.float32) / 32768.0
+        if phrases is not None:
+            return self._command(samples, _prompt(phrases))
         segments, _info = self.model.transcribe(
             samples,
             language=self.language,
             beam_size=self.beam_size,
             word_timestamps=True,
             condition_on_previous_text=False,
-            initial_prompt=prompt,
-            max_new_tokens=self.max_new_tokens,
             vad_filter=False,
             # No temperature fallback: short, quiet answers score low and
             # would be decoded up to six times; one greedy-or-beam pass caps latency.
@@ -184,3 +214,47 @@ class WhisperRecognizer:
                 if text:
                     words.append(Word(text, float(w.start), float(w.end), float(w.probability)))
         return Transcript.from_words(tuple(words), self.name, " ".join(t for t in texts if t))
+
+    def _command(self, samples: np.ndarray, prompt: str | None) -> Transcript:
+        c = self.command
+        segments, _info = self.model.transcribe(
+            samples,
+            language=self.language,
+            beam_size=c.beam_size,
+            without_timestamps=True,
+            condition_on_previous_text=False,
+            initial_prompt=prompt,
+            max_new_tokens=c.max_new_tokens,
+            vad_filter=c.vad_filter,
+            temperature=0.0,
+            # Every segment is judged below; whisper's own filter would hide why.
+            log_prob_threshold=None,
+            no_speech_threshold=None,
+        )
+        texts: list[str] = []
+        words: list[Word] = []
+        logprob = 0.0
+        tokens = 0
+        no_speech = 0.0
+        looping = False
+        for seg in segments:
+            text = str(seg.text).strip()
+            n = max(1, len(seg.tokens))
+            logprob += float(seg.avg_logprob) * n
+            tokens += n
+            no_speech = max(no_speech, float(seg.no_speech_prob))
+            looping = looping or float(seg.compression_ratio) > c.max_compression_ratio
+            looping = looping or len(seg.tokens) >= c.max_new_tokens
+            if text:
+                texts.append(text)
+                conf = math.exp(float(seg.avg_logprob))
+                start, end = float(seg.start), float(seg.end)
+                words.extend(Word(w, start, end, conf) for w in text.split())
+        text = " ".join(texts)
+        confidence = math.exp(logprob / tokens) if tokens and text else 0.0
+        trusted = (
+            confidence >= c.min_confidence and no_speech <= c.max_no_speech_prob and not looping
+        )
+        if not trusted:
+            return Transcript("", (), confidence, self.name, rejected=text)
+        return Transcript(text, tuple(words), confidence, self.name)

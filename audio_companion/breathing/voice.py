@@ -13,7 +13,7 @@ from collections.abc import Callable
 from audio_companion.breathing.live import LivePlayer
 from audio_companion.voice.duplex import normalize_words
 from audio_companion.voice.endpoint import EndpointSettings
-from audio_companion.voice.intents import CommandVocabulary, Intent
+from audio_companion.voice.intents import Intent
 from audio_companion.voice.loop import VoiceLoop
 
 # The intents a breathing session obeys, as the player's command words (live.PLAYER_COMMANDS).
@@ -29,12 +29,6 @@ INTENT_COMMANDS: dict[Intent, str] = {
 # detector's onset) comes back as "top". Nobody says "top" to a breathing
 # session, and stopping is a safety promise: heard alone, it counts.
 CLIPPED = {"top": "stop"}
-
-
-def stop_hint(vocabulary: CommandVocabulary) -> str:
-    """What the recogniser is primed with during a session: the stop words."""
-    words = [*vocabulary.stop_words, vocabulary.personal_stop_word]
-    return " ".join(f"{w[:1].upper()}{w[1:]}." for w in words if w)
 
 
 def command_in(text: str, intent: Intent) -> str | None:

@@ -86,8 +86,8 @@ def open_voice(
 
     The recogniser loads first: a missing model is reported before any device
     is opened. `commands` tunes listening for one-word commands between
-    sounds of our own (a breathing session): a short end of speech, no gate
-    tail, and the recogniser primed with the stop words.
+    sounds of our own (a breathing session): a short end of speech and no gate
+    tail (what the recogniser expects is said per poll: command mode).
     """
     from audio_companion.asr.registry import make_recognizer
     from audio_companion.audio.microphone import MicrophoneSource
@@ -95,13 +95,9 @@ def open_voice(
     from audio_companion.voice.loop import LoopSettings, VoiceLoop
 
     if commands:
-        from audio_companion.breathing.voice import (
-            COMMAND_ENDPOINT,
-            COMMAND_GATE_TAIL_S,
-            stop_hint,
-        )
+        from audio_companion.breathing.voice import COMMAND_ENDPOINT, COMMAND_GATE_TAIL_S
 
-        recognizer = make_recognizer(options.engine, options.model, hint=stop_hint(vocabulary))
+        recognizer = make_recognizer(options.engine, options.model)
         settings = LoopSettings(
             endpoint=COMMAND_ENDPOINT, gate_tail_s=COMMAND_GATE_TAIL_S, vocabulary=vocabulary
         )

@@ -47,16 +47,14 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from types import MappingProxyType
 
-from audio_companion.asr.base import UNKNOWN_WORD
+from audio_companion.voice.ratings import match_number, number_value
 from audio_companion.voice.words import (
-    AMBIGUOUS_CONFIDENCE,
     BREAKS,
     CLOSERS,
     COURTESY,
     DEFAULT_PHRASES,
     FILLERS,
     FUZZY_MIN_RATIO,
-    HOMOPHONE_CONFIDENCE,
     LEAD_INS,
     MAX_COMMAND_WORDS,
     MAX_NUMBER,
@@ -64,11 +62,8 @@ from audio_companion.voice.words import (
     MIN_NUMBER,
     NO_COMMAND,
     NUMBER_HOMOPHONES,
-    NUMBER_LEAD,
-    NUMBER_TRAIL,
     NUMBER_WORDS,
     PAIR_FIXES,
-    RANGE_JOINERS,
     SLASH_RE,
     SOUNDALIKE_CONFIDENCE,
     SOUNDALIKES,
@@ -91,7 +86,6 @@ __all__ = [
     "CommandVocabulary",
     "Intent",
     "contains_stop_ending",
-    "grammar_phrases",
     "match_command",
 ]
 
@@ -125,7 +119,7 @@ class CommandVocabulary:
             previous = owner.setdefault(words, intent)
             if previous is not intent:
                 raise ValueError(f"phrase {text!r} means both {previous.name} and {intent.name}")
-            if intent is Intent.STOP and len(words) == 1 and _number_value(words[0], True):
+            if intent is Intent.STOP and len(words) == 1 and number_value(words[0], True):
                 raise ValueError(f"stop word {text!r} would be heard as a number")
             if (intent, words) not in table:
                 table.append((intent, words))
@@ -149,24 +143,24 @@ class CommandVocabulary:
         object.__setattr__(self, "personal_stop_word", personal)
         object.__setattr__(self, "_table", tuple(table))
 
+    def phrases_for(self, allowed: frozenset[Intent] | None, *, numbers: bool) -> tuple[str, ...]:
+        """What a command-mode recogniser is primed with (or restricted to) right now.
 
-def grammar_phrases(vocab: CommandVocabulary) -> list[str]:
-    """Phrases for a recognizer's restricted grammar (vosk), "[unk]" last.
-
-    Besides the commands it lists number words and the lead-ins/closing phrases
-    the matcher understands: words missing from a grammar come back as "[unk]",
-    and "[unk] stop" is (rightly) not a clear command.
-    """
-    out: list[str] = list(vocab.stop_words)
-    if vocab.personal_stop_word:
-        out.append(vocab.personal_stop_word)
-    for texts in vocab.phrases.values():
-        out.extend(texts)
-    out.extend(w for w, v in NUMBER_WORDS.items() if MIN_NUMBER <= v <= MAX_NUMBER)
-    extras = (*LEAD_INS, *TRAILERS, *COURTESY, *WAKE)
-    out.extend(" ".join(words) for words in extras)
-    out.extend(("out of", "it's a", "i'd say", "maybe", "number", "um", "uh"))
-    return [*dict.fromkeys(p for p in out if p), UNKNOWN_WORD]
+        The stop words always (a safety promise), then the first, shortest-to-say
+        phrase of each allowed intent ("pause", "yes"; `allowed` None: every
+        intent), then "one" .. "ten" only when `numbers`. Only short words: a
+        long prompt makes whisper hear commands in everything, and the matcher
+        still understands wrapped forms ("can you pause") when they are heard.
+        """
+        out: list[str] = [*self.stop_words]
+        if self.personal_stop_word:
+            out.append(self.personal_stop_word)
+        for intent, texts in self.phrases.items():
+            if texts and (allowed is None or intent in allowed):
+                out.append(texts[0])
+        if numbers:
+            out.extend(w for w, v in NUMBER_WORDS.items() if MIN_NUMBER <= v <= MAX_NUMBER)
+        return tuple(dict.fromkeys(out))
 
 
 def match_command(
@@ -306,7 +300,7 @@ def _match_span(
     words = _trim(words)
     found: list[Command] = []
     if numbers and len(words) <= (MAX_NUMBER_WORDS if number_context else 2):
-        number = _match_number(words, homophones=number_context)
+        number = match_number(words, homophones=number_context)
         if number is not None:
             found.append(number)
     if len(words) > MAX_COMMAND_WORDS:
@@ -378,72 +372,3 @@ def _word_similarity(heard: str, word: str) -> float:
         return 0.0
     ratio = SequenceMatcher(None, heard, word).ratio()
     return ratio if ratio >= FUZZY_MIN_RATIO else 0.0
-
-
-# --- numbers -------------------------------------------------------------
-
-
-def _number_value(token: str, homophones: bool) -> tuple[float, float] | None:
-    """(value, confidence) for one token, or None if it is not a number."""
-    if token in NUMBER_WORDS:
-        return float(NUMBER_WORDS[token]), 1.0
-    if token[:1].isdigit():
-        return float(token), 1.0
-    if homophones and token in NUMBER_HOMOPHONES:
-        return float(NUMBER_HOMOPHONES[token]), HOMOPHONE_CONFIDENCE
-    return None
-
-
-def _match_number(words: Words, *, homophones: bool) -> Command | None:
-    if not homophones:  # outside a rating question only "4" or "number 4" count
-        core = words[1:] if words[:1] == ("number",) else words
-        return _number_core(core, homophones=False)
-    start = 0
-    while start < len(words) - 1 and words[start] in NUMBER_LEAD:
-        start += 1
-    rest = words[start:]
-    end = len(rest)
-    while end > 0:  # longest core first: "four or five" before "four" + trailing "or so"
-        result = _number_core(rest[:end], homophones=True)
-        if result is not None:
-            return result
-        if rest[end - 1] not in NUMBER_TRAIL:
-            return None
-        end -= 1
-    return None
-
-
-def _number_core(core: Words, *, homophones: bool) -> Command | None:
-    """Parse "4", "4 out of 10", "3 or 4", "between 3 and 4", "3 and a half"."""
-    if homophones and len(core) >= 2 and core[0] in ("to", "too", "for"):
-        core = core[1:]  # "I'd go to four"
-    heard = " ".join(core)
-    confidence = 1.0
-    if homophones and len(core) == 4 and core[0] == "between" and core[2] == "and":
-        core, confidence = (core[1], core[3]), AMBIGUOUS_CONFIDENCE
-    first = _number_value(core[0], homophones) if core else None
-    if first is None:
-        return None
-    value, confidence = first[0], min(confidence, first[1])
-    tail = core[1:]
-    if tail and not homophones:
-        return None
-    if tail[:2] == ("out", "of") and len(tail) == 3 and _number_value(tail[2], False):
-        pass  # "three out of five" is a three, whatever the scale
-    elif tail == ("and", "a", "half") or _is_second_number(tail):
-        confidence = AMBIGUOUS_CONFIDENCE
-    elif tail:
-        return None
-    if value != int(value):
-        confidence = AMBIGUOUS_CONFIDENCE
-    number = int(value)
-    if not MIN_NUMBER <= number <= MAX_NUMBER:
-        return None
-    return Command(Intent.NUMBER, number, round(confidence, 3), heard)
-
-
-def _is_second_number(tail: Words) -> bool:
-    """ "4" or "or 4" / "to 4" after a first number: a hedge between two values."""
-    if len(tail) == 1 or (len(tail) == 2 and tail[0] in RANGE_JOINERS):
-        return _number_value(tail[-1], True) is not None
-    return False

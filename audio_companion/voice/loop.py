@@ -88,6 +88,10 @@ class Ask:
     timeout_s: float | None = None  # None: wait as long as it takes
     expect_number: bool = False
     allowed: frozenset[Intent] | None = None  # None: any command
+    mode: Literal["answer", "command"] = "answer"
+    """"command": only a command, yes/no or number is expected, so the recogniser is
+    primed with (or restricted to) exactly the allowed words and rejects what it is
+    unsure of; "answer": free speech, nothing primed."""
 
 
 ANY_ANSWER = Ask()
@@ -133,6 +137,12 @@ class VoiceLoop:
     @property
     def vocabulary(self) -> CommandVocabulary:
         return self.settings.vocabulary
+
+    def phrases(self, ask: Ask) -> tuple[str, ...] | None:
+        """What the recogniser expects for `ask`: None in answer mode."""
+        if ask.mode != "command":
+            return None
+        return self.vocabulary.phrases_for(ask.allowed, numbers=ask.expect_number)
 
     def say(self, text: str) -> None:
         """Speak and wait until the sound has played; the gate learns exactly when."""
@@ -194,8 +204,10 @@ class VoiceLoop:
         Unlike `listen`, state carries over between calls: an utterance that is
         still going on at `until` is finished by the next call. This lets a
         caller with its own timetable (the breathing player) listen in slices.
+        Always command mode: only the `allowed` commands (and the stop words)
+        are expected.
         """
-        ask = Ask(allowed=allowed)
+        ask = Ask(allowed=allowed, mode="command")
         while True:
             wait = max(0.01, min(0.5, until - self.clock()))
             chunk = self.source.read(timeout=wait)
@@ -229,12 +241,12 @@ class VoiceLoop:
         # result is ready the moment the utterance ends and its partial
         # results can catch the stop word mid-answer.
         if self._stream is None and self.recognizer.streaming:
-            self._stream = self.recognizer.stream()
+            self._stream = self.recognizer.stream(self.phrases(ask))
         partial = self._stream.accept(chunk) if self._stream is not None else None
         for event in self.endpointer.process(chunk):
             if isinstance(event, UtteranceEnded):
                 stream, self._stream = self._stream, None
-                heard = self._understand(event, stream, ask.expect_number, ask.allowed)
+                heard = self._understand(event, stream, ask)
                 if heard is not None:
                     return heard
                 partial = None
@@ -253,7 +265,7 @@ class VoiceLoop:
         for event in self.endpointer.flush():
             if isinstance(event, UtteranceEnded):
                 stream, self._stream = self._stream, None
-                heard = self._understand(event, stream, ask.expect_number, ask.allowed)
+                heard = self._understand(event, stream, ask)
                 if heard is not None:
                     return heard
         return None
@@ -262,14 +274,13 @@ class VoiceLoop:
         self,
         event: UtteranceEnded,
         stream: RecognizerStream | None,
-        expect_number: bool,
-        allowed: frozenset[Intent] | None,
+        ask: Ask,
     ) -> Heard | None:
         t0 = time.perf_counter()
         if stream is not None:
             transcript = stream.finish()
         else:
-            transcript = self.recognizer.transcribe(event.audio)
+            transcript = self.recognizer.transcribe(event.audio, self.phrases(ask))
         self.stats.recognition_seconds.append(time.perf_counter() - t0)
         text = transcript.text.strip()
         if not text or text == UNKNOWN_WORD:
@@ -278,5 +289,7 @@ class VoiceLoop:
             self.stats.echoes_dropped += 1
             return None
         self.stats.utterances += 1
-        command = match_command(text, self.vocabulary, expect_number=expect_number, allowed=allowed)
+        command = match_command(
+            text, self.vocabulary, expect_number=ask.expect_number, allowed=ask.allowed
+        )
         return Heard("speech", text, command, transcript, event.speech_start, event.t, event.audio)

@@ -125,7 +125,7 @@ def test_grammar_restricts_output_to_korean_phrases(
     counted.accept(numbers)
     result = counted.finish()
     words = [w.text for w in result.words]
-    print(f"vosk grammar numbers: {result.text!r}")
+    print(f"vosk grammar numbers: {result.text!r} (rejected {result.rejected!r})")
     assert words and set(words) <= allowed
     assert set(words) & set(NUMBERS)
 

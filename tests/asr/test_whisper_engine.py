@@ -7,10 +7,12 @@ names, each with a reference transcript.
 
 from __future__ import annotations
 
+import math
 import re
 import shutil
 import subprocess
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -92,7 +94,7 @@ def test_synthetic_speech(
 
 def test_stream_buffers_until_finish(whisper: WhisperRecognizer, tmp_path: Path) -> None:
     audio = speak_en("please repeat the question", tmp_path)
-    s = whisper.stream(grammar=["please repeat the question", "stop"])
+    s = whisper.stream(["please repeat the question", "stop"])
     step = audio.rate // 10 * 2
     for i in range(0, len(audio.audio), step):
         assert s.accept(AudioChunk(audio.rate, 2, 1, audio.audio[i : i + step])) is None
@@ -143,21 +145,77 @@ def test_wer_on_cards(whisper: WhisperRecognizer) -> None:
     assert _wer_on(TESTDATA / "cards", "cards.transcription", whisper) < 0.35
 
 
-def test_a_hint_primes_every_utterance_and_caps_the_output(
+@dataclass
+class FakeSegment:
+    text: str
+    avg_logprob: float = -0.05
+    no_speech_prob: float = 0.01
+    compression_ratio: float = 1.0
+    tokens: tuple[int, ...] = (1, 2)
+    start: float = 0.0
+    end: float = 0.5
+    words: None = None
+
+
+class Spy:
+    """Stands in for the faster-whisper model: records the options, returns given segments."""
+
+    def __init__(self, *segments: FakeSegment) -> None:
+        self.segments = list(segments)
+        self.seen: list[dict[str, object]] = []
+
+    def transcribe(self, samples: object, **kw: object) -> tuple[list[FakeSegment], None]:
+        self.seen.append(kw)
+        return self.segments, None
+
+
+SECOND = AudioChunk.silence(1.0, 16000)
+
+
+def test_command_mode_primes_with_the_phrases_greedy_and_capped(
     whisper: WhisperRecognizer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    seen: list[dict[str, object]] = []
+    spy = Spy()
+    monkeypatch.setattr(whisper, "model", spy)
+    whisper.transcribe(SECOND, ["stop", "pause", "resume"])
+    whisper.transcribe(SECOND)
+    command, answer = spy.seen
+    assert command["initial_prompt"] == "Stop, pause, resume."
+    assert (command["max_new_tokens"], command["beam_size"], command["temperature"]) == (16, 1, 0.0)
+    assert command["vad_filter"] is True and command["without_timestamps"] is True
+    assert answer.get("initial_prompt") is None and answer.get("max_new_tokens") is None
+    assert answer["temperature"] == 0.0 and answer["word_timestamps"] is True
 
-    class Spy:
-        def transcribe(self, samples: object, **kw: object) -> tuple[list[object], None]:
-            seen.append(kw)
-            return [], None
 
-    hinted = WhisperRecognizer(hint="Stop.")
-    monkeypatch.setattr(hinted, "model", Spy())
+@pytest.mark.parametrize(
+    ("segment", "kept"),
+    [
+        (FakeSegment(" Pause."), True),
+        (FakeSegment(" Seven.", avg_logprob=-1.2), False),  # a guess forced onto the prompt
+        (FakeSegment(" Stop.", no_speech_prob=0.9), False),  # noise, not speech
+        (FakeSegment(" Stop, stop, stop, stop.", compression_ratio=3.0), False),  # looping
+        (FakeSegment(" Stop stop stop", tokens=tuple(range(16))), False),  # ran to the cap
+    ],
+)
+def test_command_mode_rejects_what_it_does_not_trust(
+    whisper: WhisperRecognizer,
+    monkeypatch: pytest.MonkeyPatch,
+    segment: FakeSegment,
+    kept: bool,
+) -> None:
+    monkeypatch.setattr(whisper, "model", Spy(segment))
+    result = whisper.transcribe(SECOND, ["stop", "pause"])
+    assert 0.0 < result.confidence <= 1.0
+    if kept:
+        assert result.text == "Pause." and result.rejected == ""
+        assert result.confidence == pytest.approx(math.exp(-0.05))
+    else:
+        assert result.is_empty and result.rejected == segment.text.strip()
+
+
+def test_command_mode_with_nothing_decoded_is_empty(
+    whisper: WhisperRecognizer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(whisper, "model", Spy())
-    second = AudioChunk.silence(1.0, 16000)
-    hinted.transcribe(second)
-    whisper.transcribe(second)
-    assert (seen[0]["initial_prompt"], seen[0]["max_new_tokens"]) == ("Stop.", 16)
-    assert (seen[1]["initial_prompt"], seen[1]["max_new_tokens"]) == (None, None)
+    result = whisper.transcribe(SECOND, ["stop"])
+    assert result.is_empty and result.confidence == 0.0

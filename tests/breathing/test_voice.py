@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from audio_companion.breathing.voice import command_in, stop_hint
+from audio_companion.breathing.voice import command_in
 from audio_companion.voice.intents import CommandVocabulary, Intent, match_command
 
 BREATHING_INTENTS = frozenset(
@@ -26,8 +26,3 @@ BREATHING_INTENTS = frozenset(
 def test_commands_heard_during_breathing(text: str, command: str | None) -> None:
     intent = match_command(text, CommandVocabulary(), allowed=BREATHING_INTENTS).intent
     assert command_in(text, intent) == command
-
-
-def test_the_recogniser_is_primed_with_the_stop_words() -> None:
-    assert stop_hint(CommandVocabulary()) == "Stop."
-    assert stop_hint(CommandVocabulary(personal_stop_word="pineapple")) == "Stop. Pineapple."

@@ -11,7 +11,6 @@ from audio_companion.voice.intents import (
     CommandVocabulary,
     Intent,
     contains_stop_ending,
-    grammar_phrases,
     match_command,
 )
 
@@ -395,26 +394,32 @@ def test_default_phrases_are_already_normalised() -> None:
     assert Intent.STOP not in DEFAULT_PHRASES
 
 
-def test_grammar_phrases_cover_the_vocabulary() -> None:
-    phrases = grammar_phrases(COUPLE)
-    assert phrases[-1] == "[unk]"
-    assert phrases.count("[unk]") == 1
-    assert len(phrases) == len(set(phrases))
-    assert {"stop", "pineapple"} <= set(phrases)
-    for texts in DEFAULT_PHRASES.values():
-        assert set(texts) <= set(phrases)
-    assert {"one", "four", "ten"} <= set(phrases)
-    assert "eleven" not in phrases
-    assert "for" not in phrases  # a restricted grammar should emit "four" instead
-    assert "pineapple" not in grammar_phrases(VOCAB)
+def test_phrases_for_prime_exactly_what_is_allowed_and_always_the_stop_words() -> None:
+    breathing = frozenset({Intent.PAUSE, Intent.RESUME, Intent.SLOWER, Intent.FASTER})
+    assert COUPLE.phrases_for(breathing, numbers=False) == (
+        "stop",
+        "pineapple",
+        "pause",
+        "resume",
+        "slower",
+        "faster",
+    )
+    assert VOCAB.phrases_for(YES_NO, numbers=False) == ("stop", "yes", "no")
+    assert VOCAB.phrases_for(frozenset(), numbers=False) == ("stop",)
 
 
-def test_grammar_phrases_follow_a_custom_vocabulary() -> None:
-    vocab = CommandVocabulary(phrases={Intent.SKIP: ("Pass!",)}, stop_words=("halt",))
-    phrases = grammar_phrases(vocab)
-    assert {"pass", "halt"} <= set(phrases)
-    assert "stop" not in phrases
-    assert "repeat" not in phrases
+def test_phrases_for_numbers_are_one_to_ten_only_when_asked() -> None:
+    rating = VOCAB.phrases_for(frozenset({Intent.NUMBER, Intent.REPEAT}), numbers=True)
+    ten = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+    assert rating == ("stop", "repeat", *ten)
+    assert "three" not in VOCAB.phrases_for(frozenset({Intent.NUMBER}), numbers=False)
+
+
+def test_phrases_for_any_command_are_one_short_word_per_intent() -> None:
+    phrases = VOCAB.phrases_for(None, numbers=False)
+    assert phrases == ("stop", "repeat", "skip", "pause", "resume", "yes", "no", "slower", "faster")
+    vocab = CommandVocabulary(phrases={Intent.SKIP: ("Pass!", "move on")}, stop_words=("halt",))
+    assert vocab.phrases_for(None, numbers=False) == ("halt", "pass")
 
 
 def test_custom_phrases_replace_the_defaults() -> None:

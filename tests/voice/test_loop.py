@@ -8,6 +8,7 @@ gate and echo rejection apart.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -110,12 +111,18 @@ class ToneRecognizer:
         self.book = book
         self.partials = partials or {}
         self.streaming = partials is not None
+        self.asked: list[tuple[str, ...] | None] = []  # phrases of each call; None: answer mode
 
-    def transcribe(self, chunk: AudioChunk) -> Transcript:
+    def transcribe(self, chunk: AudioChunk, phrases: Sequence[str] | None = None) -> Transcript:
+        self.asked.append(None if phrases is None else tuple(phrases))
+        return self.hear(chunk)
+
+    def hear(self, chunk: AudioChunk) -> Transcript:
         text = self.book.text_of(chunk.to_int16()[:, 0])
         return Transcript.from_words((Word(text, 0.0, chunk.duration, 0.9),), self.name, text)
 
-    def stream(self, grammar: list[str] | None = None) -> ToneStream:
+    def stream(self, phrases: Sequence[str] | None = None) -> ToneStream:
+        self.asked.append(None if phrases is None else tuple(phrases))
         return ToneStream(self)
 
 
@@ -130,7 +137,7 @@ class ToneStream:
         return Partial(self.rec.partials.get(heard, heard)) if len(self.audio) > 10 else None
 
     def finish(self) -> Transcript:
-        return self.rec.transcribe(AudioChunk.from_int16(np.concatenate(self.audio), RATE))
+        return self.rec.hear(AudioChunk.from_int16(np.concatenate(self.audio), RATE))
 
 
 class LoudEnough:
@@ -348,3 +355,45 @@ def test_say_returns_only_once_the_buffered_sound_has_played() -> None:
     loop.say("hello")
     assert slept == [pytest.approx(0.1)]
     assert loop.gate.muted_at(sink.now - 0.01) and loop.clock() == pytest.approx(51.6, abs=0.01)
+
+
+def test_answer_mode_primes_nothing() -> None:
+    room = Room(Phrasebook())
+    rec = ToneRecognizer(room.book)
+    loop = make_loop(room, recognizer=rec)
+    room.user_says("I feel calm tonight")
+    assert loop.listen(Ask(8)).text == "I feel calm tonight"
+    assert rec.asked == [None]
+
+
+def test_command_mode_asks_for_exactly_the_allowed_words() -> None:
+    room = Room(Phrasebook())
+    rec = ToneRecognizer(room.book)
+    loop = make_loop(room, recognizer=rec)
+    room.user_says("yes", seconds=0.6)
+    heard = loop.listen(Ask(8, allowed=frozenset({Intent.YES, Intent.NO}), mode="command"))
+    assert heard.command.intent is Intent.YES
+    assert rec.asked == [("stop", "yes", "no")]
+
+
+def test_command_mode_for_a_rating_primes_the_numbers() -> None:
+    room = Room(Phrasebook())
+    rec = ToneRecognizer(room.book)
+    loop = make_loop(room, recognizer=rec)
+    room.user_says("four", seconds=0.6)
+    ask = Ask(8, expect_number=True, allowed=frozenset({Intent.NUMBER}), mode="command")
+    assert loop.listen(ask).command.value == 4
+    (phrases,) = rec.asked
+    assert phrases is not None and phrases[0] == "stop" and "four" in phrases
+
+
+@pytest.mark.parametrize("streaming", [False, True])
+def test_poll_is_command_mode_with_its_allowed_set(streaming: bool) -> None:
+    room = Room(Phrasebook())
+    rec = ToneRecognizer(room.book, partials={} if streaming else None)
+    loop = make_loop(room, recognizer=rec)
+    room.user_says("pause", after=0.2, seconds=0.6)
+    breathing = frozenset({Intent.STOP, Intent.PAUSE, Intent.RESUME})
+    heard = loop.poll(room.t + 5.0, allowed=breathing)
+    assert heard is not None and heard.command.intent is Intent.PAUSE
+    assert rec.asked == [("stop", "pause", "resume")]

