@@ -146,6 +146,24 @@ def _tone_for(kind: str, word: str, phase_seconds: float) -> np.ndarray:
     return tone(392.0, 392.0, min(0.35, secs), gain=TONE_GAIN * 0.8)
 
 
+ACK_GAIN = 0.15
+ACK_SECONDS = 0.18
+
+
+def ack_sounds(rate: int = RATE) -> dict[str, AudioChunk]:
+    """Soft tones that answer a spoken command at once, between the cues.
+
+    "slower" glides down, "faster" glides up, "pause" is one low level note:
+    the person hears within a moment that they were understood, without a
+    word that could be taken for a cue.
+    """
+    glide = {"slower": (523.0, 392.0), "faster": (392.0, 523.0), "pause": (330.0, 330.0)}
+    return {
+        name: _chunk(tone(f0, f1, ACK_SECONDS, gain=ACK_GAIN, rate=rate), rate)
+        for name, (f0, f1) in glide.items()
+    }
+
+
 def _chunk(samples: np.ndarray, rate: int = RATE) -> AudioChunk:
     return AudioChunk.from_int16(np.clip(np.rint(samples), -32768, 32767).astype("<i2"), rate)
 

@@ -126,6 +126,7 @@ class _Timeline:
         # (first cycle, its start offset, tempo steps); starts of later cycles in
         # a segment are multiples of one cycle length: no accumulated error.
         self.segments: list[tuple[int, float, int]] = [(0, intro_seconds, 0)]
+        self.until: int | None = None  # set by a skip: no cycle from this one on
         self._items: dict[tuple[int, int], list[tuple[float, CueKind, float, str]]] = {}
 
     def steps_of(self, k: int) -> int:
@@ -150,7 +151,7 @@ class _Timeline:
         return start + (k - first) * self.cycle_seconds(steps)
 
     def has_cycle(self, k: int) -> bool:
-        if k < 0:
+        if k < 0 or (self.until is not None and k >= self.until):
             return False
         if self.length.cycles is not None:
             return k < self.length.cycles
@@ -205,7 +206,10 @@ class LiveSchedule:
     `next_cue()` takes it (it counts as issued). Tempo changes apply from the
     cycle after the one of the last issued cue; the current cycle keeps its
     timing. `pause(t)` takes back every issued cue whose deadline is at or
-    after `t` (it has not played yet) and re-issues it after `resume`.
+    after `t` (it has not played yet) and re-issues it after `resume`;
+    `resume(t, again_at=…)` instead starts the interrupted phase again, its cue
+    due at `again_at`. `skip(at)` drops the cycles still to come: the close is
+    due at `at`.
     """
 
     def __init__(
@@ -224,6 +228,8 @@ class LiveSchedule:
         self.pattern = pattern
         self.clock = clock
         self.t0: float | None = None
+        # How far every deadline has moved from the plan: time paused, a phase
+        # started again after a pause, the close brought forward by a skip.
         self.paused_total = 0.0
         self._paused_at: float | None = None
         self._stopped = False
@@ -240,6 +246,11 @@ class LiveSchedule:
     @property
     def stopped(self) -> bool:
         return self._stopped
+
+    @property
+    def phase_seconds(self) -> list[float]:
+        """The phases' lengths at the tempo asked for last (from the next cycle on)."""
+        return self._tl.phase_seconds(self._steps)
 
     @property
     def current_cycle(self) -> int:
@@ -330,14 +341,54 @@ class LiveSchedule:
             self._pos = self._issued.pop()[0]
         return True
 
-    def resume(self, t: float | None = None) -> bool:
-        """Go on at `t`: every later deadline moves by the time spent paused."""
+    def resume(self, t: float | None = None, *, again_at: float | None = None) -> bool:
+        """Go on at `t`: every later deadline moves by the time spent paused.
+
+        With `again_at`, the phase the pause interrupted starts again instead,
+        its cue due at `again_at` (a breath cut in half is taken whole).
+        """
         if self._paused_at is None or self._stopped:
             return False
         t = self.clock() if t is None else t
-        self.paused_total += max(0.0, t - self._paused_at)
-        self._paused_at = None
+        paused_at, self._paused_at = self._paused_at, None
+        if again_at is None or not self._take_back_phase():
+            self.paused_total += max(0.0, t - paused_at)
+            return True
+        self._move_next_to(again_at)
         return True
+
+    def skip(self, at: float) -> Cue | None:
+        """Leave out the cycles still to come: the close (if any) is due at `at`.
+
+        Cues issued for `at` or later are taken back (the caller silences them).
+        Returns the close cue, not yet taken; None when there is no close.
+        """
+        if self._stopped or (self._issued and self._issued[-1][1].phase_kind == "close"):
+            return None
+        self._paused_at = None
+        while self._issued and (self._issued[-1][1].at or 0.0) >= at:
+            self._issued.pop()
+        self._tl.until = max(0, self.current_cycle + 1)
+        self._pos = (self._tl.until, 0)
+        if self._resolve(self._pos) is None:
+            return None  # no close: the session is over
+        self._move_next_to(at)
+        return self.peek()
+
+    def _take_back_phase(self) -> bool:
+        """Take back the cues of the phase in progress (its cue and its count); False if none."""
+        while self._issued and self._issued[-1][1].phase_kind == "count":
+            self._pos = self._issued.pop()[0]
+        if not self._issued or self._issued[-1][1].phase_kind == "close":
+            return False
+        self._pos = self._issued.pop()[0]
+        return True
+
+    def _move_next_to(self, at: float) -> None:
+        """Shift every later deadline so that the next cue is due at `at`."""
+        cue = self.peek()
+        if cue is not None and cue.at is not None:
+            self.paused_total += at - cue.at
 
     def stop(self) -> None:
         self._stopped = True

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from audio_companion import DEFAULT_AUTHOR
 from audio_companion.breathing.cues import CueBank, CueStyle, render_cues
@@ -131,3 +132,45 @@ def _schedule(
         count=session.style.count,
         clock=clock,
     )
+
+
+def report_data(
+    session: BreathingSession, player: LivePlayer, report: LiveReport
+) -> dict[str, Any]:
+    """`breathe --report`: every cue's deadline and real start, and every command heard.
+
+    All times are seconds of the player's clock (the machine's monotonic clock
+    live), so a listener recording the speaker can check each effect from
+    outside: a command's `heard_at` is the end of the utterance, `effect_at`
+    when what it did began to sound (or the sound stopped), `delay_s` between.
+    """
+    return {
+        "pattern": session.pattern.name,
+        "stopped": report.stopped,
+        "mean_s": report.mean,
+        "max_s": report.max,
+        "drift_s": report.drift_first_vs_last_minute,
+        "commands": [
+            {
+                "heard_at": c.heard_at,
+                "handled_at": c.handled_at,
+                "text": c.text,
+                "command": c.command,
+                "done": c.done,
+                "effect_at": c.effect_at,
+                "delay_s": c.delay,
+            }
+            for c in report.commands
+        ],
+        "cues": [
+            {
+                "kind": r.cue.phase_kind,
+                "cycle": r.cue.cycle,
+                "deadline": r.deadline,
+                "start": r.start,
+                "seconds": r.duration,
+            }
+            for r in player.records
+        ],
+        "clock": "monotonic seconds of this machine",
+    }

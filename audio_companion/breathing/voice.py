@@ -1,16 +1,20 @@
-"""Spoken control of a live breathing session: stop, pause, resume, slower, faster.
+"""Spoken control of a live breathing session: stop, pause, resume, slower, faster, skip.
 
 The player asks `poll(until)` between cues; this listens through the voice
-loop in that slice. Every cue the player has queued is announced to the
-voice loop first, so the companion's own "in … out" never reaches the
-recogniser, and only the person's voice in the quiet between cues does.
+loop in that slice, in command mode: the recogniser expects only the
+session's command words (never numbers: "three" is not "breathe"), and the
+stop words always. Every sound the player has queued (cues and answering
+tones) is announced to the voice loop first, so the companion's own
+"in … out" never reaches the recogniser, and only the person's voice in the
+quiet between cues does. "repeat" is understood and deliberately ignored
+(see live.PLAYER_COMMANDS).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from audio_companion.breathing.live import LivePlayer
+from audio_companion.breathing.live import LivePlayer, Spoken
 from audio_companion.voice.duplex import normalize_words
 from audio_companion.voice.endpoint import EndpointSettings
 from audio_companion.voice.intents import Intent
@@ -23,6 +27,8 @@ INTENT_COMMANDS: dict[Intent, str] = {
     Intent.RESUME: "resume",
     Intent.SLOWER: "slower",
     Intent.FASTER: "faster",
+    Intent.SKIP: "skip",
+    Intent.REPEAT: "repeat",
 }
 
 # A "stop" whose first sound is lost (a soft "s" ahead of the voice-activity
@@ -53,6 +59,8 @@ COMMAND_GATE_TAIL_S = 0.0
 
 
 class VoiceControl:
+    """The player's `poll`: listens between cues and hands over what was said, and when."""
+
     def __init__(
         self, loop: VoiceLoop, player: LivePlayer, show: Callable[[str], None] | None = None
     ) -> None:
@@ -60,18 +68,15 @@ class VoiceControl:
         self.player = player
         self.show = show
         self._announced = 0
-        self.heard: list[tuple[float, str]] = []
 
-    def __call__(self, until: float) -> str | None:
-        for record in self.player.records[self._announced :]:
-            self.loop.own_sound(record.deadline, record.deadline + record.duration)
-        self._announced = len(self.player.records)
+    def __call__(self, until: float) -> Spoken | None:
+        for start, end in self.player.own_sounds[self._announced :]:
+            self.loop.own_sound(start, end)
+        self._announced = len(self.player.own_sounds)
         heard = self.loop.poll(until, allowed=frozenset(INTENT_COMMANDS))
         if heard is None or heard.kind != "speech":
             return None
         command = command_in(heard.text, heard.command.intent)
         if self.show is not None:
             self.show(f"heard: {heard.text}" + (f" -> {command}" if command else ""))
-        if command is not None:
-            self.heard.append((self.loop.clock(), command))
-        return command
+        return Spoken(command, heard.text, heard.ended)

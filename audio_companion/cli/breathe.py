@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     "--listen/--no-listen",
     default=True,
     show_default=True,
-    help="Listen for stop, pause, resume, slower and faster.",
+    help="Listen for stop, pause, resume, slower, faster and skip.",
 )
 @with_voice_options
 @stop_word_option
@@ -59,7 +59,8 @@ if TYPE_CHECKING:
     "--report",
     "report_to",
     type=click.Path(path_type=Path),
-    help="Write each cue's planned and actual start (JSON) to this file.",
+    help="Write each cue's planned and actual start, and every command heard with what it "
+    "did and when (JSON), to this file.",
 )
 def breathe(
     pattern: str,
@@ -76,8 +77,10 @@ def breathe(
     """Breathe along with spoken cues that start exactly on each phase boundary.
 
     Live, say "slower" or "faster" (every phase changes by about 10% from the
-    next breath), "pause" and "resume", or "stop". With --render the same
-    session is written to an MP3 to follow from any player or podcast app.
+    next breath; a soft tone answers at once), "pause" and "resume" (the
+    interrupted breath starts again), "skip" (straight to the close), or
+    "stop". With --render the same session is written to an MP3 to follow
+    from any player or podcast app.
     """
     from audio_companion.breathing import BreathingSession, resolve_pattern
     from audio_companion.breathing.cues import CueStyle
@@ -135,26 +138,8 @@ def _live(
     if report_to is not None:
         import json
 
+        from audio_companion.breathing.session import report_data
         from audio_companion.fsutil import write_bytes_atomic
 
-        cues = [
-            {
-                "kind": r.cue.phase_kind,
-                "cycle": r.cue.cycle,
-                "deadline": r.deadline,
-                "start": r.start,
-                "seconds": r.duration,
-            }
-            for r in player.records
-        ]
-        data = {
-            "pattern": session.pattern.name,
-            "stopped": report.stopped,
-            "mean_s": report.mean,
-            "max_s": report.max,
-            "drift_s": report.drift_first_vs_last_minute,
-            "commands": list(report.commands),
-            "cues": cues,
-            "clock": "monotonic seconds of this machine",
-        }
+        data = report_data(session, player, report)
         write_bytes_atomic(report_to, json.dumps(data, indent=1).encode())

@@ -216,3 +216,50 @@ def test_stop(clock: FakeClock) -> None:
     s.stop()
     assert s.stopped and s.next_cue() is None and s.peek() is None
     assert not s.pause() and not s.resume()
+
+
+def test_resume_can_take_the_interrupted_phase_again(clock: FakeClock) -> None:
+    s = LiveSchedule(BUILTINS["box"], cycles=3, intro_seconds=INTRO, clock=clock)
+    s.start(0.0)
+    take_until(s, 1, "out")  # due at INTRO + 24, played
+    s.next_cue()  # "hold_out" at INTRO + 28, queued
+    assert s.pause(INTRO + 26.0)  # half-way through the out-breath
+    assert s.resume(INTRO + 100.0, again_at=INTRO + 100.5)
+    again = s.next_cue()
+    assert again is not None and (again.cycle, again.phase_kind) == (1, "out")
+    assert again.at == INTRO + 100.5  # the whole out-breath, from its start
+    following = s.next_cue()
+    assert following is not None and following.at == INTRO + 104.5
+    assert s.paused_total == pytest.approx(100.5 - 24)
+
+
+def test_resume_during_the_count_restarts_the_phase_not_the_count(clock: FakeClock) -> None:
+    s = LiveSchedule(BUILTINS["4-7-8"], cycles=2, count=True, clock=clock)
+    s.start(0.0)
+    take_until(s, 0, "hold")  # 7 s hold at 4, counted at 5, 6, …
+    assert [s.next_cue().phase_kind for _ in range(2)] == ["count", "count"]  # type: ignore[union-attr]
+    assert s.pause(6.5) and s.resume(50.0, again_at=50.5)
+    again = s.next_cue()
+    assert again is not None and (again.phase_kind, again.at) == ("hold", 50.5)
+
+
+def test_skip_brings_the_close_forward(clock: FakeClock) -> None:
+    s = LiveSchedule(
+        BUILTINS["box"], minutes=4, intro_seconds=INTRO, close_seconds=5.0, clock=clock
+    )
+    s.start(0.0)
+    take_until(s, 2, "hold")
+    s.next_cue()  # queued ahead, taken back by the skip
+    close = s.skip(INTRO + 2 * 16 + 6.0)
+    assert close is not None and close.phase_kind == "close"
+    assert close.at == INTRO + 38.0
+    assert drain(s) == [close]
+    assert s.peek() is None and not s.stopped
+
+
+def test_skip_without_a_close_ends_the_session(clock: FakeClock) -> None:
+    s = LiveSchedule(BUILTINS["box"], cycles=4, clock=clock)
+    s.start(0.0)
+    take_until(s, 1, "in")
+    assert s.skip(20.0) is None
+    assert s.next_cue() is None and not s.stopped  # it ends as a finished session does
