@@ -98,7 +98,8 @@ def test_missing_espeak_names_the_package(tmp_path: Path, monkeypatch: pytest.Mo
 
     monkeypatch.setattr(espeak, "espeak_library_present", lambda: False)
     # One job: the synthesizer runs in this process, where the library is "missing".
-    code, line = _error(["build", "--jobs", "1", "--no-cache", "--out", str(tmp_path / "out")])
+    code, line = _error(["build", "--voice", "system", "--jobs", "1", "--no-cache",
+                         "--out", str(tmp_path / "out")])  # fmt: skip
     assert code == 3
     assert "espeak-ng" in line and "apt-get install espeak-ng libespeak-ng1" in line
 

@@ -13,7 +13,6 @@ reads a little of the model file, so cache keys cost no model load.
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import json
 import threading
@@ -29,6 +28,7 @@ from audio_companion.errors import (
     MissingModelError,
 )
 from audio_companion.tts.base import VoiceSettings
+from audio_companion.tts.store import model_digest
 
 NEURAL_EXTRA_HINT = "bash scripts/setup.sh --neural (or: pip install 'audio-companion[neural]')"
 
@@ -44,8 +44,6 @@ MIN_LENGTH_SCALE = 0.5
 MAX_LENGTH_SCALE = 2.0
 
 EMPTY_TEXT_SECONDS = 0.05  # what an empty or blank text "says"
-
-_HASH_BLOCK = 1 << 20  # identity hashes the first and last MiB of the model
 
 
 def length_scale_for(rate_wpm: int, model_length_scale: float = 1.0) -> float:
@@ -78,24 +76,6 @@ def _check_files(model: Path, config: Path) -> None:
             f"the Piper voice config {config} does not exist; Piper needs the "
             f"{config.name} that comes with {model.name}, saved next to it"
         )
-
-
-def _content_digest(model: Path, config: Path) -> str:
-    """sha256 of the model's size, first and last MiB, and the whole config.
-
-    Stable across machines and copies (no mtime or path), and cheap on a 60 MB
-    model; voice files are published whole, so a changed model changes these.
-    """
-    h = hashlib.sha256()
-    size = model.stat().st_size
-    h.update(str(size).encode())
-    with model.open("rb") as f:
-        h.update(f.read(_HASH_BLOCK))
-        if size > _HASH_BLOCK:
-            f.seek(max(_HASH_BLOCK, size - _HASH_BLOCK))
-            h.update(f.read())
-    h.update(config.read_bytes())
-    return h.hexdigest()[:16]
 
 
 def _import_piper() -> tuple[Any, Any]:
@@ -144,7 +124,7 @@ class PiperSynthesizer:
     def identity(self) -> str:
         if self._identity is None:
             model, config = self._files()
-            digest = _content_digest(model, config)
+            digest = model_digest(model, config)
             self._identity = f"piper:{model.name}:{digest}:{self._settings.rate_wpm}"
         return self._identity
 

@@ -1,16 +1,29 @@
-"""Rendered prompts, cached by voice and text.
+"""Rendered prompts, cached by voice and text, and rendered ahead of need.
 
 The same few dozen prompts are spoken every night; rendering each once (in
 memory, and on disk across sessions) means the companion answers at once.
+`prepare` renders a session's prompts before they are asked for: the first
+one at once, the rest on a background thread while the first is playing, so
+no prompt waits for synthesis even on a night whose wordings are new.
+
+One synthesis runs at a time (no engine here is safe to call from two
+threads at once), and a prompt asked for now goes before the background's
+next one.
 """
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterable
 from pathlib import Path
 
 from audio_companion.audio.chunk import AudioChunk
 from audio_companion.tts.base import Synthesizer
 from audio_companion.tts.store import SpeechStore
+
+# How long the background waits for a prompt asked for now before it goes on
+# anyway (a bound, never reached in practice: a prompt takes tens of ms).
+YIELD_LIMIT_S = 5.0
 
 
 class PromptCache:
@@ -20,18 +33,107 @@ class PromptCache:
         self._memory: dict[str, AudioChunk] = {}
         self.hits = 0
         self.misses = 0
+        self._synthesis = threading.Lock()  # one synthesis at a time
+        self._asked = threading.Condition()  # counts callers of `get` waiting for audio
+        self._waiting = 0
+        self._background: threading.Thread | None = None
+        self._stopped = threading.Event()
 
-    def get(self, text: str) -> AudioChunk:
-        key = SpeechStore.key(self.synth.identity, text)
+    def _key(self, text: str) -> str:
+        return SpeechStore.key(self.synth.identity, text)
+
+    def _stored(self, key: str) -> AudioChunk | None:
         chunk = self._memory.get(key)
         if chunk is None and self.store is not None:
             chunk = self.store.load(key)
+            if chunk is not None:
+                self._memory[key] = chunk
+        return chunk
+
+    def get(self, text: str) -> AudioChunk:
+        """The prompt's audio: from memory, the disk, or synthesised now."""
+        with self._asked:
+            self._waiting += 1
+        try:
+            return self._get(text)
+        finally:
+            with self._asked:
+                self._waiting -= 1
+                self._asked.notify_all()
+
+    def _get(self, text: str) -> AudioChunk:
+        key = self._key(text)
+        chunk = self._stored(key)
         if chunk is not None:
             self.hits += 1
-        else:
+            return chunk
+        with self._synthesis:
+            chunk = self._memory.get(key)  # the background may have just made it
+            if chunk is not None:
+                self.hits += 1
+                return chunk
             chunk = self.synth.synthesize(text)
             self.misses += 1
+            self._memory[key] = chunk
+        if self.store is not None:
+            self.store.save(key, chunk)
+        return chunk
+
+    def prepare(self, texts: Iterable[str], *, background: bool = True) -> None:
+        """Have every text of `texts` ready before it is asked for.
+
+        The first is rendered now (so it is ready when this returns); the rest
+        in a background thread, or here too if `background` is False. A prompt
+        asked for meanwhile goes first. Call `close` to stop early.
+        """
+        todo = list(dict.fromkeys(t for t in texts if t.strip()))
+        if not todo:
+            return
+        self.get(todo[0])
+        if not background:
+            for text in todo[1:]:
+                self.get(text)
+            return
+        self.close()  # a new list replaces the old one
+        self._stopped = threading.Event()  # (an old thread still finishing keeps its own)
+        self._background = threading.Thread(
+            target=self._render_ahead,
+            args=(todo[1:], self._stopped),
+            name="prompts",
+            daemon=True,
+        )
+        self._background.start()
+
+    def _render_ahead(self, texts: list[str], stopped: threading.Event) -> None:
+        for text in texts:
+            with self._asked:
+                self._asked.wait_for(lambda: self._waiting == 0, timeout=YIELD_LIMIT_S)
+            if stopped.is_set():
+                return
+            key = self._key(text)
+            if self._stored(key) is not None:
+                continue
+            with self._synthesis:
+                if key in self._memory or stopped.is_set():
+                    continue
+                try:
+                    chunk = self.synth.synthesize(text)
+                except Exception:  # asked for later, it fails where it is heard
+                    continue
+                self._memory[key] = chunk
             if self.store is not None:
                 self.store.save(key, chunk)
-        self._memory[key] = chunk
-        return chunk
+
+    def ready(self, timeout: float | None = None) -> bool:
+        """Wait (at most `timeout` s) for the background to finish; True if it did."""
+        thread = self._background
+        if thread is not None:
+            thread.join(timeout)
+            return not thread.is_alive()
+        return True
+
+    def close(self, timeout: float = YIELD_LIMIT_S) -> None:
+        """Stop rendering ahead (the prompt being made is finished first)."""
+        self._stopped.set()
+        if self.ready(timeout):
+            self._background = None

@@ -18,6 +18,28 @@ from audio_companion.audio.chunk import AudioChunk
 from audio_companion.audio.wav import read_wav, write_wav
 from audio_companion.fsutil import atomic_path
 
+_HASH_BLOCK = 1 << 20  # a model digest reads the first and last MiB of the model
+
+
+def model_digest(model: Path, *sidecars: Path) -> str:
+    """sha256 of a voice model's size, first and last MiB, and each sidecar file whole.
+
+    Part of a synthesizer's identity (so of every cache key): stable across
+    machines and copies (no mtime or path), and cheap on a 60 MB model; voice
+    files are published whole, so a changed model changes these.
+    """
+    h = hashlib.sha256()
+    size = model.stat().st_size
+    h.update(str(size).encode())
+    with model.open("rb") as f:
+        h.update(f.read(_HASH_BLOCK))
+        if size > _HASH_BLOCK:
+            f.seek(max(_HASH_BLOCK, size - _HASH_BLOCK))
+            h.update(f.read())
+    for sidecar in sidecars:
+        h.update(sidecar.read_bytes())
+    return h.hexdigest()[:16]
+
 
 class SpeechStore:
     """Synthesised sentences on disk, one WAV per (identity, text)."""

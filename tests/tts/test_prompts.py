@@ -1,0 +1,83 @@
+"""tts/prompts.py: prompts cached by voice and text, and rendered ahead of need."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from helpers import FakeSynth
+
+from audio_companion.audio.chunk import AudioChunk
+from audio_companion.tts.prompts import PromptCache
+
+
+class GatedSynth(FakeSynth):
+    """A FakeSynth whose syntheses after the first wait until the test opens the gate."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gate = threading.Event()
+
+    def synthesize(self, text: str) -> AudioChunk:
+        if self.calls:
+            assert self.gate.wait(10), "the test never opened the gate"
+        return super().synthesize(text)
+
+
+def test_a_prompt_is_synthesised_once_then_kept_on_disk(tmp_path: Path) -> None:
+    synth = FakeSynth()
+    first = PromptCache(synth, tmp_path)
+    audio = first.get("Hello.")
+    assert first.get("Hello.") == audio and synth.calls == ["Hello."]
+    again = PromptCache(FakeSynth(), tmp_path)
+    assert again.get("Hello.") == audio and again.hits == 1 and again.misses == 0
+
+
+def test_another_identity_never_reuses_the_audio(tmp_path: Path) -> None:
+    PromptCache(FakeSynth(), tmp_path).get("Hello.")
+    other = FakeSynth()
+    other.identity = "hibari:heart:abc:0.2.1:175"
+    PromptCache(other, tmp_path).get("Hello.")
+    assert other.calls == ["Hello."]
+
+
+def test_prepare_renders_the_first_now_and_the_rest_ahead(tmp_path: Path) -> None:
+    synth = GatedSynth()
+    cache = PromptCache(synth, tmp_path)
+    cache.prepare(["One.", "Two.", "Three.", "One.", " "])
+    assert synth.calls == ["One."]  # ready when prepare returns; the rest wait for the gate
+    synth.gate.set()
+    assert cache.ready(timeout=10)
+    assert synth.calls == ["One.", "Two.", "Three."]
+    before = cache.misses
+    assert [cache.get(t).frames > 0 for t in ("One.", "Two.", "Three.")] == [True] * 3
+    assert cache.misses == before  # nothing synthesised when asked for
+    assert len(list(tmp_path.rglob("*.wav"))) == 3
+
+
+def test_prepare_without_background_renders_everything_before_returning() -> None:
+    synth = FakeSynth()
+    PromptCache(synth).prepare(["A.", "B."], background=False)
+    assert synth.calls == ["A.", "B."]
+
+
+def test_close_stops_rendering_ahead() -> None:
+    synth = GatedSynth()
+    cache = PromptCache(synth)
+    cache.prepare(["One.", "Two.", "Three."])
+    cache.close(timeout=0)  # the background is held at "Two." by the gate
+    synth.gate.set()
+    assert cache.ready(timeout=10)
+    assert "Three." not in synth.calls
+
+
+def test_a_prompt_asked_for_while_rendering_ahead_is_made_once(tmp_path: Path) -> None:
+    synth = GatedSynth()
+    cache = PromptCache(synth, tmp_path)
+    cache.prepare(["One.", "Two."])
+    asking = threading.Thread(target=cache.get, args=("Two.",))
+    asking.start()
+    synth.gate.set()
+    asking.join(10)
+    assert cache.ready(timeout=10)
+    assert synth.calls.count("Two.") == 1
