@@ -25,7 +25,7 @@ from audio_companion.narration.script import Line
 from audio_companion.narration.sentences import paired_sentences, split_sentences
 from audio_companion.tts.base import Synthesizer
 
-SENTENCE_PAUSE = 0.35  # between sentences of one line; lines have their own pause_after
+SENTENCE_PAUSE = 0.35  # between sentences of one line (narration.pacing: per engine)
 EDGE_PAD = 0.02  # silence kept before and after each sentence's voice
 VOICE_LEVEL = 100  # |sample| above this (about -50 dBFS) counts as voice
 CHIME_GAP = 0.5  # between the chime and the voice
@@ -112,8 +112,10 @@ def assemble(
     lines: Sequence[Line],
     audio: Sequence[AudioChunk],
     chime: AudioChunk | None = None,
+    sentence_pause: float = SENTENCE_PAUSE,
 ) -> RenderedEpisode:
-    """Lay out the sentence audio of `lines` (in `script_sentences` order) with pauses."""
+    """Lay out the sentence audio of `lines` (in `script_sentences` order) with pauses:
+    each line's own after it, `sentence_pause` between the sentences of a line."""
     pairs = [line_sentences(line) for line in lines]
     if sum(map(len, pairs)) != len(audio):
         raise ValueError(f"{len(audio)} clips for {sum(map(len, pairs))} sentences")
@@ -146,7 +148,7 @@ def assemble(
         line_start = t
         for k, (said, shown) in enumerate(line_pairs):
             if k:
-                pause(SENTENCE_PAUSE)
+                pause(sentence_pause)
             clip = trim_to_voice(next(clips))
             begin = t
             add(clip)

@@ -1,10 +1,19 @@
 """A pronunciation lexicon: words and acronyms mapped to how they should be said.
 
-Lexicons are TOML files with one table::
+Lexicons are TOML files with a table for every voice and, optionally, one per engine::
 
-    [words]
-    HPA = "H P A"          # all-caps key: matched case-sensitively ("hpa" is left alone)
+    [words]                  # every voice
+    HPA = "H P A"            # all-caps key: matched case-sensitively ("hpa" is left alone)
     cortisol = "cor-ti-sol"  # any other key: matched case-insensitively
+
+    [espeak]                 # only when espeak-ng speaks (a respelling for its rules)
+    REM = "rem"
+
+A respelling that helps one engine can hurt another: espeak-ng reads "A D H D"
+as four letters, but hibari reads the lone "A" as the article "uh", and it
+says "ADHD" right by itself. So entries written for one engine go in its own
+table (``[hibari]``, ``[piper]``, ``[espeak]``); ``for_engine`` gives the
+lexicon one engine uses, its own table over ``[words]``.
 
 Matching is whole-word. A case-insensitive match that starts with a capital keeps it
 ("Cortisol" -> "Cor-ti-sol"). Files are layered, later ones overriding earlier ones: the
@@ -24,6 +33,7 @@ from pathlib import Path
 from audio_companion import paths
 from audio_companion.errors import InputError
 from audio_companion.tomlfile import syntax_error_message, tomllib
+from audio_companion.tts.base import VOICE_ENGINES
 
 BUNDLED_NAME = "lexicon.toml"
 
@@ -35,9 +45,14 @@ def _is_acronym(word: str) -> bool:
 
 @dataclass(frozen=True)
 class Lexicon:
-    """Spoken forms by written word; build with `load`, `from_toml` or `default_lexicon`."""
+    """Spoken forms by written word; build with `load`, `from_toml` or `default_lexicon`.
+
+    `words` apply to every voice; `engines` holds each engine's own entries,
+    used only through `for_engine`.
+    """
 
     words: Mapping[str, str] = field(default_factory=dict)
+    engines: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, *paths: Path) -> Lexicon:
@@ -60,31 +75,45 @@ class Lexicon:
             table = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
             raise _syntax_error(shown, text, error) from None
+        tables = ("words", *VOICE_ENGINES)
         for key in table:
-            if key != "words":
+            if key not in tables:
                 line = _line_of(text, key)
-                raise InputError(f'{shown}:{line}: unknown table "{key}" (use [words])')
-        words = table.get("words", {})
-        if not isinstance(words, dict):
-            raise InputError(f"{shown}:{_line_of(text, 'words')}: words must be a [words] table")
-        for word, spoken in words.items():
-            if not word.strip() or not isinstance(spoken, str):
-                line = _line_of(text, word)
-                raise InputError(
-                    f'{shown}:{line}: "{word}" must map a word to a quoted string, '
-                    'like HPA = "H P A"'
-                )
-        return cls(dict(words))
+                names = ", ".join(f"[{t}]" for t in tables)
+                raise InputError(f'{shown}:{line}: unknown table "{key}" (use {names})')
+        words = _table(table, "words", text, shown)
+        engines = {e: _table(table, e, text, shown) for e in VOICE_ENGINES if e in table}
+        return cls(words, engines)
 
     def overridden_by(self, other: Lexicon) -> Lexicon:
-        """This lexicon with `other`'s entries replacing any for the same word."""
+        """This lexicon with `other`'s entries replacing any for the same word.
+
+        A word `other` gives for every voice replaces this lexicon's entries for
+        it in every table, engines' included: a later file's general entry is
+        meant for every voice.
+        """
         replaced = {_key(word) for word in other.words}
-        merged = {k: v for k, v in self.words.items() if _key(k) not in replaced}
-        merged.update(other.words)
-        return Lexicon(merged)
+        words = _without(self.words, replaced)
+        words.update(other.words)
+        engines: dict[str, Mapping[str, str]] = {}
+        for engine in (*self.engines, *(e for e in other.engines if e not in self.engines)):
+            own = other.engines.get(engine, {})
+            table = _without(self.engines.get(engine, {}), replaced | {_key(w) for w in own})
+            table.update(own)
+            if table:
+                engines[engine] = table
+        return Lexicon(words, engines)
+
+    def for_engine(self, engine: str) -> Lexicon:
+        """The lexicon `engine` reads with: its own table over the general one."""
+        own = self.engines.get(engine, {})
+        words = _without(self.words, {_key(w) for w in own})
+        words.update(own)
+        return Lexicon(words)
 
     def apply(self, text: str) -> str:
-        """Replace every whole-word occurrence of a known word by its spoken form."""
+        """Replace every whole-word occurrence of a known word by its spoken form
+        (the general table only: see `for_engine`)."""
         if not self.words:
             return text
         matcher = _matcher(tuple(sorted(self.words.items())))
@@ -93,6 +122,24 @@ class Lexicon:
 
 def _key(word: str) -> str:
     return word if _is_acronym(word) else word.lower()
+
+
+def _without(words: Mapping[str, str], keys: set[str]) -> dict[str, str]:
+    return {k: v for k, v in words.items() if _key(k) not in keys}
+
+
+def _table(table: Mapping[str, object], name: str, text: str, shown: str) -> dict[str, str]:
+    """One table of a lexicon file (word -> spoken form), checked."""
+    words = table.get(name, {})
+    if not isinstance(words, dict):
+        raise InputError(f"{shown}:{_line_of(text, name)}: {name} must be a [{name}] table")
+    for word, spoken in words.items():
+        if not word.strip() or not isinstance(spoken, str):
+            line = _line_of(text, word)
+            raise InputError(
+                f'{shown}:{line}: "{word}" must map a word to a quoted string, like HPA = "H P A"'
+            )
+    return dict(words)
 
 
 @dataclass(frozen=True)

@@ -9,25 +9,14 @@ the narrator only ever reads the speech form of this script.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from audio_companion.article.model import Block, BlockKind, Section
 from audio_companion.narration.lexicon import Lexicon
 from audio_companion.narration.normalise import speakable as _speakable
+from audio_companion.narration.pacing import Pacing
 from audio_companion.numbers import number_to_words
-
-# Pauses in seconds after each kind of line: structure a listener can hear.
-PAUSES = {
-    "intro": 1.0,
-    "paragraph": 0.6,
-    "list_intro": 0.3,
-    "list_item": 0.35,
-    "list_end": 0.6,
-    "callout": 0.8,
-    "heading": 0.7,
-    "before_heading": 0.6,
-    "outro": 0.5,
-}
 
 # Code is not read aloud (symbols make poor speech): the listener is sent to the page.
 CODE_EXAMPLE = "The article shows a code example here, which is best read on the page."
@@ -86,7 +75,9 @@ def _list_intro(count: int) -> str:
     return f"Here are {number_to_words(count)} points." if count > 2 else ""
 
 
-def _blocks(blocks: tuple[Block, ...], lexicon: Lexicon | None) -> list[Line]:
+def _blocks(
+    blocks: tuple[Block, ...], lexicon: Lexicon | None, pauses: Mapping[str, float]
+) -> list[Line]:
     def speakable(text: str) -> str:
         return _speakable(text, lexicon)
 
@@ -101,24 +92,24 @@ def _blocks(blocks: tuple[Block, ...], lexicon: Lexicon | None) -> list[Line]:
             run = blocks[i:j]
             intro = _list_intro(len(run))
             if intro:
-                out.append(Line(intro, PAUSES["list_intro"], "list_intro"))
+                out.append(Line(intro, pauses["list_intro"], "list_intro"))
             for k, item in enumerate(run):
                 written = f"{item.label}: {item.text}" if item.label else item.text
                 spoken = speakable(f"{item.label}. {_cap(item.text)}" if item.label else item.text)
-                pause = PAUSES["list_end" if k == len(run) - 1 else "list_item"]
+                pause = pauses["list_end" if k == len(run) - 1 else "list_item"]
                 if spoken:
                     out.append(Line(spoken, pause, "list_item", display=f"• {written}"))
             i = j
             continue
         if block.kind is BlockKind.CODE:
-            out.append(Line(CODE_EXAMPLE, PAUSES["paragraph"], "code", display=block.text))
+            out.append(Line(CODE_EXAMPLE, pauses["paragraph"], "code", display=block.text))
         elif spoken := speakable(block.text):
-            out.append(_said(block, spoken))
+            out.append(_said(block, spoken, pauses))
         i += 1
     return out
 
 
-def _said(block: Block, spoken: str) -> Line:
+def _said(block: Block, spoken: str, pauses: Mapping[str, float]) -> Line:
     """A paragraph, callout or quote as said and shown; `spoken` is its text made speakable.
 
     The three differ only in their framing words, pause and display, so they
@@ -126,17 +117,24 @@ def _said(block: Block, spoken: str) -> Line:
     """
     if block.kind is BlockKind.CALLOUT:
         said = f"{_lead_in(block.label)} {_cap(spoken)}"
-        return Line(said, PAUSES["callout"], "callout", display=f"{block.label}: {block.text}")
+        return Line(said, pauses["callout"], "callout", display=f"{block.label}: {block.text}")
     if block.kind is BlockKind.QUOTE:
         said, display = f"Quote. {spoken} End quote.", f"> {block.text}"
     else:
         said, display = spoken, block.text
-    return Line(said, PAUSES["paragraph"], block.kind.value, display=display)
+    return Line(said, pauses["paragraph"], block.kind.value, display=display)
 
 
 def episode_script(
-    show_title: str, number: int, section: Section, lexicon: Lexicon | None = None
+    show_title: str,
+    number: int,
+    section: Section,
+    lexicon: Lexicon | None = None,
+    pacing: Pacing | None = None,
 ) -> list[Line]:
+    """Every line of one episode, with the pauses of `pacing` (the usual ones if None)."""
+    pauses = (pacing or Pacing()).line_pauses
+
     def speakable(text: str) -> str:
         return _speakable(text, lexicon)
 
@@ -144,17 +142,17 @@ def episode_script(
         Line(
             f"{_sentence(speakable(show_title))} Episode {number_to_words(number)}: "
             f"{_sentence(speakable(section.title))}",
-            PAUSES["intro"],
+            pauses["intro"],
             "intro",
             display=f"{show_title} — Episode {number}: {section.title}",
         )
     ]
-    lines.extend(_blocks(section.blocks, lexicon))
+    lines.extend(_blocks(section.blocks, lexicon, pauses))
     for sub in section.subsections:
         last = lines[-1]
         lines[-1] = Line(
             last.text,
-            max(last.pause_after, PAUSES["before_heading"]),
+            max(last.pause_after, pauses["before_heading"]),
             last.kind,
             last.chapter,
             last.display,
@@ -162,17 +160,17 @@ def episode_script(
         lines.append(
             Line(
                 _sentence(speakable(sub.title)),
-                PAUSES["heading"],
+                pauses["heading"],
                 "heading",
                 sub.title,
                 display=sub.title,
             )
         )
-        lines.extend(_blocks(sub.blocks, lexicon))
+        lines.extend(_blocks(sub.blocks, lexicon, pauses))
     lines.append(
         Line(
             _sentence(f"That was {speakable(section.title)}"),
-            PAUSES["outro"],
+            pauses["outro"],
             "outro",
             display=f"(end of {section.title})",
         )

@@ -26,6 +26,7 @@ from audio_companion.media import ffmpeg
 from audio_companion.media.tags import Id3Tags
 from audio_companion.narration.layout import assemble, script_sentences
 from audio_companion.narration.narrator import Narrator, NarratorStats
+from audio_companion.narration.pacing import pacing_for
 from audio_companion.podcast.audiobook import BookPart, write_audiobook
 from audio_companion.podcast.chime import make_chime
 from audio_companion.podcast.plan import (
@@ -235,9 +236,10 @@ def _narrate(
         # (ffmpeg runs in its own processes; numpy releases the GIL).
         pending = [narrator.submit(script_sentences(ep.lines)) for ep in todo]
         chime = make_chime(first_rate(narrator, pending[0])) if settings.chime and todo else None
+        sentence_pause = pacing_for(settings.voice.engine).sentence_pause
         jobs: list[tuple[PlannedEpisode, Future[ProducedEpisode]]] = []
         for index, (ep, waiting) in enumerate(zip(todo, pending, strict=True)):
-            rendered = assemble(ep.lines, narrator.result(waiting), chime)
+            rendered = assemble(ep.lines, narrator.result(waiting), chime, sentence_pause)
             tags = Id3Tags(
                 ep.title, settings.show.author, job.title, ep.number, year(ep.published), cover_png
             )

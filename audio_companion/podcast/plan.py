@@ -18,6 +18,7 @@ from datetime import datetime, timedelta, timezone
 
 from audio_companion.article.model import Article, BlockKind, Section, slugify
 from audio_companion.narration.lexicon import Lexicon, default_lexicon
+from audio_companion.narration.pacing import Pacing, pacing_for
 from audio_companion.narration.script import Line, episode_script, estimated_seconds
 from audio_companion.podcast.settings import BuildSettings
 from audio_companion.publish.manifest import Manifest
@@ -104,13 +105,14 @@ def shape_sections(
     min_s: float = MIN_EPISODE_S,
     max_s: float = MAX_EPISODE_S,
     lexicon: Lexicon | None = None,
+    pacing: Pacing | None = None,
 ) -> list[Section]:
     """Episodes of a listenable length: tiny sections become a chapter of the
     next section (or of the previous one, at the end); very long ones are cut
     into parts between their sub-sections."""
 
     def seconds(section: Section) -> float:
-        return estimated_seconds(episode_script(show, 1, section, lexicon))
+        return estimated_seconds(episode_script(show, 1, section, lexicon, pacing))
 
     shaped = list(sections)
     i = 0
@@ -147,13 +149,15 @@ def shape_sections(
 def _drafts(articles: list[Article], settings: BuildSettings) -> list[PlannedEpisode]:
     """Every episode in reading order, with a new GUID and no date yet."""
     title = show_title(articles, settings)
-    lexicon = default_lexicon(settings.lexicon)
+    # Each engine reads with its own respellings and pauses.
+    lexicon = default_lexicon(settings.lexicon).for_engine(settings.voice.engine)
+    pacing = pacing_for(settings.voice.engine)
     drafts = []
     seen: set[str] = set()
     for season, article in enumerate(articles, start=1):
         prefix = article.slug[:24].rstrip("-")
         for number, section in enumerate(
-            shape_sections(article.sections, title, lexicon=lexicon), start=1
+            shape_sections(article.sections, title, lexicon=lexicon, pacing=pacing), start=1
         ):
             key = episode_key(article, section)
             for k in range(2, 1000):  # two sections with one title are two episodes
@@ -169,7 +173,7 @@ def _drafts(articles: list[Article], settings: BuildSettings) -> list[PlannedEpi
                     title=section.title,
                     guid=episode_guid(key),
                     file_name=f"{prefix}-s{season:02d}e{number:02d}-{slug}.mp3",
-                    lines=tuple(episode_script(title, number, section, lexicon)),
+                    lines=tuple(episode_script(title, number, section, lexicon, pacing)),
                     notes=show_notes(section),
                     key=key,
                     citations=tuple(cited_in(section, article.citations)),

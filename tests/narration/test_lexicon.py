@@ -58,6 +58,9 @@ def test_empty_lexicon_leaves_text_alone() -> None:
         ('[words]\nHPA = "H P A"\nEFT = E F T\n', 3, "invalid TOML"),
         ('[words]\nHPA = "H P A"\nMRI = 3\n', 3, '"MRI" must map a word to a quoted string'),
         ('[words]\nHPA = "H P A"\n\n[wrods]\nX = "y"\n', 4, 'unknown table "wrods"'),
+        ('[words]\nHPA = "H P A"\n\n[festival]\nX = "y"\n', 4, "[hibari], [piper], [espeak]"),
+        ('[words]\nA = "a"\n[espeak]\nHPA = 3\n', 4, '"HPA" must map a word to a quoted'),
+        ('hibari = "HPA"\n', 1, "hibari must be a [hibari] table"),
         ('words = "HPA"\n', 1, "words must be a [words] table"),
     ],
 )
@@ -76,11 +79,38 @@ def test_missing_file_is_an_input_error(tmp_path: Path) -> None:
         Lexicon.load(tmp_path / "nope.toml")
 
 
-def test_bundled_lexicon_spells_out_acronyms() -> None:
+def test_bundled_lexicon_spells_out_acronyms_for_espeak_and_piper_only() -> None:
     lexicon = bundled_lexicon()
-    for acronym in ("HPA", "EFT", "MRI", "ADHD", "CBT"):
-        assert lexicon.words[acronym] == " ".join(acronym)
+    for engine in ("espeak", "piper"):
+        words = lexicon.for_engine(engine).words
+        for acronym in ("HPA", "EFT", "MRI", "ADHD", "CBT"):
+            assert words[acronym] == " ".join(acronym)
+    # hibari says acronyms right by itself, and reads a lone "A" as the article.
+    assert "ADHD" not in lexicon.for_engine("hibari").words
+    assert lexicon.for_engine("hibari").apply("ADHD and REM") == "ADHD and rem"
     assert "vs" not in lexicon.words
+
+
+def test_an_engine_table_applies_to_that_engine_only_over_words() -> None:
+    lexicon = Lexicon.from_toml(
+        '[words]\nEFT = "tapping"\nGottman = "Gott man"\n'
+        '[espeak]\nEFT = "E F T"\n[hibari]\nGottman = "Gottmann"\n'
+    )
+    assert lexicon.apply("EFT, Gottman") == "tapping, Gott man"  # the general table
+    assert lexicon.for_engine("espeak").apply("EFT, Gottman") == "E F T, Gott man"
+    assert lexicon.for_engine("hibari").apply("EFT, Gottman") == "tapping, Gottmann"
+    assert lexicon.for_engine("piper").apply("EFT, Gottman") == "tapping, Gott man"
+
+
+def test_a_later_general_entry_replaces_earlier_engine_entries(tmp_path: Path) -> None:
+    bundled = write(tmp_path / "a.toml", '[espeak]\nEFT = "E F T"\nHPA = "H P A"\n')
+    user = write(tmp_path / "b.toml", '[words]\nEFT = "tapping"\n[espeak]\nHRV = "H R V"\n')
+    espeak = Lexicon.load(bundled, user).for_engine("espeak")
+    assert espeak.apply("EFT HPA HRV") == "tapping H P A H R V"
+    later_engine = write(tmp_path / "c.toml", '[hibari]\nEFT = "E. F. T."\n')
+    layered = Lexicon.load(bundled, user, later_engine)
+    assert layered.for_engine("hibari").apply("EFT") == "E. F. T."
+    assert layered.for_engine("espeak").apply("EFT") == "tapping"
 
 
 def test_user_lexicon_path_follows_xdg(tmp_path: Path) -> None:
@@ -94,10 +124,14 @@ def test_user_lexicon_path_follows_xdg(tmp_path: Path) -> None:
 
 def test_default_lexicon_layers_bundled_user_and_feed(tmp_path: Path) -> None:
     env = {"XDG_CONFIG_HOME": str(tmp_path / "config")}
-    assert default_lexicon(environ=env).apply("HPA and EFT") == "H P A and E F T"
+
+    def espeak(lexicon: Lexicon, text: str) -> str:
+        return lexicon.for_engine("espeak").apply(text)
+
+    assert espeak(default_lexicon(environ=env), "HPA and EFT") == "H P A and E F T"
     write(user_lexicon_path(env), '[words]\nEFT = "tapping"\nGottman = "Gott man"\n')
-    assert default_lexicon(environ=env).apply("HPA, EFT, Gottman") == "H P A, tapping, Gott man"
+    assert espeak(default_lexicon(environ=env), "HPA, EFT, Gottman") == "H P A, tapping, Gott man"
     feed = write(tmp_path / "feed.toml", '[words]\nHPA = "stress axis"\n')
-    assert default_lexicon(feed, environ=env).apply("HPA, EFT") == "stress axis, tapping"
+    assert espeak(default_lexicon(feed, environ=env), "HPA, EFT") == "stress axis, tapping"
     with pytest.raises(InputError, match=r"missing\.toml"):
         default_lexicon(tmp_path / "missing.toml", environ=env)

@@ -57,7 +57,7 @@ def sample(sample_text: str) -> Article:
 @pytest.fixture(scope="module")
 def real_build(tmp_path_factory: pytest.TempPathFactory, sample: Article) -> Path:
     out = tmp_path_factory.mktemp("feed")
-    build([sample], settings(out), make_synthesizer(VoiceSettings()))
+    build([sample], settings(out), make_synthesizer(VoiceSettings.parse("espeak")))
     return out
 
 
