@@ -106,4 +106,5 @@ from audio_companion.cli import (  # noqa: E402, F401
     serve,
     validate,
     voice,
+    voices,
 )

@@ -27,6 +27,24 @@ from audio_companion.podcast.settings import (
 from audio_companion.tts.base import VoiceSettings
 
 SAMPLE_ARTICLE = "sample_article.txt"
+PREVIEW_FILE = "preview.mp3"
+VOICE_HELP = (
+    "hibari (the neural default), piper[:MODEL.onnx], or system / espeak[:NAME] "
+    "(espeak-ng, the fallback when no neural voice is installed). "
+    "`audio-companion voices` lists what is installed."
+)
+
+
+def chosen_voice(spec: str | None, rate_wpm: int | None) -> VoiceSettings:
+    """The voice named on the command line, or the default one (its note shown once)."""
+    from audio_companion.tts.registry import default_voice
+
+    if spec is None:
+        default = default_voice()
+        if default.note:
+            click.echo(default.note, err=True)
+        spec = default.engine
+    return VoiceSettings.parse(spec, rate_wpm)
 
 
 class _TtyReporter:
@@ -132,21 +150,14 @@ def with_show_options(command: Callable[..., None]) -> Callable[..., None]:
     help="Public address of the output folder; enclosure URLs start with it.",
 )
 @with_show_options
-@click.option(
-    "--voice",
-    "voice_spec",
-    default="espeak",
-    show_default=True,
-    help="espeak[:NAME] (e.g. espeak:gmw/en-GB) or piper[:MODEL.onnx] "
-    "(the neural extra; default model: the joe en_US voice).",
-)
+@click.option("--voice", "voice_spec", default=None, help=VOICE_HELP)
 @click.option(
     "--rate",
     "rate_wpm",
     type=click.IntRange(80, 450),
     default=None,
-    help="Speaking rate in words per minute. Default: 160 for espeak, 175 (its natural "
-    "pace) for piper.",
+    help="Speaking rate in words per minute. Default: the voice's natural pace (175) for "
+    "hibari and piper, 160 for espeak.",
 )
 @click.option("--bitrate", default="64k", show_default=True, help="MP3 bitrate (CBR).")
 @click.option(
@@ -183,6 +194,15 @@ def with_show_options(command: Callable[..., None]) -> Callable[..., None]:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Pronunciation lexicon (TOML) for this feed, over the bundled one.",
 )
+@click.option(
+    "--preview",
+    type=click.Path(path_type=Path, dir_okay=False),
+    is_flag=False,
+    flag_value=Path(PREVIEW_FILE),
+    default=None,
+    help=f"Only narrate the first ~30 s of the first episode into one MP3 ({PREVIEW_FILE}, "
+    "or --preview=FILE) to hear the voice; the feed folder is not touched.",
+)
 def build(
     articles: tuple[str, ...],
     out: Path,
@@ -197,6 +217,7 @@ def build(
     jobs: int | None,
     lexicon: Path | None,
     breathing: str,
+    preview: Path | None,
 ) -> None:
     """Narrate ARTICLES (.txt, .md, .html files or http(s) URLs) into MP3 episodes and a feed.
 
@@ -212,7 +233,7 @@ def build(
         out_dir=out,
         base_url=normalise_base_url(base_url),
         show=show,
-        voice=VoiceSettings.parse(voice_spec, rate_wpm),
+        voice=chosen_voice(voice_spec, rate_wpm),
         encode=EncodeSettings(bitrate=bitrate),
         breathing=parse_breathing(breathing),
         lexicon=lexicon,
@@ -222,6 +243,15 @@ def build(
         chime=chime,
         audiobook=audiobook,
     )
+    if preview is not None:
+        from audio_companion.podcast.preview import write_preview
+
+        sample = write_preview(parsed, settings, make_synthesizer(settings.voice), preview)
+        click.echo(
+            f"Preview of {sample.title!r}: {sample.seconds:.1f} s ({sample.sentences} "
+            f"sentences) with {settings.voice.engine}, in {sample.path}"
+        )
+        return
     reporter = _TtyReporter() if sys.stdout.isatty() else _LogReporter()
     # Worker processes each run a single-threaded engine: one per core.
     factory = functools.partial(make_synthesizer, settings.voice, threads=1)
@@ -275,7 +305,16 @@ def load_articles(articles: tuple[str, ...]) -> list[Any]:
     type=click.Path(path_type=Path, dir_okay=False),
     help="Pronunciation lexicon (TOML) for this feed, over the bundled one.",
 )
-def script(articles: tuple[str, ...], fmt: str, title: str | None, lexicon: Path | None) -> None:
+@click.option(
+    "--voice", "voice_spec", default=None, help="The voice `build` would use. " + VOICE_HELP
+)
+def script(
+    articles: tuple[str, ...],
+    fmt: str,
+    title: str | None,
+    lexicon: Path | None,
+    voice_spec: str | None,
+) -> None:
     """Print exactly what `build` would read, episode by episode, before any audio is made.
 
     Each line shows its written form and, where they differ, what the voice says.
@@ -285,7 +324,9 @@ def script(articles: tuple[str, ...], fmt: str, title: str | None, lexicon: Path
     from audio_companion.narration.script import estimated_seconds
     from audio_companion.podcast.plan import plan_episodes
 
-    settings = BuildSettings(show=ShowSettings(title=title), lexicon=lexicon)
+    settings = BuildSettings(
+        show=ShowSettings(title=title), lexicon=lexicon, voice=chosen_voice(voice_spec, None)
+    )
     episodes = plan_episodes(load_articles(articles), settings)
     if fmt == "json":
         data = [
