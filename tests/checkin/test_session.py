@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, datetime
 
 import pytest
 
+from audio_companion.asr.base import Transcript
 from audio_companion.checkin.captions import Turn
 from audio_companion.checkin.conversation import TypedConversation
 from audio_companion.checkin.deck import Deck, StepKind, load_deck
@@ -18,21 +20,28 @@ from audio_companion.checkin.session import (
     night_of,
     time_up_line,
 )
-from audio_companion.voice.intents import CommandVocabulary
+from audio_companion.voice.intents import CommandVocabulary, Intent
 from audio_companion.voice.loop import ANY_ANSWER, Ask, Heard
 
 NIGHT = date(2026, 11, 27)
 
 
 class Script:
-    """Replies in order ('' = silence); every prompt and answer takes fake time."""
+    """Replies in order ('' = silence); every prompt and answer takes fake time.
 
-    def __init__(self, replies: list[str], say_s: float = 4.0, answer_s: float = 5.0) -> None:
+    A reply given as (text, confidence) comes with a recogniser transcript of
+    that confidence, as if spoken; every Ask is kept, to see how it listened."""
+
+    def __init__(
+        self, replies: list[str | tuple[str, float]], say_s: float = 4.0, answer_s: float = 5.0
+    ) -> None:
         self.t = 0.0
         self.said: list[str] = []
+        self.asks: list[Ask] = []
         self.say_s = say_s
         self.answer_s = answer_s
-        self.replies: Iterator[str] = iter(replies)
+        self.confidences = [r[1] if isinstance(r, tuple) else None for r in replies]
+        self.replies: Iterator[str] = iter(r[0] if isinstance(r, tuple) else r for r in replies)
         self.typed = TypedConversation(self.replies, CommandVocabulary())
 
     def clock(self) -> float:
@@ -43,13 +52,17 @@ class Script:
         self.t += self.say_s
 
     def listen(self, ask: Ask = ANY_ANSWER) -> Heard:
+        self.asks.append(ask)
         heard = self.typed.listen(ask)
+        confidence = self.confidences.pop(0) if self.confidences else None
+        if confidence is not None:
+            heard = replace(heard, transcript=Transcript(heard.text, (), confidence, "fake"))
         self.t += self.answer_s if heard.kind != "timeout" else (ask.timeout_s or 8.0)
         return heard
 
 
 def run(
-    replies: list[str],
+    replies: list[str | tuple[str, float]],
     deck: Deck | None = None,
     turns: list[Turn] | None = None,
     **settings: object,
@@ -232,6 +245,44 @@ def test_unsure_mood_is_confirmed() -> None:
     script, answers, _ = run([FULL[0], "three or four", "yes", *FULL[2:]])
     assert "I heard 3. Is that right?" in script.said
     assert answers[1].mood == 3
+
+
+@pytest.mark.parametrize(("confidence", "confirmed"), [(0.9, False), (0.66, False), (0.6, True)])
+def test_a_number_the_recogniser_was_unsure_of_is_confirmed(
+    confidence: float, confirmed: bool
+) -> None:
+    replies = [FULL[0], ("four", confidence), *(["yes"] if confirmed else []), *FULL[2:]]
+    script, answers, _ = run(replies)
+    assert ("I heard 4. Is that right?" in script.said) is confirmed
+    assert answers[1].mood == 4 and answers[1].confidence == confidence
+
+
+def test_a_misheard_number_denied_is_asked_again() -> None:
+    replies = [FULL[0], ("nine", 0.58), ("two", 0.6), ("no", 0.9), ("four", 0.85), *FULL[2:]]
+    script, answers, _ = run(replies)
+    assert LINES["number_range"] in script.said  # nine is no mood
+    assert "I heard 2. Is that right?" in script.said
+    assert answers[1].mood == 4
+
+
+def test_numbers_yes_no_and_resume_are_listened_for_in_command_mode() -> None:
+    replies = [FULL[0], "three or four", "pause", "resume", "yes", *FULL[2:5], "tired", "no"]
+    script, _, reason = run(replies)
+    assert reason == "completed"
+    modes = [(a.expect_number, a.allowed is not None and Intent.YES in a.allowed, a.mode)
+             for a in script.asks]  # fmt: skip
+    assert modes == [
+        (False, False, "answer"),  # how are you: a free answer
+        (True, False, "command"),  # the mood
+        (False, True, "command"),  # "I heard 3. Is that right?" (paused here)
+        (False, False, "command"),  # waiting for resume
+        (False, True, "command"),  # the question again
+        (False, False, "answer"),
+        (False, False, "answer"),
+        (False, False, "answer"),  # three appreciations
+        (False, False, "answer"),  # the feeling
+        (False, True, "answer"),  # would you like to try? A new try may come instead
+    ]
 
 
 def test_denied_mood_is_asked_again() -> None:
