@@ -30,6 +30,10 @@ PAUSED_POLL = 0.5  # how long one poll lasts while paused
 # put a cue where no phase starts. Numbers are never commands here ("three" is
 # not "breathe"): they are not in the set, so the listener is not even primed.
 PLAYER_COMMANDS = ("stop", "pause", "resume", "slower", "faster", "skip", "repeat")
+# A cue that answers a command (the breath again after "resume", the close after
+# "skip") is due this soon: enough for the speaker's 0.1 s buffer to start it on its
+# sample, and with recognition (~0.6 s) still within a second of the person's word.
+ANSWER_LEAD = 0.25
 ACK_ROOM = 0.35  # an answering tone plays at once if this much time is left before the next cue
 
 
@@ -254,7 +258,7 @@ class LivePlayer:
             else:
                 done.done = "ignored: already paused"
         elif command == "resume":
-            if self.schedule.resume(now, again_at=now + self.lead):
+            if self.schedule.resume(now, again_at=now + min(self.lead, ANSWER_LEAD)):
                 self._end_pause_window(now)
                 cue = self.schedule.peek()
                 done.done = f"resumed: {cue.phase_kind} again" if cue else "resumed"
@@ -267,7 +271,7 @@ class LivePlayer:
         elif command == "skip":
             self._silence(now)
             self._end_pause_window(now)
-            close = self.schedule.skip(now + self.lead)
+            close = self.schedule.skip(now + min(self.lead, ANSWER_LEAD))
             done.done = "skipped to the close" if close else "skipped: the session ends"
             done.effect_at = close.at if close else now
             if close is not None:

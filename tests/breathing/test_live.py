@@ -17,7 +17,7 @@ from audio_companion.breathing import (
     render_cues,
 )
 from audio_companion.breathing.cues import CueBank
-from audio_companion.breathing.live import LEAD
+from audio_companion.breathing.live import ANSWER_LEAD, LEAD
 from audio_companion.breathing.session import report_data
 
 if TYPE_CHECKING:  # the fakes live in this folder's conftest (fixtures)
@@ -105,9 +105,9 @@ def test_pause_cuts_the_sound_and_resume_takes_the_interrupted_breath_again(
     holds = [r for r in p.records if r.cue.phase_kind == "hold" and r.cue.cycle == 0]
     outs = [r for r in p.records if r.cue.phase_kind == "out" and r.cue.cycle == 0]
     assert len(outs) == 2 and outs[0].playback.start is None  # queued, taken back by the pause
-    # The hold the pause cut in half is taken whole, half a second after "resume".
-    assert [h.deadline for h in holds] == pytest.approx([first_in + 4, resume_at + LEAD])
-    assert outs[1].deadline == pytest.approx(resume_at + LEAD + 4)
+    # The hold the pause cut in half is taken whole, a quarter of a second after "resume".
+    assert [h.deadline for h in holds] == pytest.approx([first_in + 4, resume_at + ANSWER_LEAD])
+    assert outs[1].deadline == pytest.approx(resume_at + ANSWER_LEAD + 4)
     assert p.records[-1].cue.phase_kind == "close"
     # while paused, the player keeps listening and only the answering tone plays
     assert (pause_at, resume_at) in p.safe_windows
@@ -117,8 +117,8 @@ def test_pause_cuts_the_sound_and_resume_takes_the_interrupted_breath_again(
     paused, resumed = report.commands
     assert (paused.done, paused.effect_at) == ("paused", pause_at)
     assert resumed.done == "resumed: hold again"
-    assert resumed.effect_at == pytest.approx(resume_at + LEAD)  # the cue really started then
-    assert resumed.delay == pytest.approx(LEAD)
+    assert resumed.effect_at == pytest.approx(resume_at + ANSWER_LEAD)  # it really started then
+    assert resumed.delay == pytest.approx(ANSWER_LEAD)
 
 
 def test_pausing_twice_or_resuming_unpaused_is_ignored_and_said_so(
@@ -221,7 +221,8 @@ def test_skip_goes_straight_to_the_close(
     assert not report.stopped  # a skipped session ends as a finished one does
     assert max(r.cue.cycle for r in p.records if r.cue.phase_kind != "close") == 1
     close = p.records[-1]
-    assert close.cue.phase_kind == "close" and close.deadline == pytest.approx(skip_at + LEAD)
+    assert close.cue.phase_kind == "close"
+    assert close.deadline == pytest.approx(skip_at + ANSWER_LEAD)
     played = [r for r in p.records if r.start is not None]
     assert all(r.deadline < skip_at for r in played[:-1])  # nothing else after the skip
     [skip] = report.commands
