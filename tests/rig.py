@@ -161,15 +161,23 @@ class PulseRig:
         finally:
             self.pactl("unload-module", module, check=False)
 
-    @contextlib.contextmanager
-    def record_speaker(self) -> Iterator[Recording]:
+    def record_speaker(self) -> contextlib.AbstractContextManager[Recording]:
         """Record what the room hears, as 16 kHz mono int16."""
-        out = self.dir / f"speaker-{time.monotonic_ns()}.raw"
+        return self.record("ac_speaker")
+
+    def record_mic(self) -> contextlib.AbstractContextManager[Recording]:
+        """Record what the companion's microphone hears (the person's voice)."""
+        return self.record("ac_mic")
+
+    @contextlib.contextmanager
+    def record(self, sink: str) -> Iterator[Recording]:
+        """Record the monitor of `sink`, as 16 kHz mono int16."""
+        out = self.dir / f"{sink}-{time.monotonic_ns()}.raw"
         with out.open("wb") as fh:
             proc = subprocess.Popen(
                 [
                     "parec",
-                    "--device=ac_speaker.monitor",
+                    f"--device={sink}.monitor",
                     f"--rate={RATE}",
                     "--channels=1",
                     "--format=s16le",
@@ -259,6 +267,23 @@ class Recording:
                 return self.started + (first + loud[0]) * 320 / RATE
             time.sleep(0.05)
         raise AssertionError("no sound from the companion")
+
+    def sound_before(
+        self, t: float, within: float = 10.0, threshold: float = 300.0
+    ) -> float | None:
+        """Monotonic time the last sound before `t` ended (looking back `within` s), if any."""
+        lv = self.levels(self.samples if len(self.samples) else self.live())
+        first = max(0, int((t - within - self.started) * RATE / 320))
+        last = max(first, int((t - self.started) * RATE / 320))
+        loud = np.flatnonzero(lv[first:last] > threshold)
+        return None if not len(loud) else float(self.started + (first + loud[-1] + 1) * 320 / RATE)
+
+    def first_sound_after(self, t: float, threshold: float = 300.0) -> float | None:
+        """Monotonic time of the first sound after `t` in what was recorded, if any."""
+        lv = self.levels(self.samples if len(self.samples) else self.live())
+        first = max(0, int((t - self.started) * RATE / 320))
+        loud = np.flatnonzero(lv[first:] > threshold)
+        return None if not len(loud) else float(self.started + (first + loud[0]) * 320 / RATE)
 
     def loud_seconds(self, threshold: float = 500.0, frame: int = 320) -> float:
         """Seconds of the recording with sound in it (20 ms frames above threshold)."""

@@ -1,7 +1,12 @@
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from rig import PulseRig
+
+# hands_free.py (the person and the stopwatch) is shared with scripts/bench_reply.py.
+sys.path.insert(0, str(Path(__file__).parent))
 
 
 @pytest.fixture(scope="module")

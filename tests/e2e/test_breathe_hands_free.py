@@ -98,3 +98,80 @@ def test_spoken_stop_ends_the_session_quickly(pulse: PulseRig, tmp_path: Path) -
     assert not [t for t in onsets if t > said + 1.5], "cues kept playing after stop"
     print(f"\nspoken stop -> session ended in {took:.2f} s")
     assert took <= 1.5
+
+
+def heard_line(child: Child, timeout: float) -> str | None:
+    """The next "heard: …" line within `timeout` seconds, or None."""
+    deadline = time.monotonic() + timeout
+    while (left := deadline - time.monotonic()) > 0:
+        for line in child.drain(min(left, 0.3)):
+            if line.startswith("heard:"):
+                return line
+    return None
+
+
+STEERING = [
+    ("Slower.", "slower"),
+    ("Faster.", "faster"),
+    ("Repeat.", "repeat"),
+    ("Pause.", "pause"),
+    ("Resume.", "resume"),
+    ("Skip.", "skip"),
+]
+
+
+def test_spoken_commands_each_have_their_effect(pulse: PulseRig, tmp_path: Path) -> None:
+    """slower, faster, repeat, pause, resume and skip, each said in the quiet after a cue
+    (a person says it again if it was not understood); the report says what each did and
+    when, and the recording of the speaker shows it happened then."""
+    report = tmp_path / "report.json"
+    tries: dict[str, int] = {}
+    with (
+        pulse.record_speaker() as room,
+        start(pulse, report, "--pattern", "resonance", "--minutes", "3") as child,
+    ):
+        child.expect(lambda line: "Breathing" in line, timeout=60)
+        time.sleep(10)  # past the intro, into the breaths
+        for words, command in STEERING:
+            for attempt in range(1, 4):
+                if command != "resume":  # while paused no cue comes: wait a moment instead
+                    onset = room.onset_after(time.monotonic())
+                    room.wait_until_quiet(since=onset, quiet_s=0.4)
+                else:
+                    time.sleep(3.0)
+                pulse.say_into_mic(words)
+                line = heard_line(child, timeout=8)
+                if line is not None and line.endswith(f"-> {command}"):
+                    tries[command] = attempt
+                    break
+            else:
+                raise AssertionError(f"{command!r} never understood; {child.describe()}")
+        assert child.wait(timeout=60) == 0, child.describe()
+        time.sleep(0.3)
+    data = json.loads(report.read_text())
+    assert not data["stopped"], data["commands"]  # skipped to the close, which ended it
+    done = {c["command"]: c for c in data["commands"] if c["command"]}
+    print("\nbreathing commands (tries, heard -> effect):")
+    for c in data["commands"]:
+        delay = "-" if c["delay_s"] is None else f"{c['delay_s']:.2f} s"
+        print(f"  {c['text']!r:14} {c['command']!s:8} {c['done']:48} {delay}")
+    print("  tries:", tries)
+    assert done["slower"]["done"].startswith("slowed to 6.1-6.1")
+    assert done["faster"]["done"].startswith("sped up to 5.5-5.5")
+    assert done["repeat"]["done"].startswith("ignored") and done["repeat"]["effect_at"] is None
+    assert done["pause"]["done"] == "paused"
+    assert done["resume"]["done"].startswith("resumed: ")
+    assert done["skip"]["done"] == "skipped to the close"
+    # From the outside: each effect that is a sound starts when the report says.
+    onsets = [room.started + t for t in detect_onsets(room.samples, RATE, threshold=100)]
+    for name in ("slower", "faster", "pause", "resume", "skip"):
+        at = done[name]["effect_at"]
+        near = min(onsets, key=lambda t: abs(t - at))
+        assert abs(near - at) < 0.1, (name, round(near - at, 3))
+    # Nothing but the pause's own tone sounds between the pause and the resume.
+    paused, resumed = done["pause"]["effect_at"], done["resume"]["effect_at"]
+    assert not [t for t in onsets if paused + 0.3 < t < resumed - 0.05]
+    cues = data["cues"]
+    close = [c for c in cues if c["kind"] == "close"]
+    assert close and close[-1]["deadline"] == pytest.approx(done["skip"]["effect_at"], abs=0.05)
+    assert all(c["deadline"] <= close[-1]["deadline"] for c in cues)
