@@ -88,6 +88,7 @@ def test_bundled_lexicon_spells_out_acronyms_for_espeak_and_piper_only() -> None
     # hibari says acronyms right by itself, and reads a lone "A" as the article.
     assert "ADHD" not in lexicon.for_engine("hibari").words
     assert lexicon.for_engine("hibari").apply("ADHD and REM") == "ADHD and rem"
+    assert lexicon.for_engine("hibari").apply("EFT") == "E.F.T."  # not the word "eft"
     assert "vs" not in lexicon.words
 
 
