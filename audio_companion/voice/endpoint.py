@@ -91,7 +91,8 @@ class EndpointSettings:
 
 
 # Why the endpointer cut an utterance where it did (not why a session ended).
-CutReason: TypeAlias = Literal["silence", "max_length", "end_of_stream"]
+# "complete": the caller ended it early, the words being already a whole command.
+CutReason: TypeAlias = Literal["silence", "max_length", "end_of_stream", "complete"]
 
 
 @dataclass(frozen=True)
@@ -236,10 +237,43 @@ class Endpointer:
     def in_utterance(self) -> bool:
         return self._utterance is not None
 
+    @property
+    def trailing_silence_s(self) -> float:
+        """Non-speech since the last speech frame of the open utterance (0 outside one)."""
+        return self._silence_run * self.settings.frame_s if self._utterance is not None else 0.0
+
+    def set_end_silence(self, seconds: float) -> None:
+        """The trailing silence that ends an utterance from now on (the settings' until reset).
+
+        A turn's patience depends on what is asked: a reflective answer may pause
+        longer than a one-word command.
+        """
+        if seconds <= 0:
+            raise ValueError("end silence must be positive")
+        self._end_frames = self.settings._frames(seconds)
+
+    def utterance_audio(self) -> AudioChunk | None:
+        """The open utterance so far (pre-roll included), or None outside one."""
+        if self._utterance is None:
+            return None
+        return AudioChunk(self.settings.rate, 2, 1, b"".join(self._utterance), self._utt_t)
+
+    def end_now(self) -> UtteranceEnded | None:
+        """Close the open utterance at the last frame seen (reason "complete"), if any.
+
+        For a caller that knows the turn is over before the end silence has
+        passed: the words so far already make a whole command.
+        """
+        if self._utterance is None:
+            return None
+        return self._end("complete", self._last_t)
+
     def reset(self, t: float | None = None) -> None:
         """Forget all audio; the no-speech timeout counts from ``t`` (or the next frame)."""
         self._pending = bytearray()
         self._pending_t = 0.0  # time of the first pending sample
+        self._last_t = 0.0  # end of the last frame seen
+        self._end_frames = self.settings.end_frames
         self._next_t: float | None = None  # where the stream continues, if known
         self._history.clear()
         self._run = 0  # consecutive speech frames while idle
@@ -309,12 +343,13 @@ class Endpointer:
     ) -> list[EndpointEvent]:
         s = self.settings
         end = t + s.frame_s
+        self._last_t = end
         speech = not look_back_only and self.classifier.is_speech(frame, s.rate)
         if self._utterance is not None:
             self._utterance.append(frame)
             self._speech_frames += 1
             self._silence_run = 0 if speech else self._silence_run + 1
-            if self._silence_run >= s.end_frames:
+            if self._silence_run >= self._end_frames:
                 return [self._end("silence", end)]
             if self._speech_frames >= s.max_frames:
                 return [self._end("max_length", end)]

@@ -121,6 +121,34 @@ def test_ends_after_0_7_s_of_silence_and_pauses_shorter_than_that_do_not() -> No
     assert not ep.in_utterance
 
 
+def test_end_silence_can_be_set_per_turn_and_reset_restores_the_settings() -> None:
+    ep = endpointer(speech_in((50, 100)), no_speech_timeout_s=None)
+    ep.set_end_silence(1.2)
+    events = run(ep, stream(0, 159))  # 59 silent frames after speech: not yet 1.2 s
+    assert [type(e) for e in events] == [UtteranceStarted]
+    assert ep.trailing_silence_s == pytest.approx(59 * FRAME_S)
+    (ended,) = run(ep, stream(159, 1))
+    assert isinstance(ended, UtteranceEnded) and ended.t == pytest.approx(160 * FRAME_S)
+    ep.reset()
+    assert ep.settings.end_frames == 35
+    with pytest.raises(ValueError):
+        ep.set_end_silence(0)
+
+
+def test_end_now_closes_the_open_utterance_with_the_audio_so_far() -> None:
+    ep = endpointer(speech_in((50, 100)), no_speech_timeout_s=None)
+    assert ep.end_now() is None and ep.utterance_audio() is None
+    assert ep.trailing_silence_s == 0.0
+    run(ep, stream(0, 115))  # speech, then 15 silent frames (0.3 s)
+    so_far = ep.utterance_audio()
+    assert so_far is not None and frame_indices(so_far) == list(range(30, 115))
+    ended = ep.end_now()
+    assert ended is not None and ended.reason == "complete"
+    assert ended.t == pytest.approx(115 * FRAME_S) and ended.speech_start == pytest.approx(1.0)
+    assert frame_indices(ended.audio) == list(range(30, 115))
+    assert not ep.in_utterance and run(ep, stream(115, 100)) == []
+
+
 def test_pre_roll_is_frame_accurate() -> None:
     ep = endpointer(speech_in((50, 100)), no_speech_timeout_s=None)
     events = run(ep, stream(0, 300))

@@ -18,7 +18,7 @@ from audio_companion.asr.base import Partial, Transcript, Word
 from audio_companion.audio.chunk import AudioChunk
 from audio_companion.tts.prompts import PromptCache
 from audio_companion.voice.intents import Intent
-from audio_companion.voice.loop import Ask, LoopSettings, VoiceLoop
+from audio_companion.voice.loop import Ask, LoopSettings, TurnSettings, VoiceLoop
 
 RATE = 16000
 CHUNK = 480  # 30 ms
@@ -107,8 +107,11 @@ class ToneSynth:
 class ToneRecognizer:
     name = "tone"
 
-    def __init__(self, book: Phrasebook, partials: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, book: Phrasebook, partials: dict[str, str] | None = None, confidence: float = 0.9
+    ) -> None:
         self.book = book
+        self.confidence = confidence
         self.partials = partials or {}
         self.streaming = partials is not None
         self.asked: list[tuple[str, ...] | None] = []  # phrases of each call; None: answer mode
@@ -119,7 +122,8 @@ class ToneRecognizer:
 
     def hear(self, chunk: AudioChunk) -> Transcript:
         text = self.book.text_of(chunk.to_int16()[:, 0])
-        return Transcript.from_words((Word(text, 0.0, chunk.duration, 0.9),), self.name, text)
+        word = Word(text, 0.0, chunk.duration, self.confidence)
+        return Transcript.from_words((word,), self.name, text)
 
     def stream(self, phrases: Sequence[str] | None = None) -> ToneStream:
         self.asked.append(None if phrases is None else tuple(phrases))
@@ -397,3 +401,85 @@ def test_poll_is_command_mode_with_its_allowed_set(streaming: bool) -> None:
     heard = loop.poll(room.t + 5.0, allowed=breathing)
     assert heard is not None and heard.command.intent is Intent.PAUSE
     assert rec.asked == [("stop", "pause", "resume")]
+
+
+# --- end of turn ------------------------------------------------------------
+
+YES_NO = frozenset({Intent.YES, Intent.NO})
+
+
+def test_a_complete_command_ends_the_turn_at_a_short_pause() -> None:
+    room = Room(Phrasebook())
+    rec = ToneRecognizer(room.book)
+    loop = make_loop(room, recognizer=rec)
+    spoken_end = room.t + 0.5 + 0.6
+    room.user_says("yes", seconds=0.6)
+    heard = loop.listen(Ask(8, allowed=YES_NO, mode="command"))
+    assert heard.command.intent is Intent.YES
+    assert heard.ended is not None and heard.ended - spoken_end < 0.45  # not the 0.7 s silence
+    assert loop.stats.early_ends == 1 and len(loop.stats.speculative_seconds) == 1
+    assert loop.stats.recognition_seconds == []  # the early decode was the only one
+
+
+def test_words_that_are_no_command_wait_for_the_whole_end_silence() -> None:
+    room = Room(Phrasebook())
+    rec = ToneRecognizer(room.book)
+    loop = make_loop(room, recognizer=rec)
+    spoken_end = room.t + 0.5 + 0.6
+    room.user_says("hello there", seconds=0.6)
+    heard = loop.listen(Ask(8, allowed=YES_NO, mode="command"))
+    assert heard.text == "hello there" and heard.command.intent is Intent.NONE
+    assert heard.ended is not None and heard.ended - spoken_end >= 0.7
+    assert loop.stats.early_ends == 0 and len(loop.stats.speculative_seconds) == 1
+
+
+def test_an_unsure_command_is_a_hedge_and_does_not_end_the_turn_early() -> None:
+    room = Room(Phrasebook())
+    rec = ToneRecognizer(room.book, confidence=0.6)
+    loop = make_loop(room, recognizer=rec)
+    room.user_says("three", seconds=0.6)
+    ask = Ask(8, expect_number=True, allowed=frozenset({Intent.NUMBER}), mode="command")
+    heard = loop.listen(ask)
+    assert heard.command.value == 3 and heard.command.confidence == 0.5  # the dialog confirms
+    assert loop.stats.early_ends == 0
+
+
+def test_answer_mode_is_never_unsure_about_commands_and_never_ends_early() -> None:
+    room = Room(Phrasebook())
+    loop = make_loop(room, recognizer=ToneRecognizer(room.book, confidence=0.6))
+    room.user_says("yes", seconds=0.6)
+    heard = loop.listen(Ask(8))
+    assert heard.command.intent is Intent.YES and heard.command.confidence == 1.0
+    assert loop.stats.early_ends == 0 and loop.stats.speculative_seconds == []
+
+
+def test_a_streaming_engine_ends_the_turn_on_its_partial_result() -> None:
+    room = Room(Phrasebook())
+    rec = ToneRecognizer(room.book, partials={})
+    loop = make_loop(room, recognizer=rec)
+    spoken_end = room.t + 0.5 + 0.6
+    room.user_says("pause", seconds=0.6)
+    heard = loop.listen(Ask(8, allowed=frozenset({Intent.PAUSE}), mode="command"))
+    assert heard.command.intent is Intent.PAUSE
+    assert heard.ended is not None and heard.ended - spoken_end < 0.45
+    assert loop.stats.early_ends == 1 and loop.stats.speculative_seconds == []
+
+
+def test_a_reflective_answer_may_pause_for_a_second_without_losing_its_end() -> None:
+    room = Room(Phrasebook())
+    loop = make_loop(room)
+    start = room.t
+    room.user_says("I feel calm", seconds=1.0)
+    room.user_says("tonight", after=0.5 + 1.0 + 1.0, seconds=0.4)  # after a 1 s pause
+    heard = loop.listen(Ask(8))
+    assert heard.ended is not None and heard.ended > start + 2.9  # both parts, one turn
+    assert loop.stats.utterances == 1
+
+
+def test_command_mode_keeps_the_endpoints_end_silence() -> None:
+    room = Room(Phrasebook())
+    loop = make_loop(room)
+    assert loop.end_silence_s(Ask(mode="command")) == 0.7
+    assert loop.end_silence_s(Ask()) == TurnSettings().answer_end_silence_s == 1.2
+    with pytest.raises(ValueError):
+        TurnSettings(complete_silence_s=0)
