@@ -6,10 +6,13 @@ empty sentence cache (synthesis on every core, mastering, MP3 encoding,
 chapters, transcripts, feed), reported as seconds of audio per second of wall
 time; the raw engine speaking the same narration text in the same run
 (`espeak-ng -w` for espeak, one piper voice with onnxruntime's default
-threads for piper); their ratio; a rebuild with nothing changed; and a
+threads for piper, the hibari package itself with its default one thread,
+paragraph by paragraph, for hibari); their ratio; a rebuild with nothing changed; and a
 rebuild after one sentence of one section was edited.
 
-    .venv/bin/python scripts/bench_build.py [ARTICLE] [--voice espeak --voice piper] [--runs N]
+    .venv/bin/python scripts/bench_build.py [ARTICLE] [--voice hibari --voice espeak] [--runs N]
+
+Without --voice it measures the default voice (hibari when installed).
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from audio_companion.podcast.build import build
 from audio_companion.podcast.plan import plan_episodes
 from audio_companion.podcast.settings import BuildSettings
 from audio_companion.tts.base import VoiceSettings
-from audio_companion.tts.registry import make_synthesizer
+from audio_companion.tts.registry import default_voice, make_synthesizer
 
 DEFAULT_ARTICLE = (
     Path(__file__).resolve().parents[1].parent / "shared/seeds/000_0f6c8d9654fe7ab1.txt"
@@ -58,7 +61,20 @@ def raw_piper(text: str, voice: VoiceSettings, work: Path) -> float:
     return time.perf_counter() - t0
 
 
-RAW = {"espeak": raw_espeak, "piper": raw_piper}
+def raw_hibari(text: str, voice: VoiceSettings, work: Path) -> float:
+    from hibari import Hibari
+
+    from audio_companion.tts.hibari import SEED, speed_for
+
+    tts = Hibari(threads=1)  # its default: the model is built for one core
+    tts("Warm up.", seed=SEED)  # loading the model is not per-text work
+    t0 = time.perf_counter()
+    for paragraph in text.split("\n"):
+        tts(paragraph, speed=speed_for(voice.rate_wpm), seed=SEED)
+    return time.perf_counter() - t0
+
+
+RAW = {"espeak": raw_espeak, "piper": raw_piper, "hibari": raw_hibari}
 
 
 def edited_copy(article_path: Path, work: Path) -> Path:
@@ -125,10 +141,13 @@ def bench(article_path: Path, spec: str, runs: int, work: Path) -> None:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("article", nargs="?", type=Path, default=DEFAULT_ARTICLE)
-    ap.add_argument("--voice", action="append", help="espeak, piper, … (default: both)")
+    ap.add_argument(
+        "--voice", action="append", help="hibari, piper, espeak … (default: the default)"
+    )
     ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args()
-    voices = args.voice or ["espeak", "piper"]
+    voices = args.voice or [default_voice().engine]
+    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as tmp:
         for spec in voices:
             bench(args.article, spec, args.runs, Path(tmp))

@@ -1,19 +1,20 @@
 #!/usr/bin/env bash
 # Idempotent set-up on Debian/Ubuntu: system packages, then the package into .venv.
-#   scripts/setup.sh          what the product needs (narration, MP3, audio devices)
+#   scripts/setup.sh          what the product needs (narration with the neural voice hibari, MP3,
+#                             audio devices)
 #   scripts/setup.sh --test   plus the test rig (PulseAudio, sox, recorded speech) and test extras
-#   scripts/setup.sh --neural plus the piper neural voice (build --voice piper)
+#   scripts/setup.sh --neural plus the piper voice (build --voice piper)
 # Re-running it only installs what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 mode=run
-extras="whisper"
+extras="hibari,whisper"
 for arg in "$@"; do
   case "$arg" in
     --test) mode=test; extras="$extras,neural,test" ;;
     --neural) extras="$extras,neural" ;;
-    -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
     *) echo "setup.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done
