@@ -54,7 +54,10 @@ APPRECIATIONS = [
 I_FEEL = Said("I feel relieved when we talk things through.", ("relieved", "talk", "through"))
 # Without "when": the companion explains the form and offers another try, which the person skips.
 I_FEEL_SHORT = Said("I feel relieved.", ("relieved",))
-COMMANDS = ("Repeat.", "Pause.", "Resume.", "Skip.", "Stop.")
+# "Let's skip it." rather than a bare "Skip.": the offer to try again is listened to in
+# answer mode (a new try may come), where whisper heard a bare "Skip." as "Yep." once.
+SKIP = "Let's skip it."
+COMMANDS = ("Repeat.", "Pause.", "Resume.", SKIP, "Stop.")
 
 
 @dataclass
@@ -94,7 +97,7 @@ class Person:
                 heard = normalize_words(self.last_said_by_companion)
                 return "Yes." if "4" in heard or "four" in heard else "No."
             if self._once("skip"):
-                return "Skip."
+                return SKIP
             return "No, thanks."
         if step == "appreciations":
             return self.appreciations[0].text

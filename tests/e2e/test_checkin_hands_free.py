@@ -49,7 +49,12 @@ def journal(tmp_path: Path) -> Path:
 
 def after(events: list[dict[str, Any]], intent: str) -> tuple[list[dict[str, Any]], str]:
     """The events after the companion heard `intent`, and the last thing it said before."""
-    at = next(i for i, e in enumerate(events) if e["event"] == "heard" and e["intent"] == intent)
+    at = next(
+        (i for i, e in enumerate(events) if e["event"] == "heard" and e["intent"] == intent), None
+    )
+    assert at is not None, (
+        f"{intent!r} was never understood: {[e for e in events if e['event'] == 'heard']}"
+    )
     before = [e["text"] for e in events[:at] if e["event"] == "say"]
     return events[at + 1 :], before[-1] if before else ""
 
