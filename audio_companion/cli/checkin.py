@@ -179,8 +179,8 @@ def deck_prompts(deck: Deck, settings: CheckinSettings) -> list[str]:
     It mirrors how checkin.session fills and addresses a prompt; a text it gets
     wrong is only rendered when it is said (tens of milliseconds), never wrong.
     """
-    from audio_companion.checkin.session import LINES
     from audio_companion.checkin.steps import StepKind, choose_wording, names_phrase
+    from audio_companion.checkin.wording import LINES
 
     names = names_phrase(settings.partners)
 
