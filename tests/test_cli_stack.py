@@ -132,3 +132,19 @@ def test_errors_inside_the_block_are_not_taken_for_a_missing_speaker(events: Eve
 def test_a_bad_stop_word_is_a_usage_error() -> None:
     with pytest.raises(CompanionCommandError, match="--stop-word"):
         vocabulary_for("repeat")
+
+
+def test_prompt_cache_says_once_when_the_system_voice_stands_in(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from audio_companion.cli.stack import prompt_cache
+    from audio_companion.tts import hibari
+    from audio_companion.tts.registry import FALLBACK_NOTE
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(hibari, "is_installed", lambda: False)
+    prompts = prompt_cache()
+    assert prompts.synth.identity.startswith("pyttsx3-espeak")
+    assert capsys.readouterr().err.strip() == FALLBACK_NOTE
+    prompt_cache(announce=False)
+    assert capsys.readouterr().err == ""

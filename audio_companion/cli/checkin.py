@@ -115,14 +115,9 @@ def checkin(
         keep_audio=save_audio,
     )
     path = journal_path or default_journal_path()
-    prompts = prompt_cache()
     speaks = not (text_mode and mute)
+    prompts = prompt_cache(announce=speaks)
     if speaks:
-        from audio_companion.tts.registry import default_voice
-
-        note = default_voice().note
-        if note:
-            _warn(note)
         # Every prompt of tonight is rendered before it is needed: the first now,
         # the rest while the first plays (then other nights' wordings, for next time).
         prompts.prepare(deck_prompts(chosen, settings))

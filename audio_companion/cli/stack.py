@@ -53,13 +53,22 @@ class VoiceStack(Speaking):
     loop: VoiceLoop
 
 
-def prompt_cache() -> PromptCache:
-    """The spoken prompts, rendered once with the default voice and kept in the cache folder."""
+def prompt_cache(*, announce: bool = True) -> PromptCache:
+    """The spoken prompts, rendered once with the default voice and kept in the cache folder.
+
+    With `announce`, a session that will speak says on stderr (one line) when the
+    default voice is the system fallback, so nobody wonders why it sounds robotic.
+    """
+    import click
+
     from audio_companion.paths import cache_dir
     from audio_companion.tts.base import VoiceSettings
     from audio_companion.tts.prompts import PromptCache
-    from audio_companion.tts.registry import make_synthesizer
+    from audio_companion.tts.registry import default_voice, make_synthesizer
 
+    note = default_voice().note
+    if announce and note:
+        click.echo(note, err=True)
     return PromptCache(make_synthesizer(VoiceSettings()), cache_dir() / "prompts")
 
 
