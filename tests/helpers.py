@@ -57,6 +57,17 @@ needs_media = pytest.mark.skipif(
 )
 
 
+def broken_synth_factory() -> FakeSynth:
+    """A synthesizer factory whose engine is missing, for worker-start errors.
+
+    Defined here, not in a test module: spawned workers import it by name, and
+    `helpers` is on their path (pytest's pythonpath) while `tests.*` is not.
+    """
+    from audio_companion.errors import MissingDependencyError
+
+    raise MissingDependencyError("espeak-ng (libespeak-ng)", "espeak-ng libespeak-ng1")
+
+
 def example_channel(base: str, **changes: object) -> Any:
     """A feed Channel for tests that need one, served from `base`."""
     from audio_companion.publish.feed import Channel

@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
 import pytest
-from helpers import FakeSynth
+from helpers import FakeSynth, broken_synth_factory
 
 from audio_companion.errors import MissingDependencyError
 from audio_companion.narration.narrator import Narrator, SpeechStore
@@ -70,11 +69,7 @@ def test_worker_processes_keep_the_order(tmp_path: Path) -> None:
         assert len(narrator.stats.synthesized) == 40
 
 
-def _broken() -> FakeSynth:
-    raise MissingDependencyError("espeak-ng (libespeak-ng)", "espeak-ng libespeak-ng1")
-
-
 def test_a_worker_that_cannot_start_reports_the_real_error() -> None:
-    narrator = Narrator(FakeSynth(), workers=2, factory=functools.partial(_broken))
+    narrator = Narrator(FakeSynth(), workers=2, factory=broken_synth_factory)
     with narrator, pytest.raises(MissingDependencyError, match="apt-get install espeak-ng"):
         narrator.speak(["Hello."])
