@@ -191,7 +191,7 @@ def test_command_mode_primes_with_the_phrases_greedy_and_capped(
     ("segment", "kept"),
     [
         (FakeSegment(" Pause."), True),
-        (FakeSegment(" Seven.", avg_logprob=-1.2), False),  # a guess forced onto the prompt
+        (FakeSegment(" Seven.", avg_logprob=-1.5), False),  # a guess forced onto the prompt
         (FakeSegment(" Stop.", no_speech_prob=0.9), False),  # noise, not speech
         (FakeSegment(" Stop, stop, stop, stop.", compression_ratio=3.0), False),  # looping
         (FakeSegment(" Stop stop stop", tokens=tuple(range(16))), False),  # ran to the cap
