@@ -158,3 +158,31 @@ def test_transcribe_and_stream_lifecycle(recognizer: VoskRecognizer, tmp_path: P
 def test_grammar_words_missing_from_vocabulary_are_reported(recognizer: VoskRecognizer) -> None:
     s = recognizer.stream(["안녕하세요", "zzqxv"])
     assert s.missing_words == ["zzqxv"]
+
+
+@pytest.mark.parametrize(
+    ("words", "kept"),
+    [
+        ((("stop", 0.9),), True),
+        ((("[unk]", 0.4), ("stop", 0.9)), True),  # the matcher decides about "[unk] stop"
+        ((("[unk]", 1.0),), False),  # nothing the grammar knows
+        ((("stop", 0.3),), False),  # a sound forced onto the nearest phrase
+        ((), False),
+    ],
+)
+def test_command_mode_rejects_unknown_and_unsure_results(
+    words: tuple[tuple[str, float], ...], kept: bool
+) -> None:
+    from audio_companion.asr.base import Transcript, Word
+
+    heard = Transcript.from_words(tuple(Word(w, 0.0, 0.5, c) for w, c in words), "vosk")
+    judged = vosk_engine._judged(heard)
+    if kept:
+        assert judged == heard
+    else:
+        assert judged.is_empty and judged.rejected == heard.text
+
+
+def test_command_mode_streams_are_judged(recognizer: VoskRecognizer) -> None:
+    silent = recognizer.transcribe(AudioChunk.silence(0.5, 16000), GRAMMAR)
+    assert silent.is_empty
