@@ -430,6 +430,14 @@ def run_commands(engine: str) -> dict[str, Any]:
     return {"engine": engine, "commands": commands, "others": others}
 
 
+SURE, HEARD_SURE = 0.8, 0.65  # the check-in confirms a number below either
+
+
+def _confirmed(c: dict[str, Any]) -> bool:
+    heard = c["confidence"] if c["confidence"] is not None else 1.0
+    return bool(c["command_confidence"] < SURE or heard < HEARD_SURE)
+
+
 def report_commands(r: dict[str, Any]) -> None:
     commands, others = r["commands"], r["others"]
     decode = [s for c in commands + others for s in c["decode_s"]]
@@ -459,11 +467,12 @@ def report_commands(r: dict[str, Any]) -> None:
         )
     for name, group in (("understood commands", commands), ("false accepts", others)):
         accepted = [c for c in group if c["intent"] != "none" and c["ok"] == (group is commands)]
-        hedged = [c for c in accepted if c["command_confidence"] <= 0.5]
+        numbers = [c for c in accepted if c["intent"] == "number"]
+        confirmed = [c for c in numbers if _confirmed(c)]
         stops = [c for c in accepted if c["intent"] == "stop"]
         print(
-            f"  {name}: {len(hedged)}/{len(accepted)} unsure (the dialog confirms them), "
-            f"{len(stops)} stops"
+            f"  {name}: {len(accepted)}, of them {len(numbers)} numbers "
+            f"({len(confirmed)} confirmed by the check-in) and {len(stops)} stops"
         )
     early = [c for c in commands if c["ok"] and c["early"]]
     ends = [c["turn_end_s"] for c in commands if c["ok"] and c["turn_end_s"] is not None]

