@@ -260,12 +260,15 @@ def _say(voice: str, text: str) -> tuple[Any, int]:
     if voice == "espeak-f3":
         return _espeak(text, "en-us+f3", 140)
     if voice == "joe":
-        from audio_companion.tts.base import VoiceSettings
-        from audio_companion.tts.piper import PiperSynthesizer
+        import piper
 
-        synth = _synths.setdefault("joe", PiperSynthesizer(VoiceSettings(engine="piper")))
-        chunk = synth.synthesize(text)
-        return chunk.to_int16()[:, 0].astype(np.float32) / 32768, chunk.rate
+        from audio_companion.tts.piper import default_voice_paths
+
+        # Without piper's random variation (noise scales 0): the same clip on every machine.
+        joe = _synths.setdefault("joe", piper.PiperVoice.load(*default_voice_paths()))
+        config = piper.SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0)
+        pcm = np.concatenate([c.audio_int16_array for c in joe.synthesize(text, config)])
+        return pcm.astype(np.float32) / 32768, int(joe.config.sample_rate)
     if voice == "hibari":
         from hibari import Hibari
 
