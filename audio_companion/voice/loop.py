@@ -33,6 +33,9 @@ from audio_companion.voice.intents import (
     contains_stop_ending,
     match_command,
 )
+from audio_companion.voice.turn import TurnSettings, sounds_finished
+
+__all__ = ["ANY_ANSWER", "Ask", "Heard", "LoopSettings", "TurnSettings", "VoiceLoop"]
 
 
 class AudioSource(Protocol):
@@ -50,45 +53,6 @@ class PlaybackLike(Protocol):
 
 class AudioSink(Protocol):
     def play(self, chunk: AudioChunk, at: float | None = None) -> PlaybackLike: ...
-
-
-@dataclass(frozen=True)
-class TurnSettings:
-    """When a person's turn is over.
-
-    Figures from ``scripts/bench_listen.py`` (whisper tiny.en, 100 command clips
-    in five voices) and from how people answer a check-in question.
-    """
-
-    answer_end_silence_s: float = 1.2
-    """Answer mode: the silence that ends a free answer (never less than the endpoint's
-    own). Someone telling how their day was stops to think mid-sentence; at 0.7 s
-    such an answer is cut in two and its second half is taken for the next turn.
-    Dictation systems wait 1-1.5 s for the same reason; 1.2 s keeps the reply
-    under two seconds after a finished answer."""
-    complete_silence_s: float = 0.3
-    """Command mode: after this much silence, words that already make a complete
-    allowed command or number end the turn, without waiting for the endpoint's full
-    end silence (0.7 s in a check-in). Nobody pauses for 0.3 s inside "stop" or
-    "four"; a sentence that only begins like a command ("no, I mean...") goes on,
-    and then the turn waits as usual. For whisper this is a speculative decode
-    of the utterance so far; a streaming engine's partial result is used as is."""
-    complete_min_confidence: float = 0.8
-    """The matcher's confidence a command needs to end the turn early: exact or near
-    phrases, not hedges ("three or four" is 0.5)."""
-    complete_min_heard: float = 0.65
-    """The recogniser's confidence (whisper's early decode) a command needs to end the
-    turn early. An unsure early result is not final: the whole utterance is decoded
-    at the end silence instead. 0.65 is where the check-in starts to confirm a
-    number; on the bench 81 of 94 understood commands ended their turn early."""
-
-    def __post_init__(self) -> None:
-        for name in ("answer_end_silence_s", "complete_silence_s"):
-            if getattr(self, name) <= 0:
-                raise ValueError(f"{name} must be positive")
-        for name in ("complete_min_confidence", "complete_min_heard"):
-            if not 0.0 <= getattr(self, name) <= 1.0:
-                raise ValueError(f"{name} must be within [0, 1]")
 
 
 @dataclass(frozen=True)
@@ -145,7 +109,7 @@ class LoopStats:
     echoes_dropped: int = 0
     gated_chunks: int = 0
     recognition_seconds: list[float] = field(default_factory=list)
-    early_ends: int = 0  # turns ended on a complete command before the end silence
+    early_ends: int = 0  # turns ended on a complete command or finished sentence
     speculative_seconds: list[float] = field(default_factory=list)  # whisper's early decodes
 
 
@@ -177,6 +141,7 @@ class VoiceLoop:
         self._stream: RecognizerStream | None = None
         self._partial = ""  # the streaming engine's latest guess at this utterance
         self._speculated = False  # this pause was already judged for an early end
+        self._draft: Transcript | None = None  # answer mode: the words before this pause
 
     @property
     def vocabulary(self) -> CommandVocabulary:
@@ -300,9 +265,14 @@ class VoiceLoop:
             self._partial = partial.text
         for event in self.endpointer.process(chunk):
             if isinstance(event, UtteranceEnded):
-                stream = self._stream
+                stream, draft = self._stream, self._draft
                 self._new_utterance()
-                heard = self._understand(event, stream, ask)
+                # A draft is kept only while the pause lasts: it has every word.
+                heard = (
+                    self._judge(draft, event, ask)
+                    if draft is not None and event.reason == "silence"
+                    else self._understand(event, stream, ask)
+                )
                 if heard is not None:
                     return heard
                 partial = None
@@ -321,13 +291,16 @@ class VoiceLoop:
         self._stream = None
         self._partial = ""
         self._speculated = False
+        self._draft = None
 
     def _complete_early(self, ask: Ask) -> Heard | None:
-        """End a command-mode turn at a short pause if its words already make a command."""
+        """End a turn at a short pause if its words already make a command or a sentence."""
+        if not self.endpointer.in_utterance:
+            return None
+        if ask.mode != "command":
+            return self._finished_answer(ask)
         turn = self.settings.turn
         silence = self.endpointer.trailing_silence_s
-        if ask.mode != "command" or not self.endpointer.in_utterance:
-            return None
         if silence < turn.complete_silence_s - 1e-9:
             self._speculated = False  # speech goes on: judge its next pause afresh
             return None
@@ -357,6 +330,44 @@ class VoiceLoop:
             self._new_utterance()
             assert event is not None
             heard = self._judge(transcript, event, ask)
+        if heard is not None:
+            self.stats.early_ends += 1
+        return heard
+
+    def _finished_answer(self, ask: Ask) -> Heard | None:
+        """Answer mode: draft the words at a short pause; a finished sentence ends the turn.
+
+        The draft is decoded while the pause goes on (the microphone keeps
+        queueing meanwhile), so by the time the pause is long enough to end a
+        turn the words are already known. Speech that resumes drops the draft.
+        Only for engines that decode whole utterances: a streaming engine's
+        result is ready the moment the turn ends anyway, and it does not
+        punctuate, so a pause cannot be judged by its words.
+        """
+        turn = self.settings.turn
+        silence = self.endpointer.trailing_silence_s
+        if self.recognizer.streaming:
+            return None
+        if silence < turn.answer_draft_after_s - 1e-9:
+            self._draft = None  # speech goes on: the next pause gets a new draft
+            self._speculated = False
+            return None
+        if not self._speculated:
+            self._speculated = True
+            audio = self.endpointer.utterance_audio()
+            assert audio is not None
+            t0 = time.perf_counter()
+            self._draft = self.recognizer.transcribe(audio, None)
+            self.stats.speculative_seconds.append(time.perf_counter() - t0)
+        draft = self._draft
+        if draft is None or silence < turn.answer_finished_silence_s - 1e-9:
+            return None
+        if not sounds_finished(draft.text):
+            return None
+        event = self.endpointer.end_now()
+        self._new_utterance()
+        assert event is not None
+        heard = self._judge(draft, event, ask)
         if heard is not None:
             self.stats.early_ends += 1
         return heard

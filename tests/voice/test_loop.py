@@ -445,12 +445,53 @@ def test_an_unsure_recognition_does_not_end_the_turn_early() -> None:
     assert loop.stats.early_ends == 0 and len(loop.stats.recognition_seconds) == 1
 
 
-def test_answer_mode_never_ends_early() -> None:
+def test_a_finished_sentence_ends_an_answer_at_a_short_pause() -> None:
     room = Room(Phrasebook())
-    loop = make_loop(room)
-    room.user_says("yes", seconds=0.6)
+    rec = ToneRecognizer(room.book)
+    loop = make_loop(room, recognizer=rec)
+    spoken_end = room.t + 0.5 + 1.0
+    room.user_says("We went for a walk.", seconds=1.0)
     heard = loop.listen(Ask(8))
-    assert heard.command.intent is Intent.YES
+    assert heard.text == "We went for a walk."
+    assert heard.ended is not None and heard.ended - spoken_end < 0.45  # not 1.5 s
+    assert rec.asked == [None]  # answer mode: the draft is the only decode
+    assert loop.stats.early_ends == 1 and loop.stats.recognition_seconds == []
+
+
+def test_an_answer_that_trails_off_gets_the_reflective_patience_and_keeps_its_draft() -> None:
+    room = Room(Phrasebook())
+    rec = ToneRecognizer(room.book)
+    loop = make_loop(room, recognizer=rec)
+    spoken_end = room.t + 0.5 + 1.0
+    room.user_says("Today I felt, um...", seconds=1.0)
+    heard = loop.listen(Ask(8))
+    assert heard.text == "Today I felt, um..."
+    patience = TurnSettings().answer_end_silence_s
+    assert heard.ended is not None and heard.ended - spoken_end >= patience - 0.05
+    assert loop.stats.early_ends == 0 and len(loop.stats.speculative_seconds) == 1
+    assert rec.asked == [None] and loop.stats.recognition_seconds == []  # the draft was used
+
+
+def test_speech_after_a_short_pause_drops_the_draft() -> None:
+    room = Room(Phrasebook())
+    rec = ToneRecognizer(room.book)
+    loop = make_loop(room, recognizer=rec)
+    room.user_says("My sister called.", seconds=1.0)
+    # A pause long enough for a draft (0.15 s) but not to end the turn (0.3 s).
+    room.user_says("And my brother.", after=0.5 + 1.0 + 0.21, seconds=1.2)
+    second_end = room.t + 0.5 + 1.0 + 0.21 + 1.2
+    heard = loop.listen(Ask(8))
+    assert heard.ended is not None and heard.ended >= second_end  # one turn, both parts
+    assert len(loop.stats.speculative_seconds) == 2 and loop.stats.utterances == 1
+
+
+def test_a_streaming_engine_answers_on_silence_alone() -> None:
+    room = Room(Phrasebook())
+    rec = ToneRecognizer(room.book, partials={})
+    loop = make_loop(room, recognizer=rec)
+    room.user_says("We went for a walk.", seconds=1.0)
+    heard = loop.listen(Ask(8))
+    assert heard.text == "We went for a walk."
     assert loop.stats.early_ends == 0 and loop.stats.speculative_seconds == []
 
 
@@ -470,8 +511,8 @@ def test_a_reflective_answer_may_pause_for_a_second_without_losing_its_end() -> 
     room = Room(Phrasebook())
     loop = make_loop(room)
     start = room.t
-    room.user_says("I feel calm", seconds=1.0)
-    room.user_says("tonight", after=0.5 + 1.0 + 1.0, seconds=0.4)  # after a 1 s pause
+    room.user_says("I feel calm, and", seconds=1.0)
+    room.user_says("tonight.", after=0.5 + 1.0 + 1.0, seconds=0.4)  # after a 1 s pause
     heard = loop.listen(Ask(8))
     assert heard.ended is not None and heard.ended > start + 2.9  # both parts, one turn
     assert loop.stats.utterances == 1
@@ -481,6 +522,8 @@ def test_command_mode_keeps_the_endpoints_end_silence() -> None:
     room = Room(Phrasebook())
     loop = make_loop(room)
     assert loop.end_silence_s(Ask(mode="command")) == 0.7
-    assert loop.end_silence_s(Ask()) == TurnSettings().answer_end_silence_s == 1.2
+    assert loop.end_silence_s(Ask()) == TurnSettings().answer_end_silence_s == 1.5
     with pytest.raises(ValueError):
         TurnSettings(complete_silence_s=0)
+    with pytest.raises(ValueError):
+        TurnSettings(answer_draft_after_s=0.4, answer_finished_silence_s=0.3)
