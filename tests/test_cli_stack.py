@@ -26,17 +26,20 @@ from audio_companion.voice.endpoint import EndpointSettings
 class Events:
     def __init__(self) -> None:
         self.log: list[str] = []
+        self.rates: dict[str, int | None] = {}
 
 
 class FakeDevice:
     events: Events
     kind = "device"
 
-    def __init__(self, device: str | None = None) -> None:
+    def __init__(self, device: str | None = None, rate: int | None = None) -> None:
         self.device = device
+        self.rate = rate
 
     def __enter__(self) -> FakeDevice:
         self.events.log.append(f"open {self.kind} {self.device}")
+        self.events.rates[self.kind] = self.rate
         return self
 
     def __exit__(
@@ -104,7 +107,7 @@ def test_command_mode_listens_for_short_words_with_the_personal_stop_word(events
 
 def test_typed_mode_goes_on_without_a_speaker(monkeypatch: pytest.MonkeyPatch) -> None:
     class Broken:
-        def __init__(self, device: str | None = None) -> None:
+        def __init__(self, device: str | None = None, rate: int | None = None) -> None:
             pass
 
         def __enter__(self) -> Broken:
@@ -148,3 +151,19 @@ def test_prompt_cache_says_once_when_the_system_voice_stands_in(
     assert capsys.readouterr().err.strip() == FALLBACK_NOTE
     prompt_cache(announce=False)
     assert capsys.readouterr().err == ""
+
+
+class RatedSynth:
+    identity = "rated"
+    sample_rate = 24000
+
+
+def test_the_speaker_opens_at_the_voices_rate_unless_told_otherwise(events: Events) -> None:
+    # A prompt played at another rate than it was made is resampled on every play.
+    prompts = PromptCache(RatedSynth())  # type: ignore[arg-type]
+    with open_voice(OPTIONS, prompts, vocabulary_for(None)):
+        assert events.rates["speaker"] == 24000
+    with open_voice(OPTIONS, prompts, vocabulary_for(None), commands=True, rate=22050):
+        assert events.rates["speaker"] == 22050
+    with open_voice(OPTIONS, PROMPTS, vocabulary_for(None)):  # a voice that does not say
+        assert events.rates["speaker"] == 22050

@@ -162,18 +162,26 @@ class SpeakerSink:
             lost = bool(status.output_underflow)
             outdata[:] = self.mixer.fill(frames, now + ahead, lost).tobytes()
 
-        try:
-            self._stream = sd.RawOutputStream(
-                samplerate=self.rate,
-                device=index,
-                channels=1,
-                dtype="int16",
-                blocksize=int(self.rate * 0.01),
-                latency=OUTPUT_LATENCY_S,
-                callback=callback,
-            )
-        except sd.PortAudioError as exc:
-            raise DeviceError(f"cannot open the speakers at {self.rate} Hz: {exc}") from exc
+        wanted = self.rate
+        for rate in dict.fromkeys((wanted, DEFAULT_RATE)):
+            # The voice's own rate first: a sound played at another rate is
+            # resampled on every play (~0.13 s for a 3 s prompt: heard as a slower reply).
+            self.rate = rate
+            self.mixer = Mixer(rate)
+            try:
+                self._stream = sd.RawOutputStream(
+                    samplerate=rate,
+                    device=index,
+                    channels=1,
+                    dtype="int16",
+                    blocksize=int(rate * 0.01),
+                    latency=OUTPUT_LATENCY_S,
+                    callback=callback,
+                )
+                break
+            except sd.PortAudioError as exc:
+                if rate == DEFAULT_RATE:
+                    raise DeviceError(f"cannot open the speakers at {wanted} Hz: {exc}") from exc
         self.latency = float(self._stream.latency)
         self._stream.start()
         self._warm_up()

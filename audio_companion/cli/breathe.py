@@ -113,13 +113,14 @@ def _live(
     report_to: Path | None,
 ) -> None:
     """Play the session on the speaker; with a vocabulary, spoken commands steer it."""
+    from audio_companion.breathing.cues import RATE as CUE_RATE
     from audio_companion.breathing.session import live_player
     from audio_companion.breathing.voice import VoiceControl
 
     with (
-        open_speaker(options.output_device, prompts)
+        open_speaker(options.output_device, prompts, CUE_RATE)
         if vocabulary is None
-        else open_voice(options, prompts, vocabulary, commands=True)
+        else open_voice(options, prompts, vocabulary, commands=True, rate=CUE_RATE)
     ) as voice:
         player = live_player(session, voice.speaker, prompts)
         if isinstance(voice, VoiceStack):

@@ -72,6 +72,15 @@ def prompt_cache(*, announce: bool = True) -> PromptCache:
     return PromptCache(make_synthesizer(VoiceSettings()), cache_dir() / "prompts")
 
 
+def speaker_rate(prompts: PromptCache) -> int:
+    """The rate to open the speaker at: the prompt voice's own (hibari 24 kHz, espeak-ng
+    22.05 kHz), so a prompt plays as it was rendered, never resampled on the way out."""
+    from audio_companion.audio.speaker import DEFAULT_RATE
+
+    rate = getattr(prompts.synth, "sample_rate", None)
+    return rate if isinstance(rate, int) and rate > 0 else DEFAULT_RATE
+
+
 def vocabulary_for(stop_word: str | None) -> CommandVocabulary:
     """The spoken commands, with the person's own stop word; a bad one is a usage error."""
     from audio_companion.errors import InputError
@@ -90,13 +99,16 @@ def open_voice(
     vocabulary: CommandVocabulary,
     *,
     commands: bool = False,
+    rate: int | None = None,
 ) -> Iterator[VoiceStack]:
     """Open the recogniser, microphone and speaker, joined by a voice loop.
 
     The recogniser loads first: a missing model is reported before any device
     is opened. `commands` tunes listening for one-word commands between
     sounds of our own (a breathing session): a short end of speech and no gate
-    tail (what the recogniser expects is said per poll: command mode).
+    tail (what the recogniser expects is said per poll: command mode). `rate`
+    opens the speaker at the rate of the sounds it will mostly play (breathing
+    cues), else at the prompt voice's.
     """
     from audio_companion.asr.registry import make_recognizer
     from audio_companion.audio.microphone import MicrophoneSource
@@ -115,17 +127,19 @@ def open_voice(
         settings = LoopSettings(vocabulary=vocabulary)
     with (
         MicrophoneSource(options.input_device) as mic,
-        SpeakerSink(options.output_device) as speaker,
+        SpeakerSink(options.output_device, rate or speaker_rate(prompts)) as speaker,
     ):
         yield VoiceStack(prompts, speaker, VoiceLoop(mic, speaker, prompts, recognizer, settings))
 
 
 @contextlib.contextmanager
-def open_speaker(output_device: str | None, prompts: PromptCache) -> Iterator[Speaking]:
-    """The speaker alone, for a session that does not listen."""
+def open_speaker(
+    output_device: str | None, prompts: PromptCache, rate: int | None = None
+) -> Iterator[Speaking]:
+    """The speaker alone, for a session that does not listen (at `rate`, else the voice's)."""
     from audio_companion.audio.speaker import SpeakerSink
 
-    with SpeakerSink(output_device) as speaker:
+    with SpeakerSink(output_device, rate or speaker_rate(prompts)) as speaker:
         yield Speaking(prompts, speaker)
 
 
@@ -142,7 +156,7 @@ def open_speaker_if_any(
     from audio_companion.errors import CompanionError
 
     try:
-        speaker = SpeakerSink(output_device).__enter__()
+        speaker = SpeakerSink(output_device, speaker_rate(prompts)).__enter__()
     except CompanionError as exc:
         warn(f"(prompts are shown, not spoken: {exc})")
         yield None

@@ -69,7 +69,7 @@ def voices(
         return
     from audio_companion.audio.speaker import SpeakerSink
 
-    with SpeakerSink(output_device) as speaker:
+    with SpeakerSink(output_device, audio.rate) as speaker:  # played as rendered
         speaker.play(audio).wait(audio.duration + 5.0)
 
 

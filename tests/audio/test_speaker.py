@@ -1,6 +1,7 @@
 """The speaker's mixer, driven by hand: no device, exact sample positions."""
 
 import numpy as np
+import pytest
 
 from audio_companion.audio.chunk import AudioChunk
 from audio_companion.audio.speaker import Mixer, Playback, as_mono
@@ -95,3 +96,45 @@ def test_cue_spacing_is_exact_in_samples_when_clocks_drift() -> None:
     out = np.concatenate([mixer.fill(100, 10.0 + k * 0.1 * (1 - 1e-4)) for k in range(40)])
     ones, twos = np.flatnonzero(out == 1), np.flatnonzero(out == 2)
     assert twos[0] - ones[0] == 2000
+
+
+class _PortAudioError(Exception):
+    pass
+
+
+class _FakeStream:
+    latency = 0.05
+
+    def __init__(self, samplerate: int, **_: object) -> None:
+        if samplerate != 22050:
+            raise _PortAudioError(f"Invalid sample rate {samplerate}")
+        self.samplerate = samplerate
+
+    def start(self) -> None:
+        pass
+
+    def stop(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+class _FakeSoundDevice:
+    PortAudioError = _PortAudioError
+    RawOutputStream = _FakeStream
+
+
+def test_a_device_that_refuses_the_voices_rate_is_opened_at_the_default(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from audio_companion.audio import speaker
+
+    monkeypatch.setattr(speaker, "sounddevice", lambda: _FakeSoundDevice)
+    monkeypatch.setattr(speaker, "list_devices", lambda: [])
+    monkeypatch.setattr(speaker, "resolve_device", lambda *_: None)
+    monkeypatch.setattr(speaker.SpeakerSink, "_warm_up", lambda self: None)
+    with speaker.SpeakerSink(None, rate=24000) as sink:
+        assert sink.rate == speaker.DEFAULT_RATE == sink.mixer.rate
+        playback = sink.play(AudioChunk.silence(0.1, 24000))
+        assert len(playback.samples) == round(0.1 * speaker.DEFAULT_RATE)  # converted on play
