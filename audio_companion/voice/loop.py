@@ -294,80 +294,62 @@ class VoiceLoop:
         self._draft = None
 
     def _complete_early(self, ask: Ask) -> Heard | None:
-        """End a turn at a short pause if its words already make a command or a sentence."""
-        if not self.endpointer.in_utterance:
-            return None
-        if ask.mode != "command":
-            return self._finished_answer(ask)
+        """End a turn at a short pause if its words already make a command or a sentence.
+
+        At the first short pause (`draft_after_s`) the words so far are
+        decoded, a draft, while the microphone keeps queueing; by the time the
+        pause is long enough to end a turn (`complete_silence_s` for a command,
+        `answer_finished_silence_s` for an answer) the words are known, and a
+        complete allowed command or a sentence that sounds finished ends it.
+        Speech that resumes drops the draft; a draft still standing at the end
+        silence is the result (it has every word). A streaming engine's partial
+        result stands in for the draft of a command; its answers end on silence
+        (it does not punctuate, so a pause cannot be judged by its words).
+        """
         turn = self.settings.turn
         silence = self.endpointer.trailing_silence_s
-        if silence < turn.complete_silence_s - 1e-9:
-            self._speculated = False  # speech goes on: judge its next pause afresh
+        if not self.endpointer.in_utterance:
             return None
-        if self._speculated:
+        if silence < turn.draft_after_s - 1e-9:
+            self._draft = None  # speech goes on: the next pause gets a new draft
+            self._speculated = False
             return None
-        self._speculated = True
-        if self._stream is not None:
-            # A streaming engine: its partial result is the words so far.
-            if not self._is_complete(self._partial, ask):
+        command_mode = ask.mode == "command"
+        if self._stream is not None or self.recognizer.streaming:
+            if not command_mode or silence < turn.complete_silence_s - 1e-9:
+                return None
+            if self._speculated or not self._is_complete(self._partial, ask):
+                self._speculated = True
                 return None
             stream = self._stream
             event = self.endpointer.end_now()
             self._new_utterance()
             assert event is not None
-            heard = self._understand(event, stream, ask)
-        else:
-            audio = self.endpointer.utterance_audio()
-            assert audio is not None
-            t0 = time.perf_counter()
-            transcript = self.recognizer.transcribe(audio, self.phrases(ask))
-            self.stats.speculative_seconds.append(time.perf_counter() - t0)
-            command = self._command(transcript, ask)
-            sure = transcript.confidence >= turn.complete_min_heard
-            if not sure or command.confidence < turn.complete_min_confidence:
-                return None
-            event = self.endpointer.end_now()
-            self._new_utterance()
-            assert event is not None
-            heard = self._judge(transcript, event, ask)
-        if heard is not None:
-            self.stats.early_ends += 1
-        return heard
-
-    def _finished_answer(self, ask: Ask) -> Heard | None:
-        """Answer mode: draft the words at a short pause; a finished sentence ends the turn.
-
-        The draft is decoded while the pause goes on (the microphone keeps
-        queueing meanwhile), so by the time the pause is long enough to end a
-        turn the words are already known. Speech that resumes drops the draft.
-        Only for engines that decode whole utterances: a streaming engine's
-        result is ready the moment the turn ends anyway, and it does not
-        punctuate, so a pause cannot be judged by its words.
-        """
-        turn = self.settings.turn
-        silence = self.endpointer.trailing_silence_s
-        if self.recognizer.streaming:
-            return None
-        if silence < turn.answer_draft_after_s - 1e-9:
-            self._draft = None  # speech goes on: the next pause gets a new draft
-            self._speculated = False
-            return None
+            return self._counted(self._understand(event, stream, ask))
         if not self._speculated:
             self._speculated = True
             audio = self.endpointer.utterance_audio()
             assert audio is not None
             t0 = time.perf_counter()
-            self._draft = self.recognizer.transcribe(audio, None)
+            self._draft = self.recognizer.transcribe(audio, self.phrases(ask))
             self.stats.speculative_seconds.append(time.perf_counter() - t0)
         draft = self._draft
-        if draft is None or silence < turn.answer_finished_silence_s - 1e-9:
+        finish = turn.complete_silence_s if command_mode else turn.answer_finished_silence_s
+        if draft is None or silence < finish - 1e-9:
             return None
-        if not sounds_finished(draft.text):
+        if command_mode:
+            command = self._command(draft, ask)
+            sure = draft.confidence >= turn.complete_min_heard
+            if not sure or command.confidence < turn.complete_min_confidence:
+                return None
+        elif not sounds_finished(draft.text):
             return None
         event = self.endpointer.end_now()
         self._new_utterance()
         assert event is not None
-        heard = self._judge(draft, event, ask)
+        return self._counted(self._judge(draft, event, ask))
+
+    def _counted(self, heard: Heard | None) -> Heard | None:
         if heard is not None:
             self.stats.early_ends += 1
         return heard

@@ -61,8 +61,8 @@ class TurnSettings:
     two and its second half is taken for the next turn. Dictation systems wait
     1-1.5 s for the same reason; this is the reflective end of that range,
     because a finished sentence no longer has to wait for it."""
-    answer_draft_after_s: float = 0.15
-    """Answer mode: the pause after which the words so far are decoded (a draft).
+    draft_after_s: float = 0.15
+    """The pause after which the words so far are decoded (a draft), in either mode.
     Shorter than a turn-ending pause, so the draft is ready when one is reached;
     pauses between words are mostly shorter, so few drafts are wasted."""
     answer_finished_silence_s: float = 0.3
@@ -81,22 +81,23 @@ class TurnSettings:
     """The matcher's confidence a command needs to end the turn early: exact or near
     phrases, not hedges ("three or four" is 0.5)."""
     complete_min_heard: float = 0.65
-    """The recogniser's confidence (whisper's early decode) a command needs to end the
-    turn early. An unsure early result is not final: the whole utterance is decoded
-    at the end silence instead. 0.65 is where the check-in starts to confirm a
-    number; on the bench 81 of 94 understood commands ended their turn early."""
+    """The recogniser's confidence (whisper's draft) a command needs to end the turn
+    early. An unsure draft waits for the end silence (the person may go on); if
+    nothing more is said it is the result, and the dialog may confirm it. 0.65 is
+    where the check-in starts to confirm a number; on the bench 81 of 94 understood
+    commands ended their turn early."""
 
     def __post_init__(self) -> None:
         for name in (
             "answer_end_silence_s",
-            "answer_draft_after_s",
+            "draft_after_s",
             "answer_finished_silence_s",
             "complete_silence_s",
         ):
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be positive")
-        if self.answer_draft_after_s > self.answer_finished_silence_s:
-            raise ValueError("answer_draft_after_s must not be longer than the finished silence")
+        if self.draft_after_s > min(self.answer_finished_silence_s, self.complete_silence_s):
+            raise ValueError("draft_after_s must not be longer than a turn-ending pause")
         for name in ("complete_min_confidence", "complete_min_heard"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ValueError(f"{name} must be within [0, 1]")

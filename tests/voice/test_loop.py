@@ -442,7 +442,8 @@ def test_an_unsure_recognition_does_not_end_the_turn_early() -> None:
     heard = loop.listen(ask)
     assert heard.command.value == 3 and heard.transcript is not None
     assert heard.transcript.confidence == 0.6  # the dialog decides whether to confirm
-    assert loop.stats.early_ends == 0 and len(loop.stats.recognition_seconds) == 1
+    assert loop.stats.early_ends == 0 and len(loop.stats.speculative_seconds) == 1
+    assert loop.stats.recognition_seconds == []  # nothing more was said: the draft stands
 
 
 def test_a_finished_sentence_ends_an_answer_at_a_short_pause() -> None:
@@ -526,4 +527,4 @@ def test_command_mode_keeps_the_endpoints_end_silence() -> None:
     with pytest.raises(ValueError):
         TurnSettings(complete_silence_s=0)
     with pytest.raises(ValueError):
-        TurnSettings(answer_draft_after_s=0.4, answer_finished_silence_s=0.3)
+        TurnSettings(draft_after_s=0.4, answer_finished_silence_s=0.3)
