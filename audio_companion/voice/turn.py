@@ -61,10 +61,12 @@ class TurnSettings:
     two and its second half is taken for the next turn. Dictation systems wait
     1-1.5 s for the same reason; this is the reflective end of that range,
     because a finished sentence no longer has to wait for it."""
-    draft_after_s: float = 0.15
+    draft_after_s: float = 0.1
     """The pause after which the words so far are decoded (a draft), in either mode.
-    Shorter than a turn-ending pause, so the draft is ready when one is reached;
-    pauses between words are mostly shorter, so few drafts are wasted."""
+    A decode takes 0.25-0.35 s on a small CPU (whisper's encoder always sees a 30 s
+    window), so a draft started here is ready about when a turn-ending pause is
+    reached. Many drafts are wasted on pauses inside a sentence; they cost CPU,
+    never audio (the microphone queues meanwhile)."""
     answer_finished_silence_s: float = 0.3
     """Answer mode: a draft that sounds finished (`sounds_finished`) ends the turn
     once the pause reaches this long, about the gap people leave before the

@@ -478,7 +478,7 @@ def test_speech_after_a_short_pause_drops_the_draft() -> None:
     rec = ToneRecognizer(room.book)
     loop = make_loop(room, recognizer=rec)
     room.user_says("My sister called.", seconds=1.0)
-    # A pause long enough for a draft (0.15 s) but not to end the turn (0.3 s).
+    # A pause long enough for a draft (0.1 s) but not to end the turn (0.3 s).
     room.user_says("And my brother.", after=0.5 + 1.0 + 0.21, seconds=1.2)
     second_end = room.t + 0.5 + 1.0 + 0.21 + 1.2
     heard = loop.listen(Ask(8))
