@@ -46,6 +46,9 @@ class EndpointSettings:
     max_utterance_s: float = 30.0  # speech longer than this is cut (reason "max_length")
     no_speech_timeout_s: float | None = 8.0  # None = wait forever
     pre_roll_s: float = 0.4  # audio kept from before the detected onset
+    # A frame this far below the utterance's loudest (-26 dB) is a pause in the
+    # words (`trailing_pause_s`), even while the VAD still calls it speech.
+    quiet_ratio: float = 0.05
 
     def __post_init__(self) -> None:
         if self.rate not in VAD_RATES:
@@ -57,6 +60,8 @@ class EndpointSettings:
                 raise ValueError(f"{name} must be positive")
         if self.pre_roll_s < 0:
             raise ValueError("pre_roll_s must not be negative")
+        if not 0 <= self.quiet_ratio < 1:
+            raise ValueError("quiet_ratio must be within [0, 1)")
         if self.no_speech_timeout_s is not None and self.no_speech_timeout_s <= 0:
             raise ValueError("no_speech_timeout_s must be positive or None")
         if self.max_frames <= self.start_frames:
@@ -204,6 +209,11 @@ def default_classifier(aggressiveness: int = 2) -> FrameClassifier:
     return WebRtcVadClassifier(aggressiveness)
 
 
+def _rms(frame: bytes) -> float:
+    samples = np.frombuffer(frame, dtype="<i2").astype(np.float64)
+    return float(np.sqrt(np.mean(samples * samples))) if len(samples) else 0.0
+
+
 @dataclass(frozen=True)
 class _Frame:
     t: float
@@ -241,6 +251,20 @@ class Endpointer:
     def trailing_silence_s(self) -> float:
         """Non-speech since the last speech frame of the open utterance (0 outside one)."""
         return self._silence_run * self.settings.frame_s if self._utterance is not None else 0.0
+
+    @property
+    def trailing_pause_s(self) -> float:
+        """How long the person has paused: VAD silence, or audio far below the utterance's
+        loudest frame (`quiet_ratio`), whichever has lasted longer (0 outside one).
+
+        webrtcvad holds a fading voice as speech for another 0.10-0.14 s (measured
+        on the test voice), time a reply would otherwise wait on. This is for judging
+        the words early (drafts, complete commands); the end silence that closes
+        an utterance on its own stays the VAD's.
+        """
+        if self._utterance is None:
+            return 0.0
+        return max(self._silence_run, self._quiet_run) * self.settings.frame_s
 
     def set_end_silence(self, seconds: float) -> None:
         """The trailing silence that ends an utterance from now on (the settings' until reset).
@@ -282,6 +306,8 @@ class Endpointer:
         self._onset_t = 0.0
         self._speech_frames = 0
         self._silence_run = 0
+        self._quiet_run = 0  # frames far below the utterance's loudest, in a row
+        self._peak_rms = 0.0
         self._timeout_armed = self.settings.no_speech_timeout_s is not None
         self._timeout_from = t
 
@@ -349,6 +375,11 @@ class Endpointer:
             self._utterance.append(frame)
             self._speech_frames += 1
             self._silence_run = 0 if speech else self._silence_run + 1
+            rms = _rms(frame)
+            if speech:
+                self._peak_rms = max(self._peak_rms, rms)
+            quiet = rms < self._peak_rms * s.quiet_ratio
+            self._quiet_run = self._quiet_run + 1 if quiet else 0
             if self._silence_run >= self._end_frames:
                 return [self._end("silence", end)]
             if self._speech_frames >= s.max_frames:
@@ -382,6 +413,8 @@ class Endpointer:
         self._onset_t = frames[onset].t
         self._speech_frames = self._run
         self._silence_run = 0
+        self._quiet_run = 0
+        self._peak_rms = max(_rms(f.data) for f in frames[onset:])
         self._history.clear()
         self._run = 0
         self._timeout_armed = False
@@ -393,4 +426,5 @@ class Endpointer:
         self._utterance = None
         self._speech_frames = 0
         self._silence_run = 0
+        self._quiet_run = 0
         return UtteranceEnded(t, audio, reason, self._onset_t)

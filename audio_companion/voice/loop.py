@@ -307,7 +307,7 @@ class VoiceLoop:
         (it does not punctuate, so a pause cannot be judged by its words).
         """
         turn = self.settings.turn
-        silence = self.endpointer.trailing_silence_s
+        silence = self.endpointer.trailing_pause_s
         if not self.endpointer.in_utterance:
             return None
         if silence < turn.draft_after_s - 1e-9:

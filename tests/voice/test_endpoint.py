@@ -453,3 +453,35 @@ def test_energy_classifier_never_calls_digital_silence_speech() -> None:
     assert not any(clf.is_speech(f, RATE) for f in frames_of(faint))
     assert frame_dbfs(np.full(FRAME, 32767, "<i2").tobytes()) == pytest.approx(0.0, abs=0.01)
     assert frame_dbfs(b"") == -100.0
+
+
+class AnySound:
+    """A VAD that, like webrtcvad's hangover, still calls a fading voice speech."""
+
+    def is_speech(self, frame: bytes, rate: int) -> bool:
+        return bool(np.abs(np.frombuffer(frame, dtype="<i2")).max() > 0)
+
+
+def level(value: int, frames: int, t0: float) -> AudioChunk:
+    return AudioChunk.from_int16(np.full(frames * FRAME, value, dtype="<i2"), RATE, t0)
+
+
+def test_a_fading_voice_is_a_pause_before_the_vad_lets_go() -> None:
+    ep = Endpointer(EndpointSettings(no_speech_timeout_s=None), AnySound())
+    run(ep, [level(8000, 25, 0.0)])  # 0.5 s of voice: an utterance is open
+    assert ep.in_utterance and ep.trailing_pause_s == 0.0
+    run(ep, [level(200, 10, 0.5)])  # 0.2 s at -32 dB: still "speech" to the VAD
+    assert ep.trailing_silence_s == 0.0
+    assert ep.trailing_pause_s == pytest.approx(0.2)
+    run(ep, [level(6000, 1, 0.7)])  # the voice again: the pause is over
+    assert ep.trailing_pause_s == 0.0
+    run(ep, [level(0, 5, 0.72)])  # true silence counts either way
+    assert ep.trailing_pause_s == pytest.approx(ep.trailing_silence_s) == pytest.approx(0.1)
+
+
+def test_a_soft_consonant_is_no_pause() -> None:
+    ep = Endpointer(EndpointSettings(no_speech_timeout_s=None), AnySound())
+    run(ep, [level(8000, 25, 0.0), level(1200, 5, 0.5)])  # -16 dB: an "s", not a pause
+    assert ep.trailing_pause_s == 0.0
+    with pytest.raises(ValueError):
+        EndpointSettings(quiet_ratio=1.0)
