@@ -267,10 +267,12 @@ class VoiceLoop:
             if isinstance(event, UtteranceEnded):
                 stream, draft = self._stream, self._draft
                 self._new_utterance()
-                # A draft is kept only while the pause lasts: it has every word.
+                # A draft is kept only while the pause lasts: it has every word. One
+                # that heard nothing (or was rejected) gets a second chance on the
+                # whole utterance, whose longer silence can change whisper's mind.
                 heard = (
                     self._judge(draft, event, ask)
-                    if draft is not None and event.reason == "silence"
+                    if draft is not None and not draft.is_empty and event.reason == "silence"
                     else self._understand(event, stream, ask)
                 )
                 if heard is not None:

@@ -67,12 +67,14 @@ class TurnSettings:
     window), so a draft started here is ready about when a turn-ending pause is
     reached. Many drafts are wasted on pauses inside a sentence; they cost CPU,
     never audio (the microphone queues meanwhile)."""
-    answer_finished_silence_s: float = 0.35
+    answer_finished_silence_s: float = 0.45
     """Answer mode: a draft that sounds finished (`sounds_finished`) ends the turn
-    once the pause reaches this long, about the gap people leave before the
-    other person speaks in conversation. Speech that resumes before then
-    discards the draft. Pauses are measured from where the voice fades
-    (`Endpointer.trailing_pause_s`), not from where the VAD lets go."""
+    once the pause reaches this long. Pauses are measured from where the voice
+    fades (`Endpointer.trailing_pause_s`), not from where the VAD lets go, and
+    speech that resumes before then discards the draft. Not shorter: a pause at
+    a comma often reads as a full stop to whisper ("Honestly, a bit tired."),
+    and the test voice pauses 0.34-0.36 s at commas; at 0.35 s the rig's
+    person was cut off after "tired" in one run of two."""
     complete_silence_s: float = 0.3
     """Command mode: after this much silence, words that already make a complete
     allowed command or number end the turn, without waiting for the endpoint's full
