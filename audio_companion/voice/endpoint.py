@@ -266,6 +266,16 @@ class Endpointer:
             return 0.0
         return max(self._silence_run, self._quiet_run) * self.settings.frame_s
 
+    def set_start_speech(self, seconds: float) -> None:
+        """The speech run that opens an utterance from now on, at most the settings' own.
+
+        A one-word reply ("Four.", "Yes.") may hold the VAD for barely 0.3 s;
+        where only such words are expected, a shorter run must do.
+        """
+        if seconds <= 0:
+            raise ValueError("start speech must be positive")
+        self._start_frames = min(self.settings.start_frames, self.settings._frames(seconds))
+
     def set_end_silence(self, seconds: float) -> None:
         """The trailing silence that ends an utterance from now on (the settings' until reset).
 
@@ -298,6 +308,7 @@ class Endpointer:
         self._pending_t = 0.0  # time of the first pending sample
         self._last_t = 0.0  # end of the last frame seen
         self._end_frames = self.settings.end_frames
+        self._start_frames = self.settings.start_frames
         self._next_t: float | None = None  # where the stream continues, if known
         self._history.clear()
         self._run = 0  # consecutive speech frames while idle
@@ -390,7 +401,7 @@ class Endpointer:
             self._timeout_from = t
         self._history.append(_Frame(t, frame))
         self._run = self._run + 1 if speech else 0
-        if self._run >= s.start_frames:
+        if self._run >= self._start_frames:
             return [self._start(end)]
         timeout = s.no_speech_timeout_s
         # A speech run in progress defers the timeout: the user may be starting to talk.

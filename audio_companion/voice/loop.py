@@ -192,6 +192,8 @@ class VoiceLoop:
         """Wait for one utterance (or the no-speech timeout) and understand it."""
         self.endpointer.reset(self.clock())
         self.endpointer.set_end_silence(self.end_silence_s(ask))
+        if ask.mode == "command":
+            self.endpointer.set_start_speech(self.settings.turn.command_start_speech_s)
         self._new_utterance()
         waited_from = self.clock()
         while True:
@@ -226,6 +228,8 @@ class VoiceLoop:
         """
         ask = Ask(allowed=allowed, mode="command")
         self.endpointer.set_end_silence(self.end_silence_s(ask))
+        if ask.mode == "command":
+            self.endpointer.set_start_speech(self.settings.turn.command_start_speech_s)
         while True:
             wait = max(0.01, min(0.5, until - self.clock()))
             chunk = self.source.read(timeout=wait)

@@ -82,6 +82,12 @@ class TurnSettings:
     "four"; a sentence that only begins like a command ("no, I mean...") goes on,
     and then the turn waits as usual. For whisper this is a speculative decode
     of the utterance so far; a streaming engine's partial result is used as is."""
+    command_start_speech_s: float = 0.2
+    """Command mode: the speech that opens an utterance (the endpoint's own is 0.3 s,
+    which keeps a cough or an echo's edge from starting an answer). A one-word reply
+    ("Four.") holds the VAD for barely 0.3 s; once or twice in ten rig runs a "Four."
+    said to the mood question never opened an utterance at 0.3 s. The recogniser's
+    rejection in command mode covers what a shorter start lets in."""
     complete_min_confidence: float = 0.8
     """The matcher's confidence a command needs to end the turn early: exact or near
     phrases, not hedges ("three or four" is 0.5)."""
@@ -98,6 +104,7 @@ class TurnSettings:
             "draft_after_s",
             "answer_finished_silence_s",
             "complete_silence_s",
+            "command_start_speech_s",
         ):
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be positive")

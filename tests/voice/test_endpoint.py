@@ -485,3 +485,16 @@ def test_a_soft_consonant_is_no_pause() -> None:
     assert ep.trailing_pause_s == 0.0
     with pytest.raises(ValueError):
         EndpointSettings(quiet_ratio=1.0)
+
+
+def test_a_shorter_start_run_opens_an_utterance_sooner_until_reset() -> None:
+    ep = endpointer(speech_in((10, 1000)), no_speech_timeout_s=None)
+    ep.set_start_speech(0.2)
+    events = run(ep, stream(0, 20))  # frames 10..19: 0.2 s of speech
+    assert [type(e) for e in events] == [UtteranceStarted]
+    ep.reset()
+    assert run(ep, stream(20, 14)) == []  # back to 0.3 s after a reset
+    ep.set_start_speech(1.0)  # never longer than the settings' own
+    assert [type(e) for e in run(ep, stream(34, 1))] == [UtteranceStarted]
+    with pytest.raises(ValueError):
+        ep.set_start_speech(0)

@@ -550,3 +550,13 @@ def test_a_draft_that_heard_nothing_gets_a_second_decode_at_the_end() -> None:
     heard = loop.listen(ask)
     assert heard.kind == "speech" and heard.command.value == 4
     assert len(rec.asked) == 2 and len(loop.stats.recognition_seconds) == 1
+
+
+def test_a_one_word_reply_is_heard_in_command_mode_though_short() -> None:
+    room = Room(Phrasebook())
+    loop = make_loop(room)
+    room.user_says("yes", seconds=0.25)  # too short to open an answer (0.3 s)
+    heard = loop.listen(Ask(4, allowed=YES_NO, mode="command"))
+    assert heard.command.intent is Intent.YES
+    room.user_says("no", seconds=0.25)
+    assert loop.listen(Ask(4)).kind == "timeout"  # answer mode keeps the longer start
