@@ -7,8 +7,10 @@ For each engine, at least 20 utterances (espeak-ng speech padded with silence)
 go through `VoiceLoop.listen` from a WAV source. Reported per engine:
 
 - latency: from the moment the endpointer decides the utterance has ended to
-  the transcript being ready (p50, p95). In answer mode the loop waits 1.2 s of
-  silence before it decides; "from last word" adds that hangover.
+  the transcript being ready (p50, p95). These clips are read whole, so the
+  loop's drafts do not apply and it waits its answer patience
+  (``TurnSettings.answer_end_silence_s``) before it decides; "from last word"
+  adds that hangover.
 - real-time factor of all decoding (CPU seconds per second of audio), which
   must stay below 1 for a streaming engine to keep up with a live microphone;
 - peak resident memory of a process that loads the engine and runs them all;
