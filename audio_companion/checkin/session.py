@@ -19,6 +19,7 @@ from typing import Literal
 
 from audio_companion.checkin.captions import Expect, Turn
 from audio_companion.checkin.conversation import Conversation
+from audio_companion.checkin.rehearsal import address
 from audio_companion.checkin.steps import Deck, Step, StepKind, choose_wording, names_phrase
 from audio_companion.checkin.wording import (
     I_STATEMENT,
@@ -391,12 +392,7 @@ class CheckinSession:
 
     @staticmethod
     def _address(prompt: str, person: str | None) -> str:
-        """Turn-taking: each partner hears their name before their question."""
-        if not person or person.lower() in prompt.lower():
-            return prompt
-        first = prompt.split(" ", 1)[0]
-        keep_case = first in ("I", "I'm", "I'd", "I'll") or first.isupper()
-        return f"{person}, {prompt if keep_case else prompt[0].lower() + prompt[1:]}"
+        return address(prompt, person)
 
 
 def _sure(heard: Heard) -> bool:

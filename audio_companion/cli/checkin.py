@@ -27,8 +27,6 @@ from audio_companion.cli.voice import stop_word_option, with_voice_options
 
 if TYPE_CHECKING:
     from audio_companion.checkin.conversation import Conversation
-    from audio_companion.checkin.session import CheckinSettings
-    from audio_companion.checkin.steps import Deck
 
 # The pattern a deck's breathing step uses: slow, even breaths (about 5.5 a minute).
 CHECKIN_BREATHING = "resonance"
@@ -98,6 +96,7 @@ def checkin(
     from audio_companion.checkin.conversation import Captioned
     from audio_companion.checkin.deck import list_decks as all_decks
     from audio_companion.checkin.deck import load_deck
+    from audio_companion.checkin.rehearsal import deck_prompts
     from audio_companion.checkin.session import CheckinSession, CheckinSettings, night_of
     from audio_companion.journal.store import Journal, default_journal_path
 
@@ -120,7 +119,7 @@ def checkin(
     if speaks:
         # Every prompt of tonight is rendered before it is needed: the first now,
         # the rest while the first plays (then other nights' wordings, for next time).
-        prompts.prepare(deck_prompts(chosen, settings))
+        prompts.prepare(deck_prompts(chosen, settings.night, settings.partners))
     captions: Captions = (
         JsonCaptions(show) if output_format == "jsonl" else TextCaptions(show, echo=not text_mode)
     )
@@ -163,58 +162,6 @@ def checkin(
         journal.end_session(session_id, time.time(), outcome.reason)
     prompts.close()
     captions.ended(outcome.reason, len(outcome.answers), str(path), session_id)
-
-
-def deck_prompts(deck: Deck, settings: CheckinSettings) -> list[str]:
-    """What the check-in may say, in the order it would: tonight's wordings (each
-    partner addressed by name), the companion's own lines, then every other
-    night's wordings. Texts that depend on an answer ({value}, {appreciations})
-    are left out.
-
-    It mirrors how checkin.session fills and addresses a prompt; a text it gets
-    wrong is only rendered when it is said (tens of milliseconds), never wrong.
-    """
-    from audio_companion.checkin.steps import StepKind, choose_wording, names_phrase
-    from audio_companion.checkin.wording import LINES
-
-    names = names_phrase(settings.partners)
-
-    def fill(text: str, step_count: int, person: str | None) -> str | None:
-        if "{value}" in text or "{appreciations}" in text:
-            return None
-        try:
-            return text.format(
-                name=person or "", names=names, count=step_count, remaining=step_count
-            )
-        except (KeyError, IndexError, ValueError):
-            return None
-
-    def address(prompt: str, person: str | None) -> str:
-        if not person or person.lower() in prompt.lower():
-            return prompt
-        first = prompt.split(" ", 1)[0]
-        keep_case = first in ("I", "I'm", "I'd", "I'll") or first.isupper()
-        return f"{person}, {prompt if keep_case else prompt[0].lower() + prompt[1:]}"
-
-    steps = sorted(deck.steps, key=lambda s: s.kind is StepKind.CLOSE)  # close comes last
-    tonight: list[str] = []
-    later: list[str] = []
-    for step in steps:
-        people: list[str | None] = [None]
-        if step.kind.answered and settings.partners:
-            people = list(settings.partners)
-        chosen = choose_wording(step.prompts, settings.night, step.id) if step.prompts else ""
-        for person in people:
-            for option in (chosen, *step.prompts, *step.softer, *step.more, step.nudge):
-                text = fill(option, step.count, person) if option else None
-                if text is None:
-                    continue
-                said = address(text, person) if step.kind.answered else text
-                (tonight if option == chosen else later).append(said)
-        if step.explain and (text := fill(step.explain, step.count, None)):
-            later.append(text)
-    lines = [line for line in LINES.values() if "{" not in line]
-    return list(dict.fromkeys([*tonight, *lines, *later]))
 
 
 def _breather(

@@ -1,0 +1,86 @@
+"""The prompts rendered ahead are the prompts said: a whole check-in, run against the list."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from audio_companion.checkin.conversation import TypedConversation
+from audio_companion.checkin.deck import load_deck
+from audio_companion.checkin.rehearsal import address, deck_prompts
+from audio_companion.checkin.session import CheckinSession, CheckinSettings
+from audio_companion.checkin.steps import Deck
+from audio_companion.voice.intents import CommandVocabulary
+from audio_companion.voice.loop import ANY_ANSWER, Ask, Heard
+
+NIGHT = date(2026, 11, 27)
+ANSWERS = [
+    "Rested, and a little restless",
+    "three or four",  # a hedge: the number is confirmed
+    "yes",
+    "the soup you made",
+    "a call with my sister",
+    "",  # silence: the softer wording
+    "the quiet walk",
+    "We cooked together",  # no I-statement: the form is explained
+    "no",
+]
+
+
+class Recorder:
+    """Typed answers in order (then silence); every text the session says is kept."""
+
+    def __init__(self, answers: list[str]) -> None:
+        self.said: list[str] = []
+        self.t = 0.0
+        self.typed = TypedConversation(iter(answers), CommandVocabulary())
+
+    def say(self, text: str) -> None:
+        self.said.append(text)
+        self.t += 3.0
+
+    def listen(self, ask: Ask = ANY_ANSWER) -> Heard:
+        self.t += 4.0
+        return self.typed.listen(ask)
+
+
+def said_in_a_checkin(deck: Deck, partners: tuple[str, ...]) -> list[str]:
+    recorder = Recorder(ANSWERS * (2 if partners else 1))
+    settings = CheckinSettings(night=NIGHT, partners=partners)
+    session = CheckinSession(
+        deck, recorder, lambda _answer: None, settings, clock=lambda: recorder.t
+    )
+    session.run()
+    return recorder.said
+
+
+def _needs_an_answer(text: str) -> bool:
+    # The close reads back the appreciations; a number is confirmed by its value.
+    return any(answer and answer in text for answer in ANSWERS) or "I heard" in text
+
+
+@pytest.mark.parametrize("deck_name", ["nightly", "weekly", "breathe-first"])
+@pytest.mark.parametrize("partners", [(), ("Sam", "Alex")])
+def test_every_prompt_said_was_rendered_ahead(deck_name: str, partners: tuple[str, ...]) -> None:
+    deck = load_deck(deck_name)
+    said = said_in_a_checkin(deck, partners)
+    ahead = set(deck_prompts(deck, NIGHT, partners))
+    missing = [t for t in said if t not in ahead and not _needs_an_answer(t)]
+    assert len(said) > 8 and missing == []
+
+
+def test_tonights_wordings_come_first_and_other_nights_follow() -> None:
+    deck = load_deck("nightly")
+    tonight = deck_prompts(deck, NIGHT)
+    tomorrow = deck_prompts(deck, NIGHT + timedelta(days=1))
+    assert set(tonight) == set(tomorrow)  # every wording, for next time too
+    assert tonight != tomorrow  # but in the night's order
+    assert len(tonight) == len(set(tonight))
+
+
+def test_address_puts_the_partners_name_first() -> None:
+    assert address("How was your day?", "Sam") == "Sam, how was your day?"
+    assert address("I wonder how you are.", "Sam") == "Sam, I wonder how you are."
+    assert address("Sam, how are you?", "Sam") == "Sam, how are you?"
+    assert address("How was your day?", None) == "How was your day?"
