@@ -95,6 +95,7 @@ class CheckinSession:
         wall_clock: Callable[[], float] = time.time,
         breathe: Callable[[float], bool] | None = None,
         on_turn: Callable[[Turn], None] | None = None,
+        on_known: Callable[[str], None] | None = None,
     ) -> None:
         self.deck = deck
         self.conv = conversation
@@ -104,6 +105,9 @@ class CheckinSession:
         self.wall_clock = wall_clock
         self.breathe = breathe  # runs N minutes of paced breathing; False if stopped
         self.on_turn = on_turn  # told before each listen: what is asked of whom
+        # Told a text as soon as it is known, before it is said (the close, once the
+        # appreciations are in), so a voice can render it ahead of its moment.
+        self.on_known = on_known
         self.answers: list[Answer] = []
         self._deadline = 0.0
         self._warned = False
@@ -233,6 +237,9 @@ class CheckinSession:
         if len(got) < step.count and step.nudge:
             missing = str(step.count - len(got))
             self.conv.say(self._fill(step.nudge, step, person, remaining=missing))
+        if self.on_known is not None:
+            for close in (s for s in self.deck.steps if s.kind is StepKind.CLOSE):
+                self.on_known(self._close_text(close))
 
     def _breathing(self, step: Step) -> None:
         self.conv.say(self._wording(step.prompts, step, None))
@@ -240,6 +247,9 @@ class CheckinSession:
             raise _Stop("stop_word")
 
     def _close(self, step: Step) -> None:
+        self.conv.say(self._close_text(step))
+
+    def _close_text(self, step: Step) -> str:
         parts = []
         for person in self.settings.partners or (None,):
             items = [
@@ -251,7 +261,7 @@ class CheckinSession:
                 listed = _join(items)
                 parts.append(f"{person}, you appreciated {listed}" if person else listed)
         appreciations = "; ".join(parts) if parts else "the small things of today"
-        self.conv.say(self._wording(step.prompts, step, None, appreciations=appreciations))
+        return self._wording(step.prompts, step, None, appreciations=appreciations)
 
     # ------------------------------------------------------------ asking
 

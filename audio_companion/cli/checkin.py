@@ -153,6 +153,7 @@ def checkin(
             settings,
             breathe=_breather(voice, captions.note),
             on_turn=captions.turn,
+            on_known=prompts.soon if speaks else None,
         )
         try:
             outcome = session.run()

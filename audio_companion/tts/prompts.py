@@ -104,6 +104,15 @@ class PromptCache:
         )
         self._background.start()
 
+    def soon(self, text: str) -> None:
+        """Render `text` in the background and return at once: a prompt known a while
+        before it is said (the check-in's close, made of the night's appreciations)."""
+        if not text.strip() or self._stored(self._key(text)) is not None:
+            return
+        threading.Thread(
+            target=self._render_ahead, args=([text], self._stopped), name="prompt", daemon=True
+        ).start()
+
     def _render_ahead(self, texts: list[str], stopped: threading.Event) -> None:
         for text in texts:
             with self._asked:

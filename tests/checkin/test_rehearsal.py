@@ -84,3 +84,23 @@ def test_address_puts_the_partners_name_first() -> None:
     assert address("I wonder how you are.", "Sam") == "Sam, I wonder how you are."
     assert address("Sam, how are you?", "Sam") == "Sam, how are you?"
     assert address("How was your day?", None) == "How was your day?"
+
+
+def test_the_close_is_known_before_the_feeling_question() -> None:
+    # The close reads the appreciations back, so it cannot be rendered at start-up;
+    # the session tells it as soon as they are in, a whole question before it is said.
+    recorder = Recorder(ANSWERS)
+    known: list[tuple[int, str]] = []
+    session = CheckinSession(
+        load_deck("nightly"),
+        recorder,
+        lambda _answer: None,
+        CheckinSettings(night=NIGHT),
+        clock=lambda: recorder.t,
+        on_known=lambda text: known.append((len(recorder.said), text)),
+    )
+    session.run()
+    assert len(known) == 1
+    said_before, close = known[0]
+    assert recorder.said[-1] == close and "the soup you made" in close
+    assert said_before < len(recorder.said) - 2  # at least one more question came first

@@ -81,3 +81,25 @@ def test_a_prompt_asked_for_while_rendering_ahead_is_made_once(tmp_path: Path) -
     asking.join(10)
     assert cache.ready(timeout=10)
     assert synth.calls.count("Two.") == 1
+
+
+def test_soon_renders_in_the_background_and_returns_at_once(tmp_path: Path) -> None:
+    synth = GatedSynth()
+    cache = PromptCache(synth, tmp_path)
+    cache.get("Hello.")  # the gate holds every synthesis after this one
+    rendered = threading.Event()
+    real = synth.synthesize
+
+    def synthesize(text: str) -> AudioChunk:
+        chunk = real(text)
+        rendered.set()
+        return chunk
+
+    synth.synthesize = synthesize  # type: ignore[method-assign]
+    cache.soon("Rest well, both of you.")  # returns although synthesis is held
+    assert synth.calls == ["Hello."]
+    synth.gate.set()
+    assert rendered.wait(10)
+    misses = cache.misses
+    cache.get("Rest well, both of you.")  # now waits only for the render's last step
+    assert cache.misses == misses and synth.calls.count("Rest well, both of you.") == 1
