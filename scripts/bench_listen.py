@@ -435,10 +435,9 @@ def run_commands(engine: str) -> dict[str, Any]:
     return {"engine": engine, "commands": commands, "others": others}
 
 
-SURE, HEARD_SURE = 0.8, 0.65  # the check-in confirms a number below either
-
-
 def _confirmed(c: dict[str, Any]) -> bool:
+    from audio_companion.checkin.session import HEARD_SURE, SURE  # the check-in's own
+
     heard = c["confidence"] if c["confidence"] is not None else 1.0
     return bool(c["command_confidence"] < SURE or heard < HEARD_SURE)
 

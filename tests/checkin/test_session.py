@@ -247,7 +247,9 @@ def test_unsure_mood_is_confirmed() -> None:
     assert answers[1].mood == 3
 
 
-@pytest.mark.parametrize(("confidence", "confirmed"), [(0.9, False), (0.66, False), (0.6, True)])
+@pytest.mark.parametrize(
+    ("confidence", "confirmed"), [(0.9, False), (0.72, False), (0.68, True), (0.6, True)]
+)
 def test_a_number_the_recogniser_was_unsure_of_is_confirmed(
     confidence: float, confirmed: bool
 ) -> None:
