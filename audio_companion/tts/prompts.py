@@ -13,8 +13,9 @@ next one.
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from audio_companion.audio.chunk import AudioChunk
@@ -24,6 +25,8 @@ from audio_companion.tts.store import SpeechStore
 # How long the background waits for a prompt asked for now before it goes on
 # anyway (a bound, never reached in practice: a prompt takes tens of ms).
 YIELD_LIMIT_S = 5.0
+# While someone is listened to, the background checks this often whether it may go on.
+LISTENING_POLL_S = 0.25
 
 
 class PromptCache:
@@ -36,6 +39,7 @@ class PromptCache:
         self._synthesis = threading.Lock()  # one synthesis at a time
         self._asked = threading.Condition()  # counts callers of `get` waiting for audio
         self._waiting = 0
+        self._listening = 0  # `listening` blocks open: rendering ahead waits
         self._background: threading.Thread | None = None
         self._stopped = threading.Event()
 
@@ -113,10 +117,31 @@ class PromptCache:
             target=self._render_ahead, args=([text], self._stopped), name="prompt", daemon=True
         ).start()
 
+    @contextlib.contextmanager
+    def listening(self) -> Iterator[None]:
+        """Rendering ahead waits while the block runs (the companion listens).
+
+        Synthesis is CPU and Python work that competes with the microphone's
+        callback; on a small machine a cold render of the night's prompts
+        during the first questions lost the start of short replies ("Repeat.",
+        "Four.") on the hands-free rig. While the companion speaks, the
+        microphone is gated anyway: that is when the rest is rendered.
+        """
+        with self._asked:
+            self._listening += 1
+        try:
+            yield
+        finally:
+            with self._asked:
+                self._listening -= 1
+                self._asked.notify_all()
+
     def _render_ahead(self, texts: list[str], stopped: threading.Event) -> None:
         for text in texts:
             with self._asked:
                 self._asked.wait_for(lambda: self._waiting == 0, timeout=YIELD_LIMIT_S)
+                while self._listening and not stopped.is_set():
+                    self._asked.wait(LISTENING_POLL_S)
             if stopped.is_set():
                 return
             key = self._key(text)

@@ -189,7 +189,15 @@ class VoiceLoop:
         self.gate.speaking_ended(end)
 
     def listen(self, ask: Ask = ANY_ANSWER) -> Heard:
-        """Wait for one utterance (or the no-speech timeout) and understand it."""
+        """Wait for one utterance (or the no-speech timeout) and understand it.
+
+        Prompts rendered ahead wait meanwhile (`PromptCache.listening`): the
+        microphone's callback must not compete with synthesis.
+        """
+        with self.prompts.listening():
+            return self._listen(ask)
+
+    def _listen(self, ask: Ask) -> Heard:
         self.endpointer.reset(self.clock())
         self.endpointer.set_end_silence(self.end_silence_s(ask))
         if ask.mode == "command":
@@ -228,8 +236,11 @@ class VoiceLoop:
         """
         ask = Ask(allowed=allowed, mode="command")
         self.endpointer.set_end_silence(self.end_silence_s(ask))
-        if ask.mode == "command":
-            self.endpointer.set_start_speech(self.settings.turn.command_start_speech_s)
+        self.endpointer.set_start_speech(self.settings.turn.command_start_speech_s)
+        with self.prompts.listening():
+            return self._poll(until, ask)
+
+    def _poll(self, until: float, ask: Ask) -> Heard | None:
         while True:
             wait = max(0.01, min(0.5, until - self.clock()))
             chunk = self.source.read(timeout=wait)

@@ -103,3 +103,15 @@ def test_soon_renders_in_the_background_and_returns_at_once(tmp_path: Path) -> N
     misses = cache.misses
     cache.get("Rest well, both of you.")  # now waits only for the render's last step
     assert cache.misses == misses and synth.calls.count("Rest well, both of you.") == 1
+
+
+def test_rendering_ahead_waits_while_the_companion_listens(tmp_path: Path) -> None:
+    synth = GatedSynth()
+    cache = PromptCache(synth, tmp_path)
+    synth.gate.set()
+    with cache.listening():
+        cache.prepare(["One.", "Two.", "Three."])  # the first is needed now: made at once
+        assert not cache.ready(timeout=0.6)  # the rest wait for the listening to end
+        assert synth.calls == ["One."]
+    assert cache.ready(timeout=10)
+    assert synth.calls == ["One.", "Two.", "Three."]
