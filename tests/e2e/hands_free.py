@@ -60,6 +60,10 @@ SKIP = "Let's skip it."
 COMMANDS = ("Repeat.", "Pause.", "Resume.", SKIP, "Stop.")
 
 
+# What the companion hears each steering move as, when it understands it.
+MOVE_INTENTS = {"repeat": "repeat", "pause": "pause", "hedge": "number", "skip": "skip"}
+
+
 @dataclass
 class Person:
     """What the person says to each question; remembers where in the deck they are.
@@ -74,10 +78,14 @@ class Person:
     last_said_by_companion: str = ""
     done: set[str] = field(default_factory=set)  # the steering moves made so far
 
+    trying: str | None = None  # the steering move just made, until the companion answers
+
     def _once(self, move: str) -> bool:
+        """Make `move` until the companion has understood it once: a person whose
+        command went unheard says it again when asked again."""
         if not self.steer or move in self.done:
             return False
-        self.done.add(move)
+        self.trying = move
         return True
 
     def reply(self, listen: dict[str, Any]) -> str:
@@ -105,9 +113,13 @@ class Person:
             return FEELING.text
         return (I_FEEL_SHORT if self.steer else I_FEEL).text
 
-    def heard(self, step: str) -> None:
-        """The companion understood an answer: the next appreciation is a new one."""
-        if step == "appreciations" and self.appreciations:
+    def heard(self, step: str, intent: str | None) -> None:
+        """The companion understood something: a steering move is done when it was
+        understood as meant; after an answer, the next appreciation is a new one."""
+        if self.trying is not None and intent == MOVE_INTENTS[self.trying]:
+            self.done.add(self.trying)
+        self.trying = None
+        if intent is None and step == "appreciations" and self.appreciations:
             self.given.setdefault(step, []).append(self.appreciations.pop(0))
 
 
@@ -166,8 +178,8 @@ class Checkin:
             kind = event["event"]
             if kind == "say":
                 person.last_said_by_companion = str(event["text"])
-            elif kind == "heard" and event["intent"] is None:
-                person.heard(current_step)
+            elif kind == "heard":
+                person.heard(current_step, event["intent"])
             elif kind == "end":
                 return event
             elif kind == "listen":
