@@ -33,6 +33,14 @@ VOICE_HELP = (
     "(espeak-ng, the fallback when no neural voice is installed). "
     "`audio-companion voices` lists what is installed."
 )
+rate_option = click.option(
+    "--rate",
+    "rate_wpm",
+    type=click.IntRange(80, 450),
+    default=None,
+    help="Speaking rate in words per minute. Default: the voice's natural pace (175) for "
+    "hibari and piper, 160 for espeak.",
+)
 
 
 def chosen_voice(spec: str | None, rate_wpm: int | None) -> VoiceSettings:
@@ -151,14 +159,7 @@ def with_show_options(command: Callable[..., None]) -> Callable[..., None]:
 )
 @with_show_options
 @click.option("--voice", "voice_spec", default=None, help=VOICE_HELP)
-@click.option(
-    "--rate",
-    "rate_wpm",
-    type=click.IntRange(80, 450),
-    default=None,
-    help="Speaking rate in words per minute. Default: the voice's natural pace (175) for "
-    "hibari and piper, 160 for espeak.",
-)
+@rate_option
 @click.option("--bitrate", default="64k", show_default=True, help="MP3 bitrate (CBR).")
 @click.option(
     "--chime/--no-chime",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from audio_companion.cli import main
-from audio_companion.cli.build import VOICE_HELP, chosen_voice
+from audio_companion.cli.build import VOICE_HELP, chosen_voice, rate_option
 
 if TYPE_CHECKING:
     from audio_companion.audio.chunk import AudioChunk
@@ -17,13 +17,7 @@ if TYPE_CHECKING:
 @main.command()
 @click.option("--say", "text", help="Speak this text (or write it with --out) as a sample.")
 @click.option("--voice", "voice_spec", default=None, help=VOICE_HELP)
-@click.option(
-    "--rate",
-    "rate_wpm",
-    type=click.IntRange(80, 450),
-    default=None,
-    help="Words per minute. Default: the voice's narration pace.",
-)
+@rate_option
 @click.option(
     "--out",
     type=click.Path(path_type=Path, dir_okay=False),

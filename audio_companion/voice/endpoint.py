@@ -154,12 +154,15 @@ class WebRtcVadClassifier:
         return bool(self._load().is_speech(frame, rate))
 
 
+def frame_rms(frame: bytes) -> float:
+    """RMS of int16 samples, in sample units (0 for an empty frame)."""
+    samples = np.frombuffer(frame, dtype="<i2").astype(np.float64)
+    return math.sqrt(float(np.mean(samples * samples))) if samples.size else 0.0
+
+
 def frame_dbfs(frame: bytes) -> float:
     """RMS level of int16 samples relative to full scale, floored at -100 dBFS."""
-    samples = np.frombuffer(frame, dtype="<i2").astype(np.float64)
-    if samples.size == 0:
-        return -100.0
-    rms = math.sqrt(float(np.mean(samples * samples))) / 32768.0
+    rms = frame_rms(frame) / 32768.0
     return max(-100.0, 20 * math.log10(rms)) if rms > 0 else -100.0
 
 
@@ -207,11 +210,6 @@ def default_classifier(aggressiveness: int = 2) -> FrameClassifier:
     except ImportError:
         return EnergyClassifier()
     return WebRtcVadClassifier(aggressiveness)
-
-
-def _rms(frame: bytes) -> float:
-    samples = np.frombuffer(frame, dtype="<i2").astype(np.float64)
-    return float(np.sqrt(np.mean(samples * samples))) if len(samples) else 0.0
 
 
 @dataclass(frozen=True)
@@ -386,7 +384,7 @@ class Endpointer:
             self._utterance.append(frame)
             self._speech_frames += 1
             self._silence_run = 0 if speech else self._silence_run + 1
-            rms = _rms(frame)
+            rms = frame_rms(frame)
             if speech:
                 self._peak_rms = max(self._peak_rms, rms)
             quiet = rms < self._peak_rms * s.quiet_ratio
@@ -425,7 +423,7 @@ class Endpointer:
         self._speech_frames = self._run
         self._silence_run = 0
         self._quiet_run = 0
-        self._peak_rms = max(_rms(f.data) for f in frames[onset:])
+        self._peak_rms = max(frame_rms(f.data) for f in frames[onset:])
         self._history.clear()
         self._run = 0
         self._timeout_armed = False
