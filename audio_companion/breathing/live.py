@@ -31,8 +31,9 @@ PAUSED_POLL = 0.5  # how long one poll lasts while paused
 # not "breathe"): they are not in the set, so the listener is not even primed.
 PLAYER_COMMANDS = ("stop", "pause", "resume", "slower", "faster", "skip", "repeat")
 # A cue that answers a command (the breath again after "resume", the close after
-# "skip") is due this soon: enough for the speaker's 0.1 s buffer to start it on its
-# sample, and with recognition (~0.6 s) still within a second of the person's word.
+# "skip") is due this soon: enough for the speaker's buffer (0.05 s, and the host's
+# own) to start it on its sample, and with recognition still within a second of
+# the person's word.
 ANSWER_LEAD = 0.25
 ACK_ROOM = 0.35  # an answering tone plays at once if this much time is left before the next cue
 
