@@ -87,15 +87,21 @@ def show_notes_text(ep: Episode) -> str:
 
 
 def show_notes_html(ep: Episode) -> str:
-    """The same show notes as HTML, for apps that render `content:encoded`."""
+    """The same show notes as HTML, for apps that render `content:encoded`.
+
+    Blocks and list items go on lines of their own: apps that render HTML
+    ignore the newlines, while clients that only strip the tags (terminal
+    ones) would otherwise run the summary, "Chapters:" and the first chapter
+    into one line.
+    """
     out = [f"<p>{html.escape(p)}</p>" for p in ep.description.split("\n\n") if p.strip()]
     if len(ep.chapters) > 1:
-        items = "".join(f"<li>{clock(c.start)} {html.escape(c.title)}</li>" for c in ep.chapters)
-        out.append(f"<p>Chapters:</p><ul>{items}</ul>")
+        items = [f"<li>{clock(c.start)} {html.escape(c.title)}</li>" for c in ep.chapters]
+        out.append("\n".join(["<p>Chapters:</p>", "<ul>", *items, "</ul>"]))
     if ep.citations:
-        items = "".join(f"<li>{html.escape(c)}</li>" for c in ep.citations)
-        out.append(f"<p>Sources:</p><ul>{items}</ul>")
-    return "".join(out)
+        items = [f"<li>{html.escape(c)}</li>" for c in ep.citations]
+        out.append("\n".join(["<p>Sources:</p>", "<ul>", *items, "</ul>"]))
+    return "\n".join(out)
 
 
 def clip_bytes(text: str, limit: int = DESCRIPTION_MAX_BYTES) -> str:

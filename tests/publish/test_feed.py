@@ -1,6 +1,8 @@
 """The feed renderer is pure: fixed inputs give a byte-identical golden file."""
 
+import html
 import os
+import re
 from datetime import datetime, timezone
 from io import BytesIO
 
@@ -9,7 +11,15 @@ import podcastparser
 from helpers import GOLDEN
 
 from audio_companion.media.tags import Chapter
-from audio_companion.publish.feed import Channel, Episode, Transcript, clip_bytes, render_feed
+from audio_companion.publish.feed import (
+    Channel,
+    Episode,
+    Transcript,
+    clip_bytes,
+    render_feed,
+    show_notes_html,
+    show_notes_text,
+)
 from audio_companion.publish.feed_ext import podcast_guid
 
 CHANNEL = Channel(
@@ -124,3 +134,44 @@ def test_long_descriptions_are_cut_to_apples_limit() -> None:
     cut = clip_bytes(text)
     assert len(cut.encode("utf-8")) <= 4000 and cut.endswith("…")
     assert clip_bytes("short") == "short"
+
+
+def _text_as_a_terminal_client_shows_it(fragment: str) -> list[str]:
+    """The non-empty lines left when tags are dropped and nothing else is done, as
+    a terminal podcast client that strips `content:encoded` to text shows it."""
+    text = html.unescape(re.sub(r"<[^>]*>", "", fragment))
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def test_html_show_notes_keep_their_line_breaks_once_stripped_of_tags() -> None:
+    """Blocks and list items are separated by newlines, so a client that drops the
+    tags does not run the summary, the heading and the first chapter together
+    ("…listening hard.Chapters:0:00 …" was seen)."""
+    fp = feedparser.parse(render_feed(CHANNEL, EPISODES))
+    first = next(e for e in fp.entries if e.id == "guid-1")
+    assert _text_as_a_terminal_client_shows_it(first.content[0].value) == [
+        "Notes for part 1.",
+        "Chapters:",
+        "0:00 Part 1",
+        "0:20 Why <it> works & how",
+        "Sources:",
+        "Author, A. (2020). A study of evenings. Journal, 1, 2.",
+    ]
+
+
+def test_html_show_notes_are_well_formed() -> None:
+    """The HTML variant stays one well-formed fragment whatever the whitespace."""
+    from lxml import etree
+
+    notes = show_notes_html(EPISODES[0])
+    root = etree.fromstring(f"<div>{notes}</div>")
+    assert [el.tag for el in root] == ["p", "p", "ul", "p", "ul"]
+    assert [li.text for li in root[2]] == ["0:00 Part 1", "0:20 Why <it> works & how"]
+
+
+def test_plain_show_notes_separate_their_parts_with_a_blank_line() -> None:
+    assert show_notes_text(EPISODES[0]).split("\n\n") == [
+        "Notes for part 1.",
+        "Chapters:\n0:00 Part 1\n0:20 Why <it> works & how",
+        "Sources:\nAuthor, A. (2020). A study of evenings. Journal, 1, 2.",
+    ]
