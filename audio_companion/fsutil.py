@@ -9,13 +9,18 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+PUBLIC_FILE = 0o644  # what a build publishes: served and synced as is
+PRIVATE_FILE = 0o600  # what only its owner may read (cached speech)
+PRIVATE_FOLDER = 0o700
+
 
 @contextlib.contextmanager
-def atomic_path(dest: Path) -> Iterator[Path]:
+def atomic_path(dest: Path, mode: int = PUBLIC_FILE) -> Iterator[Path]:
     """Yield a temporary path beside *dest*; rename it over *dest* on success.
 
     The temporary file lives in the same folder so the final rename is atomic
-    on POSIX; on any exception (including Ctrl-C) it is removed instead.
+    on POSIX; on any exception (including Ctrl-C) it is removed instead. The
+    file gets `mode` whatever the umask.
     """
     dest.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(
@@ -25,12 +30,25 @@ def atomic_path(dest: Path) -> Iterator[Path]:
     tmp = Path(tmp_name)
     try:
         yield tmp
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, mode)
         os.replace(tmp, dest)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
         raise
+
+
+def private_folder(path: Path) -> None:
+    """Make sure `path` exists and only its owner can list or enter it.
+
+    Folders it creates, and `path` itself if it was there before (made by an older
+    version, 0755), get 0700 whatever the umask: ``mkdir``'s mode is only ever
+    narrowed by the umask, and parents would get the default 0777 & ~umask.
+    """
+    missing = [p for p in (path, *path.parents) if not p.exists()]
+    path.mkdir(parents=True, exist_ok=True)
+    for folder in {path, *missing}:
+        os.chmod(folder, PRIVATE_FOLDER)
 
 
 def write_bytes_atomic(dest: Path, data: bytes) -> None:

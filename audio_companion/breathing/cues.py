@@ -188,7 +188,7 @@ def needed_keys(pattern: Pattern, style: CueStyle) -> dict[str, tuple[str, str, 
 
 
 def _speech(cache: PromptCache, text: str, gain: float) -> tuple[np.ndarray, int]:
-    raw = to_rate(cache.get(text))
+    raw = to_rate(cache.get(text, own=True))  # cue words and lines: kept for next time
     trimmed, lead = trim(raw)
     peak = float(np.abs(trimmed).max()) if len(trimmed) else 0.0
     if peak > 0:

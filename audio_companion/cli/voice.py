@@ -34,6 +34,9 @@ output_option = click.option(
 )
 stop_word_option = click.option("--stop-word", help="Your own stop word, honoured besides 'stop'.")
 
+LISTENING = "I'm listening. Say stop when you are done."
+STOPPING = "Stopping. Good night."
+
 
 def with_voice_options(command: Callable[..., None]) -> Callable[..., None]:
     """--engine, --model, --input and --output, given to `command` as one `voice_options`.
@@ -138,7 +141,9 @@ def listen(
     with open_voice(voice_options, prompt_cache(), vocabulary) as voice:
         loop = voice.loop
         if not quiet:
-            loop.say("I'm listening. Say stop when you are done.")
+            # Its own lines are kept for next time; a read-back of what was heard never is.
+            loop.prompts.prepare([LISTENING, STOPPING])
+            loop.say(LISTENING)
         click.echo(f"Listening with {loop.recognizer.name}; say 'stop' to finish.")
         while True:
             heard = loop.listen()
@@ -151,7 +156,7 @@ def listen(
                 click.echo(f"command: {_describe(heard.command)}")
             if heard.is_stop:
                 if not quiet:
-                    loop.say("Stopping. Good night.")
+                    loop.say(STOPPING)
                 break
             if not quiet:
                 loop.say(f"I heard: {heard.text}")

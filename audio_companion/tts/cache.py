@@ -8,6 +8,7 @@ means what it says.
 
 from __future__ import annotations
 
+import shutil
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,20 +53,29 @@ def clear(
     now: float | None = None,
 ) -> tuple[int, int]:
     """Delete cached audio (only what was unused for `older_than_days`, if given);
-    returns (files, bytes) removed."""
+    returns (files, bytes) removed.
+
+    Without an age, each kind's folder goes whole: every file in it, whatever its
+    name (a write cut short leaves a hidden ``.part`` file), and the folder.
+    """
     now = time.time() if now is None else now
     files = removed = 0
     for kind in kinds:
-        for path in _wavs(cache / kind):
+        folder = cache / kind
+        if older_than_days is None:
+            every = [p for p in folder.rglob("*") if p.is_file()] if folder.is_dir() else []
+            files += len(every)
+            removed += sum(p.stat().st_size for p in every)
+            shutil.rmtree(folder, ignore_errors=True)
+            continue
+        for path in _wavs(folder):
             stat = path.stat()
-            if older_than_days is not None and now - stat.st_mtime < older_than_days * 86_400:
+            if now - stat.st_mtime < older_than_days * 86_400:
                 continue
             path.unlink(missing_ok=True)
             files += 1
             removed += stat.st_size
-        for folder in (
-            sorted((cache / kind).glob("*/"), reverse=True) if (cache / kind).is_dir() else ()
-        ):
-            if folder.is_dir() and not any(folder.iterdir()):
-                folder.rmdir()
+        for sub in sorted(folder.glob("*/"), reverse=True) if folder.is_dir() else ():
+            if sub.is_dir() and not any(sub.iterdir()):
+                sub.rmdir()
     return files, removed

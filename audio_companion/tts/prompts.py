@@ -9,6 +9,13 @@ no prompt waits for synthesis even on a night whose wordings are new.
 One synthesis runs at a time (no engine here is safe to call from two
 threads at once), and a prompt asked for now goes before the background's
 next one.
+
+Only the companion's own wording is kept on disk: texts given to `prepare`, or
+asked for with ``own=True``. Anything else said (the close that repeats the
+night's appreciations, "I heard four", a read-back of what was heard) is made
+from a person's answers: it stays in memory for this session and is gone with
+it, so deleting the journal deletes their words. Safe by default: a new line
+nobody marked is only ever rendered again, never leaked.
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ class PromptCache:
         self.synth = synth
         self.store = SpeechStore(folder) if folder is not None else None
         self._memory: dict[str, AudioChunk] = {}
+        self._own: set[str] = set()  # texts that may be kept on disk
         self.hits = 0
         self.misses = 0
         self._synthesis = threading.Lock()  # one synthesis at a time
@@ -54,8 +62,14 @@ class PromptCache:
                 self._memory[key] = chunk
         return chunk
 
-    def get(self, text: str) -> AudioChunk:
-        """The prompt's audio: from memory, the disk, or synthesised now."""
+    def get(self, text: str, *, own: bool = False) -> AudioChunk:
+        """The prompt's audio: from memory, the disk, or synthesised now.
+
+        `own`: the text is the companion's own wording, with nothing a person
+        said in it, so it may be kept on disk for the next session.
+        """
+        if own:
+            self._own.add(text)
         with self._asked:
             self._waiting += 1
         try:
@@ -79,9 +93,12 @@ class PromptCache:
             chunk = self.synth.synthesize(text)
             self.misses += 1
             self._memory[key] = chunk
-        if self.store is not None:
-            self.store.save(key, chunk)
+        self._keep(key, text, chunk)
         return chunk
+
+    def _keep(self, key: str, text: str, chunk: AudioChunk) -> None:
+        if self.store is not None and text in self._own:
+            self.store.save(key, chunk)
 
     def prepare(self, texts: Iterable[str], *, background: bool = True) -> None:
         """Have every text of `texts` ready before it is asked for.
@@ -93,6 +110,7 @@ class PromptCache:
         todo = list(dict.fromkeys(t for t in texts if t.strip()))
         if not todo:
             return
+        self._own.update(todo)  # a list known ahead is the companion's own wording
         self.get(todo[0])
         if not background:
             for text in todo[1:]:
@@ -110,7 +128,8 @@ class PromptCache:
 
     def soon(self, text: str) -> None:
         """Render `text` in the background and return at once: a prompt known a while
-        before it is said (the check-in's close, made of the night's appreciations)."""
+        before it is said (the check-in's close, made of the night's appreciations).
+        Kept in memory only, unless it is the companion's own wording."""
         if not text.strip() or self._stored(self._key(text)) is not None:
             return
         threading.Thread(
@@ -155,8 +174,7 @@ class PromptCache:
                 except Exception:  # asked for later, it fails where it is heard
                     continue
                 self._memory[key] = chunk
-            if self.store is not None:
-                self.store.save(key, chunk)
+            self._keep(key, text, chunk)
 
     def ready(self, timeout: float | None = None) -> bool:
         """Wait (at most `timeout` s) for the background to finish; True if it did."""

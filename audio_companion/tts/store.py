@@ -4,6 +4,11 @@ Shared by the narrator (episode sentences) and the prompt cache (check-in
 and breathing prompts): a damaged entry is dropped and made again, a cache
 that cannot be written only costs time, and every hit marks the entry used
 so `cache clear --older-than` keeps what is still in use.
+
+Everything in it is private to its owner (folders 0700, files 0600, whatever
+the umask): a cached sentence says what the person chose to have said, and the
+store, its folder and the user's cache folder holding it are tightened when
+first written.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from pathlib import Path
 
 from audio_companion.audio.chunk import AudioChunk
 from audio_companion.audio.wav import read_wav, write_wav
-from audio_companion.fsutil import atomic_path
+from audio_companion.fsutil import PRIVATE_FILE, atomic_path, private_folder
 
 _HASH_BLOCK = 1 << 20  # a model digest reads the first and last MiB of the model
 
@@ -46,6 +51,7 @@ class SpeechStore:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+        self._secured = False
 
     @staticmethod
     def key(identity: str, text: str) -> str:
@@ -70,8 +76,12 @@ class SpeechStore:
     def save(self, key: str, chunk: AudioChunk) -> None:
         path = self._path(key)
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with atomic_path(path) as tmp:
+            if not self._secured:
+                private_folder(self.folder.parent)  # the user's cache folder
+                private_folder(self.folder)
+                self._secured = True
+            private_folder(path.parent)
+            with atomic_path(path, PRIVATE_FILE) as tmp:
                 write_wav(tmp, chunk)
         except OSError:
             pass  # a cache that cannot be written only costs time

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
+from helpers import FakeSynth
 
 from audio_companion.checkin.conversation import TypedConversation
 from audio_companion.checkin.deck import load_deck
 from audio_companion.checkin.rehearsal import address, deck_prompts
 from audio_companion.checkin.session import CheckinSession, CheckinSettings
 from audio_companion.checkin.steps import Deck
+from audio_companion.tts.prompts import PromptCache
+from audio_companion.tts.store import SpeechStore
 from audio_companion.voice.intents import CommandVocabulary
 from audio_companion.voice.loop import ANY_ANSWER, Ask, Heard
 
@@ -104,3 +108,39 @@ def test_the_close_is_known_before_the_feeling_question() -> None:
     said_before, close = known[0]
     assert recorder.said[-1] == close and "the soup you made" in close
     assert said_before < len(recorder.said) - 2  # at least one more question came first
+
+
+class Speaking(Recorder):
+    """Says every text through a prompt cache, as the voice loop does."""
+
+    def __init__(self, answers: list[str], prompts: PromptCache) -> None:
+        super().__init__(answers)
+        self.prompts = prompts
+
+    def say(self, text: str) -> None:
+        self.prompts.get(text)
+        super().say(text)
+
+
+def test_nothing_a_person_said_is_kept_on_disk(tmp_path: Path) -> None:
+    deck, partners = load_deck("nightly"), ()
+    synth = FakeSynth()
+    prompts = PromptCache(synth, tmp_path)
+    prompts.prepare(deck_prompts(deck, NIGHT, partners), background=False)
+    speaking = Speaking(ANSWERS, prompts)
+    settings = CheckinSettings(night=NIGHT, partners=partners)
+    session = CheckinSession(
+        deck,
+        speaking,
+        lambda _answer: None,
+        settings,
+        clock=lambda: speaking.t,
+        on_known=prompts.soon,
+    )
+    session.run()
+    assert prompts.ready(10)
+    private = [t for t in speaking.said if _needs_an_answer(t)]
+    assert any("the soup you made" in t for t in private)  # the close repeats it
+    on_disk = {p.stem for p in tmp_path.rglob("*.wav")}
+    assert len(on_disk) > 8
+    assert [t for t in private if SpeechStore.key(synth.identity, t) in on_disk] == []

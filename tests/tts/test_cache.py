@@ -44,11 +44,14 @@ def test_clear_older_than_keeps_what_a_build_just_used(tmp_path: Path) -> None:
     assert (tmp_path / "prompts" / "p.wav").exists()
 
 
-def test_clear_everything_leaves_no_empty_folders(tmp_path: Path) -> None:
+def test_clear_everything_leaves_nothing(tmp_path: Path) -> None:
     fill(tmp_path)
+    partial = tmp_path / "prompts" / "ab" / ".x.wav.k2j3.part.txt"  # a write cut short
+    partial.parent.mkdir()
+    partial.write_bytes(b"half")
     files, removed = clear(tmp_path)
-    assert files == 4 and removed > 0
-    assert not list((tmp_path / "speech").iterdir())
+    assert files == 5 and removed > 0
+    assert not (tmp_path / "speech").exists() and not (tmp_path / "prompts").exists()
     assert usage(tmp_path)[0].files == 0
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 import threading
 from pathlib import Path
 
@@ -27,14 +29,47 @@ class GatedSynth(FakeSynth):
 def test_a_prompt_is_synthesised_once_then_kept_on_disk(tmp_path: Path) -> None:
     synth = FakeSynth()
     first = PromptCache(synth, tmp_path)
-    audio = first.get("Hello.")
+    audio = first.get("Hello.", own=True)
     assert first.get("Hello.") == audio and synth.calls == ["Hello."]
     again = PromptCache(FakeSynth(), tmp_path)
     assert again.get("Hello.") == audio and again.hits == 1 and again.misses == 0
 
 
+def test_what_a_person_said_is_never_kept_on_disk(tmp_path: Path) -> None:
+    close = "Tonight you noticed the soup, a quiet walk and my sister's call."
+    cache = PromptCache(FakeSynth(), tmp_path)
+    cache.prepare(["How are you feeling today?"], background=False)
+    cache.get("I heard 4. Is that right?")  # said, but not the companion's own wording
+    cache.soon(close)
+    assert cache.get(close) is not None and cache.ready(10)
+    assert cache.get("I heard 4. Is that right?") is not None  # in memory for the session
+    assert len(list(tmp_path.rglob("*.wav"))) == 1  # only the prepared question
+    later = FakeSynth()
+    next_session = PromptCache(later, tmp_path)
+    for text in ("How are you feeling today?", "I heard 4. Is that right?", close):
+        next_session.get(text)
+    assert later.calls == ["I heard 4. Is that right?", close]
+
+
+def test_cached_prompts_are_private_whatever_the_umask(tmp_path: Path) -> None:
+    old = tmp_path / "cache"
+    (old / "prompts").mkdir(parents=True, mode=0o755)  # as an older version left it
+    os.chmod(old / "prompts", 0o755)
+    mask = os.umask(0)
+    try:
+        PromptCache(FakeSynth(), old / "prompts").get("Hello.", own=True)
+        PromptCache(FakeSynth(), tmp_path / "new" / "cache" / "speech").get("Hi.", own=True)
+    finally:
+        os.umask(mask)
+    for root in (old, tmp_path / "new" / "cache"):
+        wavs = list(root.rglob("*.wav"))
+        assert wavs and all(stat.S_IMODE(w.stat().st_mode) == 0o600 for w in wavs)
+        folders = [root, *(p for p in root.rglob("*") if p.is_dir())]
+        assert all(stat.S_IMODE(f.stat().st_mode) == 0o700 for f in folders), folders
+
+
 def test_another_identity_never_reuses_the_audio(tmp_path: Path) -> None:
-    PromptCache(FakeSynth(), tmp_path).get("Hello.")
+    PromptCache(FakeSynth(), tmp_path).get("Hello.", own=True)
     other = FakeSynth()
     other.identity = "hibari:heart:abc:0.2.1:175"
     PromptCache(other, tmp_path).get("Hello.")
