@@ -6,27 +6,27 @@ The `Chapter` type and the ID3 CHAP/CTOC writer live in media.tags.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from typing import Any
 
-from audio_companion.media.tags import Chapter
+from audio_companion.media.tags import Chapter, clamp
 
 JSON_CHAPTERS_VERSION = "1.2.0"
 
 
-def shift(chapters: Sequence[Chapter], seconds: float) -> list[Chapter]:
+def shift(
+    chapters: Sequence[Chapter], seconds: float, duration: float | None = None
+) -> list[Chapter]:
     """Move every chapter by `seconds` (negative when the start of the audio was trimmed).
 
-    Times are clamped at 0; a chapter that ends up empty (wholly trimmed away)
-    is dropped.
+    Times are clamped to [0, `duration`] (no upper bound when it is None): pass
+    the mastered audio's length, since mastering trims the end silence too and
+    chapters computed before it otherwise end ~0.2 s after the audio. A chapter
+    that ends up empty (wholly trimmed away) is dropped.
     """
-    out: list[Chapter] = []
-    for c in chapters:
-        start = max(0.0, c.start + seconds)
-        end = max(0.0, c.end + seconds)
-        if end > start:
-            out.append(Chapter(c.title, start, end))
-    return out
+    moved = [Chapter(c.title, c.start + seconds, c.end + seconds) for c in chapters]
+    return clamp(moved, math.inf if duration is None else duration)
 
 
 def _seconds(t: float) -> float:

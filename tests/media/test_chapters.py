@@ -180,3 +180,16 @@ def test_write_id3_drops_ffmpeg_tags(mp3: Path) -> None:
     assert tags["TPE1"].text == ["The Show"]
     assert "TSSE" not in tags  # ffmpeg's encoder frame is gone too
     assert mp3.read_bytes().count(b"ID3") == 1
+
+
+def test_shift_clamps_to_the_mastered_duration() -> None:
+    """Mastering trims silence at both ends; the chapters, computed on the
+    unmastered audio, must end where the mastered audio does."""
+    chapters = episode_chapters(PLACED, DURATION)
+    mastered = DURATION - 0.5 - 0.23
+    trimmed = shift(chapters, -0.5, mastered)
+    assert [(c.title, c.end) for c in trimmed][-1] == ("What to do", mastered)
+    assert [c.start for c in trimmed] == [0.0, HEAD1.start - 0.5, HEAD2.start - 0.5]
+    assert shift(chapters, 0.0, HEAD2.start) == chapters[:2]  # nothing left of the last
+    with pytest.raises(ValueError):
+        shift(chapters, 0.0, -1.0)
