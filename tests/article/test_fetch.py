@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from audio_companion.article import load_article
-from audio_companion.article.fetch import USER_AGENT, fetch_url
+from audio_companion.article.fetch import USER_AGENT, FetchSettings, fetch_url
 from audio_companion.article.loader import load_article_with_notes
 from audio_companion.errors import ArticleError, InputError
 
@@ -108,7 +108,7 @@ def test_connection_refused() -> None:
         port = s.getsockname()[1]
     url = f"http://127.0.0.1:{port}/page"
     with pytest.raises(InputError, match="connection refused") as info:
-        fetch_url(url, timeout=5)
+        fetch_url(url, FetchSettings(deadline=5))
     assert str(info.value).startswith(url) and "\n" not in str(info.value)
 
 
@@ -119,7 +119,7 @@ def test_timeout() -> None:
     try:
         url = f"http://127.0.0.1:{listener.getsockname()[1]}/slow"
         with pytest.raises(InputError, match="timed out"):
-            fetch_url(url, timeout=0.3)
+            fetch_url(url, FetchSettings(deadline=0.3))
     finally:
         listener.close()
 
@@ -132,7 +132,7 @@ def test_bad_scheme(url: str) -> None:
 
 def test_refuses_oversized_page(server: str) -> None:
     with pytest.raises(InputError, match="byte limit"):
-        fetch_url(f"{server}/big", max_bytes=1000)
+        fetch_url(f"{server}/big", FetchSettings(max_bytes=1000))
 
 
 def test_load_article_from_url(server: str) -> None:
