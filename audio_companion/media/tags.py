@@ -12,6 +12,7 @@ the length of the encoded audio, so the last chapter never ends after it.
 
 from __future__ import annotations
 
+import math
 import shutil
 import struct
 from collections.abc import Sequence
@@ -88,7 +89,10 @@ def write_id3(
         info: Any = mutagen.mp3.MP3(str(path)).info  # type: ignore[no-untyped-call]
     except mutagen.MutagenError as exc:
         raise BuildError(f"cannot read {path.name} as MP3: {exc}") from exc
-    chapters = sorted(clamp(chapters, float(info.length)), key=lambda c: (c.start, c.end))
+    # CHAP times are whole milliseconds: floor the length, or rounding could end
+    # the last chapter up to half a millisecond after the audio.
+    length = math.floor(float(info.length) * 1000) / 1000
+    chapters = sorted(clamp(chapters, length), key=lambda c: (c.start, c.end))
     frames = id3.ID3()
     frames.add(id3.TIT2(encoding=3, text=[tags.title]))
     frames.add(id3.TPE1(encoding=3, text=[tags.artist]))
