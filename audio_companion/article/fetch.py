@@ -289,10 +289,12 @@ class _Unpacker:
         self._out = bytearray()
         self._pending = b""  # deflate: the first bytes, until zlib or raw can be told apart
         self._inflater: Any = None
+        self._fed = False
         if self.coding in ("gzip", "x-gzip"):
             self._inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
 
     def feed(self, data: bytes) -> None:
+        self._fed = self._fed or bool(data)
         if not self.coding:
             self._keep(data)
             return
@@ -306,15 +308,19 @@ class _Unpacker:
             data, self._pending = self._pending, b""
         try:
             while data:
-                if self._inflater.eof:  # another gzip member follows
-                    self._inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                if self._inflater.eof:
+                    if self.coding == "deflate" or not data.startswith(b"\x1f\x8b"):
+                        return  # padding after the end, as browsers allow
+                    self._inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)  # next gzip member
                 self._keep(self._inflater.decompress(data, self._cap + 1 - len(self._out)))
                 data = self._inflater.unused_data or self._inflater.unconsumed_tail
         except zlib.error as exc:
             raise self._damaged() from exc
 
     def finish(self) -> bytes:
-        if self.coding and (self._pending or (self._inflater and not self._inflater.eof)):
+        """The unpacked page; an empty body stays empty (the caller says so)."""
+        unfinished = self._pending or (self._inflater is not None and not self._inflater.eof)
+        if self.coding and self._fed and unfinished:
             raise self._damaged()
         return bytes(self._out)
 
@@ -351,7 +357,7 @@ def _web_address(url: str) -> bool:
     return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
 
 
-def _next_hop(url: str, current: str, location: str) -> str:
+def _next_hop(current: str, location: str) -> str:
     """Where a redirect leads, refused unless it is http(s) again."""
     target = urllib.parse.urljoin(current, location.strip())
     target = urllib.parse.quote(target, encoding="iso-8859-1", safe=string.punctuation)
@@ -427,7 +433,7 @@ def _download(
         with opener.open(request, timeout=deadline.left()) as resp:
             location = resp.headers.get("Location")
             if resp.status in _REDIRECTS and location:
-                current = _next_hop(url, current, location)
+                current = _next_hop(current, location)
                 continue
             if not 200 <= resp.status < 300:
                 reason = f"{resp.status} {resp.reason}".rstrip()

@@ -65,6 +65,11 @@ class Handler(BaseHTTPRequestHandler):
             self._send(PAGE, {})
         elif path == "/gzip":  # no charset declared: the bytes must be unpacked to be read
             self._send(gzip.compress(PAGE), {"Content-Encoding": "gzip"})
+        elif path == "/gzip-members":  # two members, then padding some servers add
+            body = gzip.compress(PAGE[:60]) + gzip.compress(PAGE[60:]) + b"\0" * 8
+            self._send(body, {"Content-Encoding": "gzip"})
+        elif path == "/empty-gzip":
+            self._send(b"", {"Content-Encoding": "gzip"})
         elif path == "/deflate":
             self._send(zlib.compress(PAGE), {"Content-Encoding": "deflate"})
         elif path == "/raw-deflate":
@@ -190,11 +195,15 @@ def test_deadline_spans_redirects(server: str) -> None:
 # --- Content-Encoding -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", ["/gzip", "/deflate", "/raw-deflate", "/chunked"])
+@pytest.mark.parametrize("path", ["/gzip", "/gzip-members", "/deflate", "/raw-deflate", "/chunked"])
 def test_packed_pages_are_unpacked(server: str, path: str) -> None:
     page = fetch_page(f"{server}{path}", quick())
     assert page.content_type == "text/html"
     assert "cr\u00e8me br\u00fbl\u00e9e" in page.text and page.encoding == "utf-8"
+
+
+def test_empty_packed_page_is_empty(server: str) -> None:
+    assert error(f"{server}/empty-gzip").endswith(": the page is empty")
 
 
 def test_unknown_encoding_is_refused(server: str) -> None:
