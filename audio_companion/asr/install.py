@@ -57,10 +57,10 @@ _MAX_COMPONENT = 255  # NAME_MAX on every common filesystem
 class InstallLimits:
     """Caps on what one install may download and unpack.
 
-    The defaults fit every published Vosk model (the biggest English ones are
-    about 1.8-2.3 GB zipped and under 4 GB unpacked) and the CTranslate2
-    Whisper conversions up to float16 large-v3 (about 3 GB, barely
-    compressible), while a zip bomb or a runaway download stops long before a
+    The defaults leave room for the biggest English Vosk models (roughly
+    2-3 GB unpacked from zips of about 2 GB) and for a float16 CTranslate2
+    Whisper large model (a model.bin of about 3 GB that barely compresses),
+    with headroom, while a zip bomb or a runaway download stops long before a
     disk fills.  Each can be raised for one install (``models install
     --max-download / --max-unpacked / --max-ratio``).
     """
