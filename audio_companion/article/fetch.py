@@ -4,6 +4,11 @@ Every failure becomes one InputError line that names the address and the
 problem. Decoding follows what the page declares (HTTP header, then
 ``<meta charset>``); only when nothing is declared and the bytes are not UTF-8
 is the encoding guessed, and the caller is told which one was assumed.
+
+A server is not trusted to behave: one deadline covers the whole fetch
+(connect, every redirect, the body), every redirect hop must be http(s) again,
+gzip and deflate are unpacked while streaming and the size cap applies to the
+unpacked page (FetchSettings holds the limits).
 """
 
 from __future__ import annotations
@@ -148,6 +153,15 @@ class FetchSettings:
     deadline: float = 30.0  # seconds for everything: connect, every redirect, the body
     max_bytes: int = 20_000_000  # the page's size, on the wire and after unpacking gzip
     max_redirects: int = 10  # hops followed before giving up (a redirect loop)
+
+    def __post_init__(self) -> None:
+        """Checked here because the values come from options a person typed."""
+        if not self.deadline > 0:
+            raise InputError(f"fetch deadline {self.deadline:g} s: give a number of seconds over 0")
+        if self.max_bytes < 1:
+            raise InputError(f"fetch size limit {self.max_bytes}: give a number of bytes over 0")
+        if self.max_redirects < 0:
+            raise InputError(f"fetch redirect limit {self.max_redirects}: give 0 or more")
 
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})

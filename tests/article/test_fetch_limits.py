@@ -263,3 +263,22 @@ def test_see_other_and_server_errors(server: str) -> None:
 def test_defaults_are_documented() -> None:
     """The README's table states these; change both together."""
     assert FetchSettings() == FetchSettings(deadline=30.0, max_bytes=20_000_000, max_redirects=10)
+
+
+@pytest.mark.parametrize(
+    ("changes", "problem"),
+    [
+        ({"deadline": 0}, "fetch deadline 0 s: give a number of seconds over 0"),
+        ({"deadline": float("nan")}, "fetch deadline nan s"),
+        ({"max_bytes": 0}, "fetch size limit 0: give a number of bytes over 0"),
+        ({"max_redirects": -1}, "fetch redirect limit -1: give 0 or more"),
+    ],
+)
+def test_settings_are_checked(changes: dict[str, Any], problem: str) -> None:
+    with pytest.raises(InputError, match=problem):
+        FetchSettings(**changes)
+
+
+def test_no_redirects_allowed(server: str) -> None:
+    assert "more than 0 redirects" in error(f"{server}/hop/1", quick(max_redirects=0))
+    assert "Tea at Dusk" in fetch_url(f"{server}/hop/0", quick(max_redirects=0))[0]
