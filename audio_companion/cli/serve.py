@@ -26,8 +26,17 @@ from audio_companion.errors import InputError
     show_default=True,
     help="TCP port; 0 picks any free one.",
 )
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0, min_open=True),
+    default=60.0,
+    show_default=True,
+    metavar="SECONDS",
+    help="Close a connection that stays idle, or takes longer to send a request header, "
+    "or to read each 64 KiB of a reply (nginx waits 60 s too).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Do not log one line per request.")
-def serve_command(directory: Path, host: str, port: int, quiet: bool) -> None:
+def serve_command(directory: Path, host: str, port: int, timeout: float, quiet: bool) -> None:
     """Serve the feed folder DIR (default: feed) so a podcast app can subscribe and seek.
 
     Unlike `python3 -m http.server`, byte ranges are honoured, so skipping
@@ -47,6 +56,6 @@ def serve_command(directory: Path, host: str, port: int, quiet: bool) -> None:
             show("Other devices use this machine's LAN address in place of the one above.")
 
     try:
-        serve(directory, host, port, quiet, on_ready=announce)
+        serve(directory, host, port, quiet, on_ready=announce, client_timeout=timeout)
     except KeyboardInterrupt:
         click.echo("Stopped.", err=True)

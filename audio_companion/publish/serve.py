@@ -2,22 +2,33 @@
 
 Podcast apps seek inside an episode by asking for byte ranges; Python's
 `http.server` ignores Range and sends the whole file, so seeking stalls or
-restarts. The pure helpers (`parse_range`, `content_type`, `resolve`) decide
-everything; the handler only moves bytes. Stdlib only, so serving needs
-nothing the build did not already need.
+restarts. The pure helpers (`parse_range`, `content_type`, `resolve`,
+`not_modified`, `precondition_failed`) decide everything; the handler only
+moves bytes. Stdlib only, so serving needs nothing the build did not already
+need.
+
+Hardening (issue 14): a listen backlog of 1024 instead of socketserver's 5,
+which under 200 concurrent clients left SYNs dropped and requests stalled
+for up to a minute; a deadline on each request header, so a client that
+trickles bytes (slowloris) cannot hold a thread forever; strict request
+lines (400/505 with a status line, Host required on HTTP/1.1); no dotfiles
+(the builder's `.build.lock` and `.staging/`); and CORS, so web players on
+other sites can fetch chapters and transcripts.
 """
 
 from __future__ import annotations
 
 import errno
+import io
 import os
 import re
 import socket
 import socketserver
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import timezone
 from email.message import Message
 from email.utils import formatdate, parsedate_to_datetime
@@ -29,8 +40,36 @@ from urllib.parse import unquote
 
 from audio_companion.errors import InputError
 
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
+
 CHUNK_BYTES = 64 * 1024
-ALLOW = "GET, HEAD"
+ALLOW = "GET, HEAD, OPTIONS"
+# socketserver listens with a backlog of 5: a burst of new connections overflows it and
+# the kernel drops SYNs, which clients retry only after 1, 3, 7... seconds. Linux caps
+# this at net.core.somaxconn (4096 on current kernels).
+BACKLOG = 1024
+# How long a connection may sit idle, take to send one request header, or stall while
+# reading a reply (per 64 KiB chunk): nginx's client_header_timeout/send_timeout.
+DEFAULT_CLIENT_TIMEOUT = 60.0
+
+# Every file is public, so any web page may read it (a player on another site fetching
+# chapters or a transcript). Content-Range, Accept-Ranges and ETag are not readable
+# cross-origin unless exposed; Content-Length and Last-Modified always are.
+CORS_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": "Content-Range, Accept-Ranges, ETag",
+}
+# The answer to a preflight OPTIONS: browsers send one before a Range that is not a
+# single "bytes=N-" or "bytes=N-M", or before any conditional header.
+PREFLIGHT_HEADERS = {
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Allow-Methods": ALLOW,
+    "Access-Control-Allow-Headers": (
+        "Range, If-Range, If-Match, If-None-Match, If-Modified-Since, If-Unmodified-Since"
+    ),
+    "Access-Control-Max-Age": "86400",
+}
 
 # Longest suffixes first in spirit: compound suffixes are checked before these.
 _COMPOUND_TYPES = {".chapters.json": "application/json+chapters"}
@@ -54,6 +93,7 @@ DEFAULT_TYPE = "application/octet-stream"
 _RANGE_SPEC = re.compile(r"(\d*)-(\d*)")
 _ENTITY_TAG = re.compile(r'(?:W/)?"[^"]*"')
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/]*")
+_VERSION = re.compile(r"HTTP/(\d)\.\d")  # RFC 9112 §2.3: one digit each side
 
 Unsatisfiable = Literal["unsatisfiable"]
 
@@ -81,19 +121,33 @@ def parse_range(header: str, size: int) -> tuple[int, int] | Unsatisfiable | Non
     if not first:
         if not last:
             return None  # "bytes=-" is not a range at all
-        suffix = int(last)
-        if suffix == 0:
+        if _magnitude(last) == _magnitude("0"):
             return "unsatisfiable"
         if size == 0:
             return None  # an empty file has no bytes to select; send it whole
-        return max(0, size - suffix), size - 1
-    start = int(first)
-    end = int(last) if last else size - 1
-    if last and end < start:
+        return size - _capped(last, size), size - 1
+    if last and _magnitude(last) < _magnitude(first):
         return None  # invalid, not unsatisfiable: RFC says ignore it
+    start = _capped(first, size)
     if start >= size:
         return "unsatisfiable"
-    return start, min(end, size - 1)
+    return start, _capped(last, size - 1) if last else size - 1
+
+
+def _magnitude(digits: str) -> tuple[int, str]:
+    """A sort key for a decimal numeral of any length, without converting it.
+
+    int() refuses numerals over 4300 digits (a ValueError, so a traceback and
+    no reply); a client can send a thousand times that in one header.
+    """
+    digits = digits.lstrip("0") or "0"
+    return len(digits), digits
+
+
+def _capped(digits: str, cap: int) -> int:
+    """min(int(digits), cap) for a numeral of any length; `cap` is at least 0."""
+    magnitude = _magnitude(digits)  # also drops leading zeros, which count towards the limit
+    return cap if magnitude > _magnitude(str(cap)) else int(magnitude[1])
 
 
 def content_type(path: PurePath | str) -> str:
@@ -110,9 +164,14 @@ def resolve(root: Path, url_path: str) -> Path | None:
 
     Any ".." segment is refused outright rather than normalised: clients
     remove dot-segments before sending (RFC 3986), so one that arrives is an
-    attack or a bug. Empty segments (`//x`) are skipped so that a base URL
-    ending in "/" still works, and can never make the path absolute. The
-    final check on the resolved path also stops symlinks that leave `root`.
+    attack or a bug. So is every other name starting with a dot: the builder
+    keeps its lock (which names its pid) and half-made episodes in
+    `.build.lock` and `.staging/` inside the feed folder. Empty segments
+    (`//x`) are skipped so that a base URL ending in "/" still works, and can
+    never make the path absolute; but a trailing "/" after a file's name
+    (`/feed.xml/`) is 404, as on any other server, so relative links resolve
+    the same everywhere. The final check on the resolved path also stops
+    symlinks that leave `root` or lead to a dotfile.
     """
     target = _SCHEME.sub("", url_path, count=1)  # absolute-form request targets
     target = target.split("#", 1)[0].split("?", 1)[0]
@@ -125,16 +184,21 @@ def resolve(root: Path, url_path: str) -> Path | None:
     if "\x00" in decoded or "\\" in decoded:
         return None
     segments = [s for s in decoded.split("/") if s not in ("", ".")]
-    if ".." in segments:
+    if any(s.startswith(".") for s in segments):  # "..", dotfiles, .staging/
         return None
+    names_a_folder = decoded.endswith(("/", "/."))
     try:
         base = root.resolve(strict=True)
         found = base.joinpath(*segments).resolve(strict=True)
         if found.is_dir():
             found = (found / "index.html").resolve(strict=True)
+        elif names_a_folder:
+            return None
     except (OSError, RuntimeError):  # missing, unreadable, or a symlink loop
         return None
     if not found.is_relative_to(base) or not found.is_file():
+        return None
+    if any(part.startswith(".") for part in found.relative_to(base).parts):
         return None
     return found
 
@@ -151,7 +215,7 @@ def _tags(header: str) -> list[str]:
 def _http_date(value: str) -> float | None:
     try:
         when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):  # a year of 20 digits overflows
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
@@ -176,6 +240,26 @@ def not_modified(headers: Message, etag: str, mtime: int) -> bool:
     return False
 
 
+def precondition_failed(headers: Message, etag: str, mtime: int) -> bool:
+    """Whether If-Match or If-Unmodified-Since fails (412), RFC 9110 §13.2.2 steps 1-2.
+
+    A client resuming a download sends these to make sure it still has the
+    same file; serving the new one would splice two versions together.
+    If-Match, when present, wins over If-Unmodified-Since, and compares
+    strongly: a weak tag never matches. An unreadable date is ignored.
+    """
+    if_match = headers.get("If-Match")
+    if if_match is not None:
+        if if_match.strip() == "*":
+            return False  # the file exists
+        return etag not in _tags(if_match)
+    since = headers.get("If-Unmodified-Since")
+    if since is not None:
+        when = _http_date(since)
+        return when is not None and mtime > when
+    return False
+
+
 def range_applies(headers: Message, etag: str, mtime: int) -> bool:
     """Whether If-Range (if any) lets Range through: a strong ETag match or the exact date."""
     if_range = headers.get("If-Range")
@@ -188,13 +272,128 @@ def range_applies(headers: Message, etag: str, mtime: int) -> bool:
     return when is not None and int(when) == mtime
 
 
+class _DeadlineReader(io.RawIOBase):
+    """The socket's read side, with one deadline for a whole request header.
+
+    A socket timeout alone restarts with every recv, so a client sending one
+    byte every 59 seconds (slowloris) holds a thread forever. While armed,
+    each recv may only wait for what is left of the deadline.
+    """
+
+    def __init__(self, sock: socket.socket, timeout: float) -> None:
+        super().__init__()
+        self._sock = sock
+        self._timeout = timeout
+        self.deadline: float | None = None
+        self.received = 0  # bytes since arm(): did a request start at all?
+
+    def readable(self) -> bool:
+        return True
+
+    def arm(self) -> None:
+        self.deadline = time.monotonic() + self._timeout
+        self.received = 0
+
+    def disarm(self) -> None:
+        """Back to a plain per-operation timeout, for writing the reply."""
+        self.deadline = None
+        self._sock.settimeout(self._timeout)
+
+    def readinto(self, buffer: WriteableBuffer) -> int:
+        if self.deadline is not None:
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError("the request header took too long")
+            self._sock.settimeout(left)
+        count = self._sock.recv_into(buffer)
+        self.received += count
+        return count
+
+
 class FeedRequestHandler(BaseHTTPRequestHandler):
-    """GET and HEAD for files under the server's root; every other method is 405."""
+    """GET, HEAD and OPTIONS for files under the server's root; every other method is 405."""
 
     protocol_version = "HTTP/1.1"  # keep-alive: apps fire many small range requests
     server_version = "audio-companion"
     sys_version = ""
-    timeout = 60  # idle keep-alive connections must not hold a thread forever
+    _reader: _DeadlineReader
+
+    def setup(self) -> None:
+        timeout = cast(FeedServer, self.server).client_timeout
+        super().setup()
+        self.connection.settimeout(timeout)  # for writes; reads are timed by the reader
+        self.rfile.close()  # replaced by one that keeps the header deadline
+        self._reader = _DeadlineReader(self.connection, timeout)
+        self.rfile = io.BufferedReader(self._reader)
+
+    def handle_one_request(self) -> None:
+        """The base class's loop step, with a deadline on the request header.
+
+        A connection that sends nothing before the deadline (an idle
+        keep-alive) is closed quietly; one that started a request and did
+        not finish its header gets 408, as from nginx.
+        """
+        self._reader.arm()
+        try:
+            self.raw_requestline = self.rfile.readline(65537)
+            if len(self.raw_requestline) > 65536:
+                self.requestline = self.request_version = self.command = ""
+                self.send_error(HTTPStatus.REQUEST_URI_TOO_LONG)
+                return
+            if not self.raw_requestline:
+                self.close_connection = True
+                return
+            if not self.parse_request():
+                return  # the error reply is sent
+            getattr(self, "do_" + self.command)()  # every method has one: 405 otherwise
+            self.wfile.flush()
+        except TimeoutError:
+            self.close_connection = True
+            if self._reader.deadline is not None and self._reader.received:
+                self._reader.disarm()
+                self.requestline = self.requestline if self.command else ""
+                self.send_error(HTTPStatus.REQUEST_TIMEOUT)
+
+    def parse_request(self) -> bool:
+        """The base class's parsing, made strict where it is lax or answers without a status line.
+
+        It serves a two-word request line as HTTP/0.9 (a bare body, no
+        status or headers), and answers a malformed or unsupported version
+        without a status line; both are refused here, with one. HTTP/1.1
+        requires exactly one Host header (RFC 9112 §3.2).
+        """
+        line = str(self.raw_requestline, "iso-8859-1").rstrip("\r\n")
+        words = line.split()
+        if not words:
+            return super().parse_request()  # a blank line: the base class closes
+        self.command, self.requestline = None, line  # type: ignore[assignment]
+        self.request_version = "HTTP/1.1"  # so an error reply gets a status line
+        version = _VERSION.fullmatch(words[-1]) if len(words) == 3 else None
+        if version is None:
+            self.send_error(HTTPStatus.BAD_REQUEST, "Bad request line")
+            return False
+        if version.group(1) != "1":
+            self.send_error(HTTPStatus.HTTP_VERSION_NOT_SUPPORTED)
+            return False
+        if not super().parse_request():
+            return False
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) > 1 or (not hosts and self.request_version != "HTTP/1.0"):
+            self.send_error(HTTPStatus.BAD_REQUEST, "HTTP/1.1 needs one Host header")
+            return False
+        self._reader.disarm()
+        return True
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Refuse a request the parser rejected: one plain-text line, then close.
+
+        The connection is closed because after a bad request line or header
+        we cannot know where the next request would start.
+        """
+        self.close_connection = True
+        self.log_error("code %d, message %s", code, message or HTTPStatus(code).phrase)
+        with suppress(OSError):  # the client may already be gone
+            self._send_short(HTTPStatus(code), {"Connection": "close"}, body=self.command != "HEAD")
 
     def do_GET(self) -> None:
         self._send_file(body=True)
@@ -202,10 +401,21 @@ class FeedRequestHandler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:
         self._send_file(body=False)
 
+    def do_OPTIONS(self) -> None:
+        """A CORS preflight (or a plain OPTIONS): which methods and headers a page may use."""
+        self._refuse_body()
+        if self.path == "*":
+            self._send_short(HTTPStatus.NO_CONTENT, {"Allow": ALLOW})
+            return
+        if resolve(cast(FeedServer, self.server).root, self.path) is None:
+            self._send_short(HTTPStatus.NOT_FOUND, CORS_HEADERS)
+            return
+        self._send_short(HTTPStatus.NO_CONTENT, {"Allow": ALLOW, **PREFLIGHT_HEADERS})
+
     if not TYPE_CHECKING:  # hidden from mypy, which would otherwise accept any self.typo
 
         def __getattr__(self, name: str) -> Any:
-            # The base class looks up do_<METHOD>: every other method lands here as 405.
+            # handle_one_request looks up do_<METHOD>: every other method lands here as 405.
             if name.startswith("do_"):
                 return self._method_not_allowed
             raise AttributeError(name)
@@ -219,8 +429,12 @@ class FeedRequestHandler(BaseHTTPRequestHandler):
         self.close_connection = True
         self._send_short(HTTPStatus.METHOD_NOT_ALLOWED, {"Allow": ALLOW, "Connection": "close"})
 
+    def _refuse_body(self) -> None:
+        if self.headers.get("Content-Length", "0") != "0" or "Transfer-Encoding" in self.headers:
+            self.close_connection = True  # we never read request bodies
+
     def _send_short(self, status: HTTPStatus, headers: dict[str, str], body: bool = True) -> None:
-        has_body = status != HTTPStatus.NOT_MODIFIED
+        has_body = status not in (HTTPStatus.NOT_MODIFIED, HTTPStatus.NO_CONTENT)
         text = f"{status.value} {status.phrase}\n".encode() if has_body else b""
         self.send_response(status)
         for name, value in headers.items():
@@ -228,26 +442,32 @@ class FeedRequestHandler(BaseHTTPRequestHandler):
         if has_body:
             self.send_header("Content-Type", "text/plain; charset=utf-8")
             self.send_header("Content-Length", str(len(text)))
+        elif status == HTTPStatus.NO_CONTENT:
+            self.send_header("Content-Length", "0")
         self.end_headers()
         if body and text:
             self.wfile.write(text)
 
     def _send_file(self, body: bool) -> None:
-        if self.headers.get("Content-Length", "0") != "0" or "Transfer-Encoding" in self.headers:
-            self.close_connection = True  # we never read request bodies
+        self._refuse_body()
         root = cast(FeedServer, self.server).root
         path = resolve(root, self.path)
         handle = _open(path) if path is not None else None
         if path is None or handle is None:
-            self._send_short(HTTPStatus.NOT_FOUND, {}, body)  # never say why
+            self._send_short(HTTPStatus.NOT_FOUND, CORS_HEADERS, body)  # never say why
             return
         with handle:
             stat = os.fstat(handle.fileno())
             size, mtime = stat.st_size, int(stat.st_mtime)
             etag = entity_tag(size, stat.st_mtime_ns)
             validators = {"ETag": etag, "Last-Modified": formatdate(mtime, usegmt=True)}
+            if precondition_failed(self.headers, etag, mtime):
+                self._send_short(
+                    HTTPStatus.PRECONDITION_FAILED, {**CORS_HEADERS, **validators}, body
+                )
+                return
             if not_modified(self.headers, etag, mtime):
-                self._send_short(HTTPStatus.NOT_MODIFIED, validators, body=False)
+                self._send_short(HTTPStatus.NOT_MODIFIED, {**CORS_HEADERS, **validators}, False)
                 return
             span: tuple[int, int] | Unsatisfiable | None = None
             wanted = self.headers.get("Range")
@@ -257,7 +477,7 @@ class FeedRequestHandler(BaseHTTPRequestHandler):
             if span == "unsatisfiable":
                 self._send_short(
                     HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE,
-                    {"Content-Range": f"bytes */{size}", "Accept-Ranges": "bytes"},
+                    {"Content-Range": f"bytes */{size}", "Accept-Ranges": "bytes", **CORS_HEADERS},
                 )
                 return
             start, end = span if isinstance(span, tuple) else (0, size - 1)
@@ -266,7 +486,7 @@ class FeedRequestHandler(BaseHTTPRequestHandler):
             self.send_header("Content-Type", content_type(path))
             self.send_header("Content-Length", str(end - start + 1))
             self.send_header("Accept-Ranges", "bytes")
-            for name, value in validators.items():
+            for name, value in {**validators, **CORS_HEADERS}.items():
                 self.send_header(name, value)
             if partial:
                 self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
@@ -298,13 +518,22 @@ def _open(path: Path) -> BinaryIO | None:
 
 
 class FeedServer(ThreadingHTTPServer):
-    """A threading HTTP server that knows its root folder and whether to log."""
+    """A threading HTTP server that knows its root folder, its client timeout and whether to log."""
 
     daemon_threads = True
+    request_queue_size = BACKLOG
 
-    def __init__(self, root: Path, host: str, port: int, quiet: bool = False) -> None:
+    def __init__(
+        self,
+        root: Path,
+        host: str,
+        port: int,
+        quiet: bool = False,
+        client_timeout: float = DEFAULT_CLIENT_TIMEOUT,
+    ) -> None:
         self.root = root
         self.quiet = quiet
+        self.client_timeout = client_timeout
         if ":" in host:
             self.address_family = socket.AF_INET6
         super().__init__((host, port), FeedRequestHandler)
@@ -321,7 +550,7 @@ class FeedServer(ThreadingHTTPServer):
         return base_url(host, port)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
-        # A client hanging up is routine, not worth a traceback.
+        # A client hanging up or stalling is routine, not worth a traceback.
         if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
             return
         super().handle_error(request, client_address)
@@ -334,11 +563,20 @@ def base_url(host: str, port: int) -> str:
 
 
 def make_server(
-    root: Path, host: str = "127.0.0.1", port: int = 8000, quiet: bool = False
+    root: Path,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    quiet: bool = False,
+    client_timeout: float = DEFAULT_CLIENT_TIMEOUT,
 ) -> FeedServer:
     """Bind (but do not start) a server, turning the usual bind failures into fixes."""
+    if not client_timeout > 0:  # also refuses NaN
+        raise InputError(
+            f"the client timeout must be more than 0 seconds, not {client_timeout}; "
+            f"e.g. --timeout {DEFAULT_CLIENT_TIMEOUT:g}"
+        )
     try:
-        return FeedServer(root, host, port, quiet)
+        return FeedServer(root, host, port, quiet, client_timeout)
     except socket.gaierror as exc:
         raise InputError(
             f"cannot listen on host {host!r} ({exc.strerror}); use an address of this "
@@ -368,9 +606,10 @@ def serve(
     port: int = 8000,
     quiet: bool = False,
     on_ready: Callable[[str], None] | None = None,
+    client_timeout: float = DEFAULT_CLIENT_TIMEOUT,
 ) -> None:
     """Serve `root` until interrupted; `on_ready` gets the base URL once the port is bound."""
-    with make_server(root, host, port, quiet) as server:
+    with make_server(root, host, port, quiet, client_timeout) as server:
         if on_ready is not None:
             on_ready(server.url)
         server.serve_forever()
@@ -378,10 +617,14 @@ def serve(
 
 @contextmanager
 def running_server(
-    root: Path, host: str = "127.0.0.1", port: int = 0, quiet: bool = True
+    root: Path,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    quiet: bool = True,
+    client_timeout: float = DEFAULT_CLIENT_TIMEOUT,
 ) -> Iterator[str]:
     """Serve `root` from a background thread for as long as the block runs; yields its URL."""
-    server = make_server(root, host, port, quiet)
+    server = make_server(root, host, port, quiet, client_timeout)
     # A short poll keeps shutdown (and so each test) quick.
     thread = threading.Thread(
         target=server.serve_forever, args=(0.05,), name="feed-server", daemon=True
