@@ -79,6 +79,24 @@ def scratch_folder(path: Path) -> Iterator[Path]:
         shutil.rmtree(path, ignore_errors=True)
 
 
+@contextlib.contextmanager
+def temp_files_in(folder: Path) -> Iterator[None]:
+    """Within the block, temporary files go to `folder`: this process's `tempfile`
+    and, through ``TMPDIR``, the programs and worker processes it starts."""
+    folder.mkdir(parents=True, exist_ok=True)
+    saved_dir, saved_env = tempfile.tempdir, os.environ.get("TMPDIR")
+    tempfile.tempdir = str(folder)
+    os.environ["TMPDIR"] = str(folder)
+    try:
+        yield
+    finally:
+        tempfile.tempdir = saved_dir
+        if saved_env is None:
+            os.environ.pop("TMPDIR", None)
+        else:
+            os.environ["TMPDIR"] = saved_env
+
+
 class FolderBusy(Exception):
     """Another process holds the folder's lock; `holder` is what it wrote there."""
 

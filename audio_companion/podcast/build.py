@@ -21,7 +21,13 @@ from typing import TYPE_CHECKING, Protocol
 from audio_companion import __version__
 from audio_companion.article.model import Article
 from audio_companion.errors import BuildError
-from audio_companion.fsutil import FolderBusy, folder_lock, scratch_folder, write_if_changed
+from audio_companion.fsutil import (
+    FolderBusy,
+    folder_lock,
+    scratch_folder,
+    temp_files_in,
+    write_if_changed,
+)
 from audio_companion.media import ffmpeg
 from audio_companion.media.tags import Id3Tags
 from audio_companion.narration.layout import assemble, script_sentences
@@ -148,7 +154,14 @@ def build(
         # New files are made in a staging folder and moved in only when every
         # one of them succeeded: a failed build leaves the published feed and
         # the files it describes exactly as they were.
-        with folder_lock(out, LOCK_FILE), scratch_folder(out / STAGING_DIR) as staging:
+        # Scratch files (a synthesizer's WAVs, anything using tempfile) live in
+        # the staging folder too: a killed build leaves nothing in /tmp, and the
+        # next build clears what it left here.
+        with (
+            folder_lock(out, LOCK_FILE),
+            scratch_folder(out / STAGING_DIR) as staging,
+            temp_files_in(staging / ".tmp"),
+        ):
             return _build_locked(job, staging)
     except FolderBusy as busy:
         raise BuildError(
@@ -170,7 +183,7 @@ def _build_locked(job: _Job, staging: Path) -> BuildResult:
     manifest = load_manifest(out)
     choice = CoverChoice(settings.show.image_url, settings.show.cover)
     image_url = publish_cover(
-        out, settings.base_url, choice, job.title, settings.show.author, manifest
+        out, staging, settings.base_url, choice, job.title, settings.show.author, manifest
     )
     planned = plan_episodes(job.articles, settings, manifest)
     digests = {ep.key: content_hash(ep, settings, job.synth.identity, job.title) for ep in planned}
@@ -192,7 +205,8 @@ def _build_locked(job: _Job, staging: Path) -> BuildResult:
         settings, job.synth, season, build_time(settings), manifest, staging
     )
     for staged in sorted(staging.iterdir()):
-        os.replace(staged, out / staged.name)
+        if not staged.name.startswith("."):  # .tmp: the build's scratch space
+            os.replace(staged, out / staged.name)
     feed_path = _publish(job, entries, image_url, manifest)
     book = None
     if settings.audiobook is not None:

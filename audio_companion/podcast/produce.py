@@ -68,7 +68,7 @@ def produce_episode(
     audio, report = master(rendered.audio)
     encode_mp3(audio, path, settings.encode, {})
     marks = episode_chapters(rendered.placed, rendered.audio.duration, intro_title=tags.title)
-    marks = shift(marks, -report.trimmed_start_s)
+    marks = shift(marks, -report.trimmed_start_s, audio.duration)
     write_id3(path, tags, marks)
     write_bytes_atomic(chapters_path(path), json_chapters(marks, tags.title).encode("utf-8"))
     cues = transcript.cues_from_sentences([(s.start, s.end, s.shown) for s in rendered.sentences])

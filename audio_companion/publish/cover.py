@@ -97,12 +97,40 @@ class CoverChoice:
     local: Path | None = None  # the user's .jpg/.png, checked and copied into the folder
 
 
+COVER_DIGEST = "cover_sha256"  # manifest.extra: sha256 of the cover file the build published
+
+
+def cover_digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _live_digest(path: Path) -> str | None:
+    try:
+        return cover_digest(path.read_bytes())
+    except OSError:
+        return None
+
+
 def publish_cover(
-    out: Path, base_url: str, choice: CoverChoice, title: str, author: str, manifest: Manifest
+    out: Path,
+    staging: Path,
+    base_url: str,
+    choice: CoverChoice,
+    title: str,
+    author: str,
+    manifest: Manifest,
 ) -> str:
-    """The cover's URL: the user's image (checked, copied into `out`) or one drawn
-    from the show title, redrawn only when title or author change."""
+    """The cover's URL: the user's image (checked) or one drawn from the show title.
+
+    A new or changed cover is written into `staging`, so it reaches `out` with
+    the rest of the build or not at all: a build stopped halfway never leaves
+    another show's title on this one's cover. A published cover that no longer
+    matches what the manifest recorded (a build of another article into the
+    same folder, a hand edit) is made again. `manifest` records its digest,
+    which `validate` checks.
+    """
     if choice.image_url is not None:
+        manifest.extra.pop(COVER_DIGEST, None)
         return choice.image_url
     if choice.local is not None:
         src = choice.local
@@ -114,11 +142,17 @@ def publish_cover(
         if problems:
             raise InputError(f"--cover {src}: " + "; ".join(problems))
         name = "cover" + src.suffix.lower().replace(".jpeg", ".jpg")
-        write_if_changed(out / name, data)
+        _stage(out, staging, name, data, manifest)
         return base_url + name
     inputs = hashlib.sha256(f"{COVER_VERSION}\n{title}\n{author}".encode()).hexdigest()
-    path = out / COVER_FILE
-    if manifest.extra.get("cover") != inputs or not path.exists():
-        write_if_changed(path, make_cover(title, author))
+    live = _live_digest(out / COVER_FILE)
+    if manifest.extra.get("cover") != inputs or live != manifest.extra.get(COVER_DIGEST):
+        _stage(out, staging, COVER_FILE, make_cover(title, author), manifest)
         manifest.extra["cover"] = inputs
     return base_url + COVER_FILE
+
+
+def _stage(out: Path, staging: Path, name: str, data: bytes, manifest: Manifest) -> None:
+    if _live_digest(out / name) != cover_digest(data):
+        write_if_changed(staging / name, data)
+    manifest.extra[COVER_DIGEST] = cover_digest(data)

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from audio_companion.publish.cover import cover_problems
+from audio_companion.errors import CompanionError
+from audio_companion.publish.cover import COVER_DIGEST, cover_digest, cover_problems
 from audio_companion.publish.feed import DESCRIPTION_MAX_BYTES, TRANSCRIPT_TYPES
 from audio_companion.publish.feed_ext import (
     ITUNES_NS,
@@ -27,6 +28,7 @@ from audio_companion.publish.feed_ext import (
     PSC_NS,
     podcast_guid,
 )
+from audio_companion.publish.manifest import load_manifest
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 FEED_FILE = "feed.xml"
@@ -70,8 +72,9 @@ def _positive_int(text: str) -> int | None:
 class _Checker:
     """Collects problems; maps URLs under the feed's own address to files in `folder`."""
 
-    def __init__(self, folder: Path | None) -> None:
+    def __init__(self, folder: Path | None, cover_sha256: str | None = None) -> None:
         self.folder = folder
+        self.cover_sha256 = cover_sha256  # what the last build published, if known
         self.base: str | None = None
         self.problems: list[Problem] = []
 
@@ -88,11 +91,15 @@ class _Checker:
         return self.folder / rel
 
 
-def validate_feed(feed_xml: bytes, folder: Path | None) -> list[Problem]:
+def validate_feed(
+    feed_xml: bytes, folder: Path | None, cover_sha256: str | None = None
+) -> list[Problem]:
     """Every rule the feed breaks, in document order; [] for a good feed.
 
     Pure except that files behind URLs under the feed's own address (its
     `atom:link rel="self"` without the last path segment) are read from `folder`.
+    `cover_sha256`: the digest of the cover the build published (its manifest
+    says), which the cover file must still have.
     """
     for alias in PODCAST_NS_ALIASES:  # one namespace under two names (the spec says so)
         feed_xml = feed_xml.replace(f'"{alias}"'.encode(), f'"{PODCAST_NS}"'.encode())
@@ -106,7 +113,7 @@ def validate_feed(feed_xml: bytes, folder: Path | None) -> list[Problem]:
     channel = root.find("channel") if root.tag == "rss" else None
     if channel is None:
         return [Problem("feed", f"root is <{root.tag}>, expected <rss> with a <channel>")]
-    check = _Checker(folder)
+    check = _Checker(folder, cover_sha256)
     _check_channel(channel, check)
     _check_items(channel, check)
     return check.problems
@@ -180,8 +187,15 @@ def _check_cover(path: Path, check: _Checker) -> None:
     if not path.is_file():
         check.add(path.name, "the cover image the feed points to does not exist")
         return
-    for problem in cover_problems(path.read_bytes(), path.name):
+    data = path.read_bytes()
+    for problem in cover_problems(data, path.name):
         check.add(path.name, problem)
+    if check.cover_sha256 is not None and cover_digest(data) != check.cover_sha256:
+        check.add(
+            path.name,
+            "the cover is not the one the last build published (its manifest says "
+            "otherwise); build again to restore it",
+        )
 
 
 def _check_items(channel: Any, check: _Checker) -> None:
@@ -427,7 +441,15 @@ def validate_folder(path: Path) -> list[Problem]:
                 f"cannot read the feed ({reason}); build one with: audio-companion build",
             )
         ]
-    return validate_feed(data, target.parent)
+    return validate_feed(data, target.parent, _published_cover(target.parent))
+
+
+def _published_cover(folder: Path) -> str | None:
+    """The cover digest the folder's manifest recorded, if it has a readable one."""
+    try:
+        return load_manifest(folder).extra.get(COVER_DIGEST)
+    except CompanionError:
+        return None  # a damaged manifest is the build's to report
 
 
 def count_episodes(feed_xml: bytes) -> int:

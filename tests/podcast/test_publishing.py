@@ -218,3 +218,88 @@ def test_the_built_feed_passes_validation_and_has_a_page(tmp_path: Path, sample:
     for ep in result.episodes:
         assert ep.url.rsplit("/", 1)[-1] in page
     assert "http://localhost:8000/feed.xml" in page
+
+
+OTHER_SHOW = """Evening Walks
+
+Why walk
+
+A short walk after dinner settles the day. It gives two people a reason to talk
+side by side, which is easier than face to face.
+
+How to start
+
+Pick a loop that takes ten minutes. Leave the phones at home.
+"""
+
+
+class StopsAtFirstWord(FakeSynth):
+    """The build of another article, stopped (Ctrl+C) once narration begins."""
+
+    identity = "fake:stops"
+
+    def synthesize(self, text: str):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt
+
+
+def test_a_stopped_build_of_another_article_leaves_the_cover_alone(
+    tmp_path: Path, sample: Article
+) -> None:
+    out = tmp_path / "feed"
+    build([sample], settings(out), FakeSynth())
+    cover_a = (out / "cover.png").read_bytes()
+    other = parse_text(OTHER_SHOW, "text")
+    with pytest.raises(KeyboardInterrupt):
+        build([other], settings(out), StopsAtFirstWord())
+    assert (out / "cover.png").read_bytes() == cover_a
+    assert validate_folder(out) == []
+    result = build([sample], settings(out), FakeSynth())
+    assert result.rendered == () and (out / "cover.png").read_bytes() == cover_a
+
+
+def test_a_cover_that_is_not_the_published_one_fails_validation_and_is_redrawn(
+    tmp_path: Path, sample: Article
+) -> None:
+    out, other_out = tmp_path / "feed", tmp_path / "other"
+    build([sample], settings(out), FakeSynth())
+    build([parse_text(OTHER_SHOW, "text")], settings(other_out), FakeSynth())
+    cover_a = (out / "cover.png").read_bytes()
+    shutil.copyfile(other_out / "cover.png", out / "cover.png")  # another show's title on it
+    problems = validate_folder(out)
+    assert [p.where for p in problems] == ["cover.png"]
+    assert "build again" in problems[0].message
+    build([sample], settings(out), FakeSynth())
+    assert (out / "cover.png").read_bytes() == cover_a and validate_folder(out) == []
+
+
+class ScratchSynth(FakeSynth):
+    """Writes each sentence to a temporary file first, as the espeak-ng driver does."""
+
+    identity = "fake:scratch"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scratch: list[Path] = []
+
+    def synthesize(self, text: str):  # type: ignore[no-untyped-def]
+        import tempfile
+
+        with tempfile.NamedTemporaryFile(suffix=".wav") as f:
+            self.scratch.append(Path(f.name))
+        return super().synthesize(text)
+
+
+def test_scratch_files_live_in_the_staging_folder_and_a_later_build_clears_them(
+    tmp_path: Path, sample: Article
+) -> None:
+    out = tmp_path / "feed"
+    stale = out / ".staging" / ".tmp" / "left-by-a-killed-build.wav"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"RIFF")
+    synth = ScratchSynth()
+    build([sample], settings(out), synth)
+    assert synth.scratch and all(
+        p.parent == out / ".staging" / ".tmp" for p in synth.scratch
+    ), synth.scratch[:2]
+    assert not (out / ".staging").exists()
+    assert not [p for p in out.iterdir() if p.name.startswith(".tmp")]
