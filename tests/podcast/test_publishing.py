@@ -298,8 +298,8 @@ def test_scratch_files_live_in_the_staging_folder_and_a_later_build_clears_them(
     stale.write_bytes(b"RIFF")
     synth = ScratchSynth()
     build([sample], settings(out), synth)
-    assert synth.scratch and all(
-        p.parent == out / ".staging" / ".tmp" for p in synth.scratch
-    ), synth.scratch[:2]
+    assert synth.scratch and all(p.parent == out / ".staging" / ".tmp" for p in synth.scratch), (
+        synth.scratch[:2]
+    )
     assert not (out / ".staging").exists()
     assert not [p for p in out.iterdir() if p.name.startswith(".tmp")]
