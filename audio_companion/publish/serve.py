@@ -285,14 +285,12 @@ class _DeadlineReader(io.RawIOBase):
         self._sock = sock
         self._timeout = timeout
         self.deadline: float | None = None
-        self.received = 0  # bytes since arm(): did a request start at all?
 
     def readable(self) -> bool:
         return True
 
     def arm(self) -> None:
         self.deadline = time.monotonic() + self._timeout
-        self.received = 0
 
     def disarm(self) -> None:
         """Back to a plain per-operation timeout, for writing the reply."""
@@ -305,9 +303,7 @@ class _DeadlineReader(io.RawIOBase):
             if left <= 0:
                 raise TimeoutError("the request header took too long")
             self._sock.settimeout(left)
-        count = self._sock.recv_into(buffer)
-        self.received += count
-        return count
+        return self._sock.recv_into(buffer)
 
 
 class FeedRequestHandler(BaseHTTPRequestHandler):
@@ -317,6 +313,7 @@ class FeedRequestHandler(BaseHTTPRequestHandler):
     server_version = "audio-companion"
     sys_version = ""
     _reader: _DeadlineReader
+    _buffered: io.BufferedReader
 
     def setup(self) -> None:
         timeout = cast(FeedServer, self.server).client_timeout
@@ -324,7 +321,7 @@ class FeedRequestHandler(BaseHTTPRequestHandler):
         self.connection.settimeout(timeout)  # for writes; reads are timed by the reader
         self.rfile.close()  # replaced by one that keeps the header deadline
         self._reader = _DeadlineReader(self.connection, timeout)
-        self.rfile = io.BufferedReader(self._reader)
+        self.rfile = self._buffered = io.BufferedReader(self._reader)
 
     def handle_one_request(self) -> None:
         """The base class's loop step, with a deadline on the request header.
@@ -334,7 +331,12 @@ class FeedRequestHandler(BaseHTTPRequestHandler):
         not finish its header gets 408, as from nginx.
         """
         self._reader.arm()
+        # Fresh for each request, so a 408 or a log line never shows the one before.
+        self.requestline, self.command, self.request_version = "", "", "HTTP/1.1"
+        started = False
         try:
+            # Waits for the first byte, or finds it already read with the previous request.
+            started = bool(self._buffered.peek(1))
             self.raw_requestline = self.rfile.readline(65537)
             if len(self.raw_requestline) > 65536:
                 self.requestline = self.request_version = self.command = ""
@@ -349,9 +351,8 @@ class FeedRequestHandler(BaseHTTPRequestHandler):
             self.wfile.flush()
         except TimeoutError:
             self.close_connection = True
-            if self._reader.deadline is not None and self._reader.received:
+            if self._reader.deadline is not None and started:
                 self._reader.disarm()
-                self.requestline = self.requestline if self.command else ""
                 self.send_error(HTTPStatus.REQUEST_TIMEOUT)
 
     def parse_request(self) -> bool:
@@ -366,8 +367,7 @@ class FeedRequestHandler(BaseHTTPRequestHandler):
         words = line.split()
         if not words:
             return super().parse_request()  # a blank line: the base class closes
-        self.command, self.requestline = None, line  # type: ignore[assignment]
-        self.request_version = "HTTP/1.1"  # so an error reply gets a status line
+        self.requestline = line  # request_version stays HTTP/1.1: an error gets a status line
         version = _VERSION.fullmatch(words[-1]) if len(words) == 3 else None
         if version is None:
             self.send_error(HTTPStatus.BAD_REQUEST, "Bad request line")

@@ -387,6 +387,24 @@ def test_a_trickling_header_is_cut_off_with_408(site: Path) -> None:
     assert b"Connection: close" in reply
 
 
+@pytest.mark.parametrize(
+    "sent",
+    [
+        b"GET /feed.x",  # a request line that never ends
+        b"GET /feed.xml HTTP/1.1\r\nHost: x\r\n\r\nGET /feed.x",  # the next one, pipelined
+    ],
+)
+def test_a_stalled_request_line_gets_408(site: Path, sent: bytes) -> None:
+    with (
+        running_server(site, client_timeout=0.3) as url,
+        socket.create_connection(_address(url), timeout=LIMIT) as sock,
+    ):
+        sock.sendall(sent)
+        reply = _closed_by_server(sock)
+    assert reply.count(b"HTTP/1.1 ") == sent.count(b"HTTP/1.1") + 1
+    assert reply[reply.rindex(b"HTTP/1.1 ") :].startswith(b"HTTP/1.1 408 "), reply[-200:]
+
+
 def test_the_cli_timeout_reaches_the_server(site: Path) -> None:
     exe = Path(sys.executable).with_name("audio-companion")
     with Child([exe, "serve", site, "--port", "0", "--timeout", "0.3", "-q"]) as child:
