@@ -311,9 +311,12 @@ class FeedRequestHandler(BaseHTTPRequestHandler):
 
     protocol_version = "HTTP/1.1"  # keep-alive: apps fire many small range requests
     server_version = "audio-companion"
-    sys_version = ""
     _reader: _DeadlineReader
     _buffered: io.BufferedReader
+
+    def version_string(self) -> str:
+        # The base class appends " Python/3.x" (or a bare space): neither is anyone's business.
+        return self.server_version
 
     def setup(self) -> None:
         timeout = cast(FeedServer, self.server).client_timeout
@@ -339,7 +342,6 @@ class FeedRequestHandler(BaseHTTPRequestHandler):
             started = bool(self._buffered.peek(1))
             self.raw_requestline = self.rfile.readline(65537)
             if len(self.raw_requestline) > 65536:
-                self.requestline = self.request_version = self.command = ""
                 self.send_error(HTTPStatus.REQUEST_URI_TOO_LONG)
                 return
             if not self.raw_requestline:

@@ -239,6 +239,11 @@ def test_http_1_0_needs_no_host(base: str) -> None:
     assert reply.startswith(b"HTTP/1.1 200 ") and reply.endswith(b'<rss version="2.0"/>')
 
 
+def test_the_server_header_is_just_the_name(base: str) -> None:
+    reply = _raw(base, b"GET /feed.xml HTTP/1.0\r\n\r\n")
+    assert b"\r\nServer: audio-companion\r\n" in reply
+
+
 @pytest.mark.parametrize("path", ["/feed.xml/", "/ep01.mp3/", "/sub/notes.txt/"])
 def test_a_file_named_as_a_folder_is_404(base: str, path: str) -> None:
     assert _request(base, path)[0] == 404
