@@ -54,13 +54,16 @@ from audio_companion.podcast.produce import (
 )
 from audio_companion.podcast.season import breathing_season
 from audio_companion.podcast.settings import BuildSettings
+from audio_companion.podcast.switch import fault_point, fresh_name, in_use, strays, sweep
 from audio_companion.publish import feed
 from audio_companion.publish.cover import (
+    COVER_DIGEST,
     COVER_FILE,
     EMBEDDED_SIZE,
     CoverChoice,
     make_cover,
     publish_cover,
+    published_cover,
 )
 from audio_companion.publish.manifest import EpisodeRecord, Manifest, load_manifest, save_manifest
 from audio_companion.publish.site import render_index
@@ -181,6 +184,8 @@ class _Made:
 def _build_locked(job: _Job, staging: Path) -> BuildResult:
     settings, out = job.settings, job.settings.out_dir
     manifest = load_manifest(out)
+    old_files = {key: rec.file_name for key, rec in manifest.episodes.items()}
+    old_cover = published_cover(manifest) if COVER_DIGEST in manifest.extra else ""
     choice = CoverChoice(settings.show.image_url, settings.show.cover)
     image_url = publish_cover(
         out, staging, settings.base_url, choice, job.title, settings.show.author, manifest
@@ -192,10 +197,15 @@ def _build_locked(job: _Job, staging: Path) -> BuildResult:
         for ep in planned
         if not is_unchanged(manifest.episodes.get(ep.key), digests[ep.key], out)
     ]
+    # New content never takes a name a published feed may still point to.
+    names = {
+        ep.key: fresh_name(ep.file_name, digests[ep.key], lambda n: (out / n).exists())
+        for ep in todo
+    }
     # Embedded art stays small: every episode file carries a copy.
     small_cover = _small_cover(job) if todo else None
-    made = _narrate(job, todo, small_cover, staging)
-    _record(manifest, planned, made.episodes, digests)
+    made = _narrate(job, todo, names, small_cover, staging)
+    _record(manifest, planned, made.episodes, digests, names)
     records = [manifest.episodes[ep.key] for ep in planned]
     entries = [
         _feed_entry(ep, rec, settings.base_url) for ep, rec in zip(planned, records, strict=True)
@@ -206,7 +216,9 @@ def _build_locked(job: _Job, staging: Path) -> BuildResult:
     )
     for staged in sorted(staging.iterdir()):
         if not staged.name.startswith("."):  # .tmp: the build's scratch space
+            fault_point(f"move:{staged.name}")
             os.replace(staged, out / staged.name)
+    manifest.retired = _retired(manifest, old_files, old_cover, planned, out)
     feed_path = _publish(job, entries, image_url, manifest)
     book = None
     if settings.audiobook is not None:
@@ -221,9 +233,31 @@ def _build_locked(job: _Job, staging: Path) -> BuildResult:
         sentences_synthesized=len(made.stats.synthesized),
         sentences_cached=made.stats.hits,
         audiobook=book,
-        rendered=tuple(ep.file_name for ep in todo),
+        rendered=tuple(names[ep.key] for ep in todo),
         reused=tuple(ep.file_name for ep in planned if ep.key not in made.episodes),
     )
+
+
+def _retired(
+    manifest: Manifest,
+    old_files: dict[str, str],
+    old_cover: str,
+    planned: Sequence[PlannedEpisode],
+    out: Path,
+) -> tuple[str, ...]:
+    """Files to delete once the new feed is in place: replaced episodes' old files,
+    a replaced cover, what an earlier build listed, and files a killed build moved
+    in without recording them. Never a file the new feed needs."""
+    new_cover = published_cover(manifest) if COVER_DIGEST in manifest.extra else ""
+    needed = in_use([rec.file_name for rec in manifest.episodes.values()] + [new_cover])
+    replaced = [
+        old_files[key]
+        for key, rec in manifest.episodes.items()
+        if key in old_files and old_files[key] != rec.file_name
+    ]
+    gone = set(manifest.retired) | in_use([*replaced, old_cover])
+    gone |= strays(out, [ep.file_name for ep in planned], needed)
+    return tuple(sorted(gone - needed))
 
 
 def _small_cover(job: _Job) -> bytes:
@@ -231,7 +265,11 @@ def _small_cover(job: _Job) -> bytes:
 
 
 def _narrate(
-    job: _Job, todo: Sequence[PlannedEpisode], cover_png: bytes | None, staging: Path
+    job: _Job,
+    todo: Sequence[PlannedEpisode],
+    names: dict[str, str],
+    cover_png: bytes | None,
+    staging: Path,
 ) -> _Made:
     """Synthesise, lay out and produce every episode in `todo` into `staging`."""
     settings = job.settings
@@ -257,10 +295,13 @@ def _narrate(
             tags = Id3Tags(
                 ep.title, settings.show.author, job.title, ep.number, year(ep.published), cover_png
             )
-            job_ = pool.submit(produce_episode, rendered, staging / ep.file_name, settings, tags)
+            job_ = pool.submit(produce_episode, rendered, staging / names[ep.key], settings, tags)
             jobs.append((ep, job_))
             job.reporter.episode_done(ep, index, len(todo), rendered.audio.duration)
-        produced = {ep.key: future.result() for ep, future in jobs}
+        produced = {}
+        for ep, future in jobs:
+            produced[ep.key] = future.result()
+            fault_point(f"episode:{ep.key}")
     return _Made(produced, narrator.stats)
 
 
@@ -269,6 +310,7 @@ def _record(
     planned: Sequence[PlannedEpisode],
     produced: dict[str, ProducedEpisode],
     digests: dict[str, str],
+    names: dict[str, str],
 ) -> None:
     """Remember in `manifest` what every newly produced episode was made from."""
     for ep in planned:
@@ -278,7 +320,7 @@ def _record(
                 key=ep.key,
                 guid=ep.guid,
                 first_published=ep.published,
-                file_name=ep.file_name,
+                file_name=names[ep.key],
                 content_hash=digests[ep.key],
                 size=enc.size,
                 duration_s=enc.duration,
@@ -336,13 +378,23 @@ def _publish(
     settings, out = job.settings, job.settings.out_dir
     channel = _channel(job, image_url)
     feed_path = out / FEED_FILE
-    write_if_changed(feed_path, feed.render_feed(channel, list(entries)))
     cover_file = COVER_FILE if image_url == settings.base_url + COVER_FILE else None
-    if settings.show.cover is not None:
-        cover_file = image_url.rsplit("/", 1)[-1]
+    if image_url.startswith(settings.base_url) and COVER_DIGEST in manifest.extra:
+        cover_file = published_cover(manifest)
     page = render_index(channel, list(entries), cover_file)
-    write_if_changed(out / INDEX_FILE, page.encode("utf-8"))
+    # The switch (podcast.switch): the manifest lists what is retired, one rename
+    # puts the new feed in place, and only then do the retired files go.
     save_manifest(out, manifest)
+    fault_point("manifest")
+    write_if_changed(feed_path, feed.render_feed(channel, list(entries)))
+    fault_point("feed")
+    write_if_changed(out / INDEX_FILE, page.encode("utf-8"))
+    fault_point("index")
+    if manifest.retired:
+        sweep(out, manifest.retired)
+        manifest.retired = ()
+        save_manifest(out, manifest)
+        fault_point("swept")
     # The same checks `audio-companion validate` makes: a build that wrote a
     # feed apps would reject fails here rather than on a listener's phone.
     problems = validate_folder(out)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from audio_companion.article.model import slugify
 from audio_companion.podcast.plan import RENDER_VERSION
 from audio_companion.podcast.settings import BuildSettings
+from audio_companion.podcast.switch import fresh_name
 from audio_companion.publish import feed
 from audio_companion.publish.manifest import EpisodeRecord, Manifest
 from audio_companion.tts.base import Synthesizer
@@ -101,20 +102,24 @@ def breathing_season(
     from audio_companion.tts.prompts import PromptCache
 
     prompts = PromptCache(synth)
+    out = settings.out_dir
     episodes = []
     for number, (name, minutes) in enumerate(settings.breathing, start=1):
         pattern = resolve_pattern(name)
         title = session_title(pattern, minutes)
-        path = settings.out_dir / f"breathing-{slugify(pattern.name)}-{minutes:g}min.mp3"
+        path = out / f"breathing-{slugify(pattern.name)}-{minutes:g}min.mp3"
         key = f"breathing/{path.stem}"
         digest = session_hash(pattern, minutes, title, synth.identity, settings)
         record = manifest.episodes.get(key)
-        if record is not None and record.content_hash == digest and _file_size(path) == record.size:
-            written = WrittenSession(path, record.size, record.duration_s, ())
+        live = out / record.file_name if record is not None and record.file_name else path
+        if record is not None and record.content_hash == digest and _file_size(live) == record.size:
+            written = WrittenSession(live, record.size, record.duration_s, ())
         else:
+            # A new name when the old is published (podcast.switch).
+            name = fresh_name(path.name, digest, lambda n: (out / n).exists())
             written = render_file(
                 BreathingSession(pattern, minutes),
-                staging / path.name,
+                staging / name,
                 prompts,
                 title=title,
                 artist=settings.show.author,
@@ -125,7 +130,7 @@ def breathing_season(
             key=key,
             guid=record.guid if record else session_guid(path.name),
             first_published=first,
-            file_name=path.name,
+            file_name=written.path.name,
             content_hash=digest,
             size=written.size_bytes,
             duration_s=written.duration_s,

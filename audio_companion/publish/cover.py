@@ -98,6 +98,7 @@ class CoverChoice:
 
 
 COVER_DIGEST = "cover_sha256"  # manifest.extra: sha256 of the cover file the build published
+COVER_NAME = "cover_file"  # manifest.extra: its file name
 
 
 def cover_digest(data: bytes) -> str:
@@ -109,6 +110,11 @@ def _live_digest(path: Path) -> str | None:
         return cover_digest(path.read_bytes())
     except OSError:
         return None
+
+
+def published_cover(manifest: Manifest) -> str:
+    """The file name of the cover the manifest says was published."""
+    return manifest.extra.get(COVER_NAME, COVER_FILE)
 
 
 def publish_cover(
@@ -123,14 +129,16 @@ def publish_cover(
     """The cover's URL: the user's image (checked) or one drawn from the show title.
 
     A new or changed cover is written into `staging`, so it reaches `out` with
-    the rest of the build or not at all: a build stopped halfway never leaves
-    another show's title on this one's cover. A published cover that no longer
-    matches what the manifest recorded (a build of another article into the
-    same folder, a hand edit) is made again. `manifest` records its digest,
-    which `validate` checks.
+    the rest of the build or not at all (a build of another article stopped
+    halfway never leaves its title on this show's cover), and under a name no
+    published feed uses, so the feed and its cover switch together. A published
+    cover that no longer matches what the manifest recorded (a hand edit) is
+    made again. `manifest` records the cover's name and digest; `validate`
+    checks them.
     """
     if choice.image_url is not None:
         manifest.extra.pop(COVER_DIGEST, None)
+        manifest.extra.pop(COVER_NAME, None)
         return choice.image_url
     if choice.local is not None:
         src = choice.local
@@ -141,18 +149,29 @@ def publish_cover(
         problems = cover_problems(data, src.name)
         if problems:
             raise InputError(f"--cover {src}: " + "; ".join(problems))
-        name = "cover" + src.suffix.lower().replace(".jpeg", ".jpg")
-        _stage(out, staging, name, data, manifest)
-        return base_url + name
+        suffix = src.suffix.lower().replace(".jpeg", ".jpg")
+        return base_url + _stage(out, staging, "cover" + suffix, data, manifest)
     inputs = hashlib.sha256(f"{COVER_VERSION}\n{title}\n{author}".encode()).hexdigest()
-    live = _live_digest(out / COVER_FILE)
+    name = published_cover(manifest)
+    live = _live_digest(out / name)
     if manifest.extra.get("cover") != inputs or live != manifest.extra.get(COVER_DIGEST):
-        _stage(out, staging, COVER_FILE, make_cover(title, author), manifest)
+        name = _stage(out, staging, COVER_FILE, make_cover(title, author), manifest)
         manifest.extra["cover"] = inputs
-    return base_url + COVER_FILE
+    return base_url + name
 
 
-def _stage(out: Path, staging: Path, name: str, data: bytes, manifest: Manifest) -> None:
-    if _live_digest(out / name) != cover_digest(data):
+def _stage(out: Path, staging: Path, planned: str, data: bytes, manifest: Manifest) -> str:
+    """Stage `data` as the cover unless it is already published; its file name."""
+    digest = cover_digest(data)
+    current = published_cover(manifest)
+    if manifest.extra.get(COVER_DIGEST) == digest and _live_digest(out / current) == digest:
+        return current
+    name = planned
+    if (out / planned).exists():  # never overwrite a cover a published feed may name
+        stem, suffix = planned.rsplit(".", 1)
+        name = f"{stem}-{digest[:8]}.{suffix}"
+    if _live_digest(out / name) != digest:
         write_if_changed(staging / name, data)
-    manifest.extra[COVER_DIGEST] = cover_digest(data)
+    manifest.extra[COVER_DIGEST] = digest
+    manifest.extra[COVER_NAME] = name
+    return name

@@ -67,12 +67,16 @@ class Manifest:
 
     episodes: dict[str, EpisodeRecord] = field(default_factory=dict)
     extra: dict[str, str] = field(default_factory=dict)  # hashes of shared files (cover)
+    retired: tuple[str, ...] = ()
+    """Files the feed no longer names, to delete once the new feed is in place
+    (podcast.switch); a build killed before that leaves them listed here."""
 
     def to_bytes(self) -> bytes:
         data = {
             "format": FORMAT,
             "note": "Episode identities of this feed. Keep it with the feed; do not edit.",
             "extra": dict(sorted(self.extra.items())),
+            "retired": sorted(self.retired),
             "episodes": [r.to_json() for _, r in sorted(self.episodes.items())],
         }
         return (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
@@ -85,12 +89,15 @@ class Manifest:
                 raise ValueError(f"format {data.get('format')!r}, expected {FORMAT}")
             records = (EpisodeRecord.from_json(r) for r in data["episodes"])
             extra = {str(k): str(v) for k, v in data.get("extra", {}).items()}
+            retired = tuple(str(name) for name in data.get("retired", []))
+            if any("/" in n or n.startswith(".") or not n for n in retired):
+                raise ValueError("a retired file name is not a plain file name")
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise BuildError(
                 f"{where} is damaged ({exc}); restore it from a backup or a published copy "
                 "of the feed folder (removing it gives changed episodes new dates)"
             ) from exc
-        return cls({r.key: r for r in records}, extra)
+        return cls({r.key: r for r in records}, extra, retired)
 
 
 def load_manifest(folder: Path) -> Manifest:

@@ -269,7 +269,13 @@ def test_a_cover_that_is_not_the_published_one_fails_validation_and_is_redrawn(
     assert [p.where for p in problems] == ["cover.png"]
     assert "build again" in problems[0].message
     build([sample], settings(out), FakeSynth())
-    assert (out / "cover.png").read_bytes() == cover_a and validate_folder(out) == []
+    # Redrawn under a new name: the feed and its cover switch together.
+    href = re.search(
+        r'<itunes:image href="http://localhost:8000/([^"]+)"', (out / "feed.xml").read_text()
+    )
+    assert href is not None and href.group(1) != "cover.png"
+    assert (out / href.group(1)).read_bytes() == cover_a and validate_folder(out) == []
+    assert not (out / "cover.png").exists()  # the altered one went once the feed moved on
 
 
 class ScratchSynth(FakeSynth):
