@@ -1,9 +1,9 @@
-"""Fetching an article over HTTP(S), and turning bytes into text honestly.
+"""Fetching an article over HTTP(S): one InputError line for every failure.
 
 Every failure becomes one InputError line that names the address and the
-problem. Decoding follows what the page declares (HTTP header, then
-``<meta charset>``); only when nothing is declared and the bytes are not UTF-8
-is the encoding guessed, and the caller is told which one was assumed.
+problem. Turning the bytes into text is article.decode's job (the same steps
+serve saved files); its names are re-exported here, where callers have always
+found them.
 
 A server is not trusted to behave: one deadline covers the whole fetch
 (connect, every redirect, the body), every redirect hop must be http(s) again,
@@ -13,7 +13,6 @@ unpacked page (FetchSettings holds the limits).
 
 from __future__ import annotations
 
-import codecs
 import http.client
 import io
 import re
@@ -29,116 +28,37 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from charset_normalizer import from_bytes
-
 from audio_companion import __version__
+from audio_companion.article.decode import (
+    Decoded,
+    decode_bytes,
+    encoding_label,
+    guess_encoding,
+    meta_charset,
+)
 from audio_companion.errors import InputError
+
+__all__ = [
+    "USER_AGENT",
+    "Decoded",
+    "FetchSettings",
+    "Page",
+    "decode_bytes",
+    "encoding_label",
+    "fetch_page",
+    "fetch_url",
+    "guess_encoding",
+    "is_url",
+    "meta_charset",
+]
 
 USER_AGENT = f"audio-companion/{__version__} (+article reader; offline podcast builder)"
 _ACCEPT = "text/html,application/xhtml+xml,text/markdown;q=0.9,text/plain;q=0.9,*/*;q=0.5"
 _ENCODINGS = "gzip, deflate"
-_META_CHARSET = re.compile(rb"""<meta[^>]{0,300}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
-_BOMS: tuple[tuple[bytes, str], ...] = (
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-# Single-byte Western encodings win ties: they are by far the most common legacy files.
-_PREFERRED = ("cp1252", "latin_1", "iso8859_15")
-
-
-@dataclass(frozen=True)
-class Decoded:
-    text: str
-    encoding: str  # a readable name: "utf-8", "windows-1252", …
-    how: str  # "utf-8" | "bom" | "declared" | "detected"
 
 
 def is_url(text: str) -> bool:
     return re.match(r"^[A-Za-z][A-Za-z0-9+.-]*://", text) is not None
-
-
-def encoding_label(name: str) -> str:
-    """'cp1252' → 'windows-1252'; other names as Python spells them, with dashes."""
-    try:
-        canonical = codecs.lookup(name).name
-    except LookupError:
-        return name
-    if canonical.startswith("cp125"):
-        return "windows-" + canonical[2:]
-    return canonical.replace("_", "-")
-
-
-def meta_charset(data: bytes) -> str | None:
-    """The charset an HTML page declares in its first few kilobytes, if any."""
-    m = _META_CHARSET.search(data[:8192])
-    return m.group(1).decode("ascii", "ignore") if m else None
-
-
-def _try(data: bytes, name: str) -> str | None:
-    try:
-        canonical = codecs.lookup(name).name
-    except LookupError:
-        return None
-    # Browsers read "latin-1"/"ascii" declarations as windows-1252 (WHATWG Encoding).
-    candidates = ["cp1252", name] if canonical in ("latin-1", "iso8859-1", "ascii") else [name]
-    for cand in candidates:
-        try:
-            return data.decode(cand)
-        except UnicodeDecodeError:
-            continue
-    return None
-
-
-def guess_encoding(data: bytes) -> str | None:
-    """charset-normalizer's best guess, preferring Western encodings on ties."""
-    matches = list(from_bytes(data[:2_000_000]))
-    if matches:
-        best_chaos = min(m.chaos for m in matches)
-        good = [m for m in matches if m.chaos <= best_chaos + 0.01]
-        top = max(m.coherence for m in good)
-        if top > 0:
-            names = [m.encoding for m in good if m.coherence >= top - 0.01]
-            return next((p for p in _PREFERRED if p in names), names[0])
-    # No coherent guess (short files): Western text is the common case, if it fits.
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError:
-        return None
-    if any("\x80" <= ch <= "\x9f" for ch in text):
-        return None
-    return "cp1252"
-
-
-def decode_bytes(data: bytes, declared: str | None = None, html: bool = False) -> Decoded | None:
-    """Text from bytes: BOM, declared charset, UTF-8, <meta charset>, then a guess.
-
-    None when nothing fits with any confidence.
-    """
-    for bom, name in _BOMS:
-        if data.startswith(bom):
-            try:
-                return Decoded(data.decode(name), encoding_label(name.split("-sig")[0]), "bom")
-            except UnicodeDecodeError:
-                break
-    if declared and (text := _try(data, declared)) is not None:
-        return Decoded(text, encoding_label(declared), "declared")
-    try:
-        return Decoded(data.decode("utf-8"), "utf-8", "utf-8")
-    except UnicodeDecodeError:
-        pass
-    if html and (meta := meta_charset(data)) and (text := _try(data, meta)) is not None:
-        label = encoding_label(meta)
-        if label in ("iso8859-1", "ascii"):
-            label = "windows-1252"
-        return Decoded(text, label, "declared")
-    guess = guess_encoding(data)
-    if guess is None:
-        return None
-    try:
-        return Decoded(data.decode(guess), encoding_label(guess), "detected")
-    except UnicodeDecodeError:
-        return None
 
 
 @dataclass(frozen=True)
