@@ -2,10 +2,10 @@
 
 Podcast apps seek inside an episode by asking for byte ranges; Python's
 `http.server` ignores Range and sends the whole file, so seeking stalls or
-restarts. The pure helpers (`parse_range`, `content_type`, `resolve`,
-`not_modified`, `precondition_failed`) decide everything; the handler only
-moves bytes. Stdlib only, so serving needs nothing the build did not already
-need.
+restarts. Pure helpers decide everything: `parse_range`, `not_modified`,
+`precondition_failed` and the CORS headers in publish.http_rules, `resolve`
+and `content_type` in publish.targets; the handler only moves bytes.
+Stdlib only, so serving needs nothing the build did not already need.
 
 Hardening (issue 14): a listen backlog of 1024 instead of socketserver's 5,
 which under 200 concurrent clients left SYNs dropped and requests stalled
@@ -21,7 +21,6 @@ from __future__ import annotations
 import errno
 import io
 import os
-import re
 import socket
 import socketserver
 import sys
@@ -29,22 +28,31 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from datetime import timezone
-from email.message import Message
-from email.utils import formatdate, parsedate_to_datetime
+from email.utils import formatdate
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path, PurePath
-from typing import TYPE_CHECKING, Any, BinaryIO, Literal, cast
-from urllib.parse import unquote
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO, cast
 
 from audio_companion.errors import InputError
+from audio_companion.publish.http_rules import (
+    ALLOW,
+    CORS_HEADERS,
+    PREFLIGHT_HEADERS,
+    REQUEST_VERSION,
+    Unsatisfiable,
+    entity_tag,
+    not_modified,
+    parse_range,
+    precondition_failed,
+    range_applies,
+)
+from audio_companion.publish.targets import content_type, resolve
 
 if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
 
 CHUNK_BYTES = 64 * 1024
-ALLOW = "GET, HEAD, OPTIONS"
 # socketserver listens with a backlog of 5: a burst of new connections overflows it and
 # the kernel drops SYNs, which clients retry only after 1, 3, 7... seconds. Linux caps
 # this at net.core.somaxconn (4096 on current kernels).
@@ -52,224 +60,6 @@ BACKLOG = 1024
 # How long a connection may sit idle, take to send one request header, or stall while
 # reading a reply (per 64 KiB chunk): nginx's client_header_timeout/send_timeout.
 DEFAULT_CLIENT_TIMEOUT = 60.0
-
-# Every file is public, so any web page may read it (a player on another site fetching
-# chapters or a transcript). Content-Range, Accept-Ranges and ETag are not readable
-# cross-origin unless exposed; Content-Length and Last-Modified always are.
-CORS_HEADERS = {
-    "Access-Control-Allow-Origin": "*",
-    "Access-Control-Expose-Headers": "Content-Range, Accept-Ranges, ETag",
-}
-# The answer to a preflight OPTIONS: browsers send one before a Range that is not a
-# single "bytes=N-" or "bytes=N-M", or before any conditional header.
-PREFLIGHT_HEADERS = {
-    "Access-Control-Allow-Origin": "*",
-    "Access-Control-Allow-Methods": ALLOW,
-    "Access-Control-Allow-Headers": (
-        "Range, If-Range, If-Match, If-None-Match, If-Modified-Since, If-Unmodified-Since"
-    ),
-    "Access-Control-Max-Age": "86400",
-}
-
-# Longest suffixes first in spirit: compound suffixes are checked before these.
-_COMPOUND_TYPES = {".chapters.json": "application/json+chapters"}
-_TYPES = {
-    ".mp3": "audio/mpeg",
-    ".m4a": "audio/mp4",
-    ".m4b": "audio/mp4",
-    ".xml": "application/rss+xml; charset=utf-8",
-    ".vtt": "text/vtt; charset=utf-8",
-    ".srt": "application/x-subrip",
-    ".json": "application/json",
-    ".html": "text/html; charset=utf-8",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-}
-DEFAULT_TYPE = "application/octet-stream"
-
-_RANGE_SPEC = re.compile(r"(\d*)-(\d*)")
-_ENTITY_TAG = re.compile(r'(?:W/)?"[^"]*"')
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://[^/]*")
-_VERSION = re.compile(r"HTTP/(\d)\.\d")  # RFC 9112 §2.3: one digit each side
-
-Unsatisfiable = Literal["unsatisfiable"]
-
-
-def parse_range(header: str, size: int) -> tuple[int, int] | Unsatisfiable | None:
-    """The inclusive byte span a Range header asks for, per RFC 9110 §14.
-
-    None means "send the whole file" (200): the header is malformed, uses an
-    unknown unit, is an invalid range (last < first), or asks for several
-    ranges. Answering a multi-range request with the whole file is allowed
-    (a server MAY ignore Range) and spares us multipart/byteranges, which no
-    podcast app needs. A well-formed range that starts at or past the end, or
-    a zero-length suffix, is "unsatisfiable" (416).
-    """
-    unit, sep, spec = header.strip().partition("=")
-    if not sep or unit.strip().lower() != "bytes":
-        return None
-    specs = spec.split(",")
-    if len(specs) != 1:
-        return None
-    match = _RANGE_SPEC.fullmatch(specs[0].strip())
-    if match is None:
-        return None
-    first, last = match.groups()
-    if not first:
-        if not last:
-            return None  # "bytes=-" is not a range at all
-        if _magnitude(last) == _magnitude("0"):
-            return "unsatisfiable"
-        if size == 0:
-            return None  # an empty file has no bytes to select; send it whole
-        return size - _capped(last, size), size - 1
-    if last and _magnitude(last) < _magnitude(first):
-        return None  # invalid, not unsatisfiable: RFC says ignore it
-    start = _capped(first, size)
-    if start >= size:
-        return "unsatisfiable"
-    return start, _capped(last, size - 1) if last else size - 1
-
-
-def _magnitude(digits: str) -> tuple[int, str]:
-    """A sort key for a decimal numeral of any length, without converting it.
-
-    int() refuses numerals over 4300 digits (a ValueError, so a traceback and
-    no reply); a client can send a thousand times that in one header.
-    """
-    digits = digits.lstrip("0") or "0"
-    return len(digits), digits
-
-
-def _capped(digits: str, cap: int) -> int:
-    """min(int(digits), cap) for a numeral of any length; `cap` is at least 0."""
-    magnitude = _magnitude(digits)  # also drops leading zeros, which count towards the limit
-    return cap if magnitude > _magnitude(str(cap)) else int(magnitude[1])
-
-
-def content_type(path: PurePath | str) -> str:
-    """The Content-Type for a file name; apps are picky about audio and RSS types."""
-    name = PurePath(path).name.lower()
-    for suffix, kind in _COMPOUND_TYPES.items():
-        if name.endswith(suffix):
-            return kind
-    return _TYPES.get(PurePath(name).suffix, DEFAULT_TYPE)
-
-
-def resolve(root: Path, url_path: str) -> Path | None:
-    """The regular file under `root` a request path names, or None to answer 404.
-
-    Any ".." segment is refused outright rather than normalised: clients
-    remove dot-segments before sending (RFC 3986), so one that arrives is an
-    attack or a bug. So is every other name starting with a dot: the builder
-    keeps its lock (which names its pid) and half-made episodes in
-    `.build.lock` and `.staging/` inside the feed folder. Empty segments
-    (`//x`) are skipped so that a base URL ending in "/" still works, and can
-    never make the path absolute; but a trailing "/" after a file's name
-    (`/feed.xml/`) is 404, as on any other server, so relative links resolve
-    the same everywhere. The final check on the resolved path also stops
-    symlinks that leave `root` or lead to a dotfile.
-    """
-    target = _SCHEME.sub("", url_path, count=1)  # absolute-form request targets
-    target = target.split("#", 1)[0].split("?", 1)[0]
-    if not target.startswith("/"):
-        return None
-    try:
-        decoded = unquote(target, errors="strict")
-    except UnicodeDecodeError:
-        return None
-    if "\x00" in decoded or "\\" in decoded:
-        return None
-    segments = [s for s in decoded.split("/") if s not in ("", ".")]
-    if any(s.startswith(".") for s in segments):  # "..", dotfiles, .staging/
-        return None
-    names_a_folder = decoded.endswith(("/", "/."))
-    try:
-        base = root.resolve(strict=True)
-        found = base.joinpath(*segments).resolve(strict=True)
-        if found.is_dir():
-            found = (found / "index.html").resolve(strict=True)
-        elif names_a_folder:
-            return None
-    except (OSError, RuntimeError):  # missing, unreadable, or a symlink loop
-        return None
-    if not found.is_relative_to(base) or not found.is_file():
-        return None
-    if any(part.startswith(".") for part in found.relative_to(base).parts):
-        return None
-    return found
-
-
-def entity_tag(size: int, mtime_ns: int) -> str:
-    """A strong validator that changes whenever a rebuild rewrites the file."""
-    return f'"{size:x}-{mtime_ns:x}"'
-
-
-def _tags(header: str) -> list[str]:
-    return _ENTITY_TAG.findall(header)
-
-
-def _http_date(value: str) -> float | None:
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError, OverflowError):  # a year of 20 digits overflows
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return when.timestamp()
-
-
-def not_modified(headers: Message, etag: str, mtime: int) -> bool:
-    """Whether a conditional GET/HEAD gets 304.
-
-    If-None-Match, when present, wins over If-Modified-Since (RFC 9110 §13.2.2).
-    """
-    none_match = headers.get("If-None-Match")
-    if none_match is not None:
-        if none_match.strip() == "*":
-            return True
-        weak = etag.removeprefix("W/")
-        return any(tag.removeprefix("W/") == weak for tag in _tags(none_match))
-    since = headers.get("If-Modified-Since")
-    if since is not None:
-        when = _http_date(since)
-        return when is not None and mtime <= when
-    return False
-
-
-def precondition_failed(headers: Message, etag: str, mtime: int) -> bool:
-    """Whether If-Match or If-Unmodified-Since fails (412), RFC 9110 §13.2.2 steps 1-2.
-
-    A client resuming a download sends these to make sure it still has the
-    same file; serving the new one would splice two versions together.
-    If-Match, when present, wins over If-Unmodified-Since, and compares
-    strongly: a weak tag never matches. An unreadable date is ignored.
-    """
-    if_match = headers.get("If-Match")
-    if if_match is not None:
-        if if_match.strip() == "*":
-            return False  # the file exists
-        return etag not in _tags(if_match)
-    since = headers.get("If-Unmodified-Since")
-    if since is not None:
-        when = _http_date(since)
-        return when is not None and mtime > when
-    return False
-
-
-def range_applies(headers: Message, etag: str, mtime: int) -> bool:
-    """Whether If-Range (if any) lets Range through: a strong ETag match or the exact date."""
-    if_range = headers.get("If-Range")
-    if if_range is None:
-        return True
-    value = if_range.strip()
-    if value.startswith(('"', "W/")):
-        return value == etag  # strong comparison; a weak tag never matches
-    when = _http_date(value)
-    return when is not None and int(when) == mtime
 
 
 class _DeadlineReader(io.RawIOBase):
@@ -370,7 +160,7 @@ class FeedRequestHandler(BaseHTTPRequestHandler):
         if not words:
             return super().parse_request()  # a blank line: the base class closes
         self.requestline = line  # request_version stays HTTP/1.1: an error gets a status line
-        version = _VERSION.fullmatch(words[-1]) if len(words) == 3 else None
+        version = REQUEST_VERSION.fullmatch(words[-1]) if len(words) == 3 else None
         if version is None:
             self.send_error(HTTPStatus.BAD_REQUEST, "Bad request line")
             return False

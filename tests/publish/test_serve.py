@@ -20,7 +20,9 @@ from child import Child
 from click.testing import CliRunner
 
 from audio_companion.cli import main
-from audio_companion.publish.serve import content_type, parse_range, resolve, running_server
+from audio_companion.publish.http_rules import parse_range
+from audio_companion.publish.serve import running_server
+from audio_companion.publish.targets import content_type, resolve
 
 SIZE = 200 * 1024
 SECRET = b"TOP SECRET: outside the feed folder"

@@ -28,14 +28,9 @@ from click.testing import CliRunner
 
 from audio_companion.cli import main
 from audio_companion.errors import InputError
-from audio_companion.publish.serve import (
-    make_server,
-    not_modified,
-    parse_range,
-    precondition_failed,
-    resolve,
-    running_server,
-)
+from audio_companion.publish.http_rules import not_modified, parse_range, precondition_failed
+from audio_companion.publish.serve import make_server, running_server
+from audio_companion.publish.targets import resolve
 
 SIZE = 64 * 1024
 HUGE = "9" * 5000  # past int()'s 4300-digit limit
