@@ -7,7 +7,10 @@ module per family of commands registers its commands on `main`.
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -26,15 +29,44 @@ class CompanionCommandError(click.ClickException):
         self.exit_code = error.exit_code  # type: ignore[misc]
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is, so it unwinds exactly as Ctrl+C does."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 @contextmanager
 def reported_errors() -> Iterator[None]:
+    """Errors as one line and the README's exit code; Ctrl+C exits 130, SIGTERM 143.
+
+    Both unwind through every `with` and `finally` on the way (staging thrown
+    away, workers and encoders stopped), so what is published stays as it was.
+    """
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         yield
     except CompanionError as exc:
         raise CompanionCommandError(exc) from exc
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
         click.echo("Interrupted; nothing half-written was left behind.", err=True)
-        sys.exit(130)
+        code = 143 if isinstance(stop, Terminated) else 130
+        if sys.stdout is not sys.__stdout__:
+            sys.exit(code)  # in-process (click's test runner): leave the interpreter be
+        # Everything to undo is undone by now (staging gone, workers and encoders
+        # killed, the lock released with its file). Exiting without joining
+        # threads: a process pool whose workers were killed mid-reply can keep
+        # its manager thread, and with it a normal exit, waiting forever.
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                stream.flush()
+        os._exit(code)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
 
 class DateParam(click.ParamType):  # type: ignore[type-arg]  # generic only since click 8.2

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -17,6 +18,9 @@ from audio_companion.errors import BuildError, MissingDependencyError
 
 PCM_FORMATS = {1: "u8", 2: "s16le", 4: "s32le"}  # sample width in bytes -> ffmpeg raw format
 _QUIET = ("-nostdin", "-hide_banner", "-loglevel", "error", "-y")
+_running: set[subprocess.Popen[bytes]] = set()  # every ffmpeg of this process, for `stop_all`
+_lock = threading.Lock()
+_stopped = threading.Event()
 
 
 def require_ffmpeg() -> str:
@@ -42,17 +46,46 @@ def run(args: Sequence[str], *, failure: str, stdin: bytes | None = None) -> byt
     On failure raise BuildError "{failure}: {ffmpeg's last line}".
     """
     cmd = [require_ffmpeg(), *_QUIET, *args]
-    proc = subprocess.run(
-        cmd,
-        input=stdin if stdin is not None else b"",
-        capture_output=True,
-        check=False,
-    )
+    with _lock:
+        if _stopped.is_set():
+            raise BuildError(f"{failure}: stopped")
+        proc = subprocess.Popen(
+            cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        _running.add(proc)
+    try:
+        out, err = proc.communicate(stdin if stdin is not None else b"")
+    except BaseException:
+        proc.kill()
+        proc.wait()
+        raise
+    finally:
+        with _lock:
+            _running.discard(proc)
+    if _stopped.is_set():
+        raise BuildError(f"{failure}: stopped")
     if proc.returncode != 0:
-        lines = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        lines = err.decode("utf-8", "replace").strip().splitlines()
         last = lines[-1] if lines else f"exit status {proc.returncode}"
         raise BuildError(f"{failure}: {last[-300:]}")
-    return proc.stdout
+    return out
+
+
+def stop_all() -> None:
+    """Kill every ffmpeg this process is running, and refuse to start more.
+
+    For an interrupted build: encoder threads blocked in `run` return at once
+    (with a BuildError nobody waits for) instead of finishing their episode.
+    `resume` allows ffmpeg again (a later build in the same process).
+    """
+    with _lock:
+        _stopped.set()
+        for proc in _running:
+            proc.kill()
+
+
+def resume() -> None:
+    _stopped.clear()
 
 
 def encode(

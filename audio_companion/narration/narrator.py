@@ -101,13 +101,37 @@ class Narrator:
     def __enter__(self) -> Narrator:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, kind: object, *exc: object) -> None:
+        if kind is None:
+            self.close()
+        else:
+            self.abort()
 
     def close(self) -> None:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+
+    def abort(self) -> None:
+        """Stop at once (an error or Ctrl+C): queued work is dropped and the worker
+        processes are killed, not waited for (a batch of a slow voice takes
+        seconds, and whoever pressed Ctrl+C is waiting).
+
+        A worker killed while sending its audio back can leave half a message in
+        the pool's pipe, and the pool's manager thread then waits for the rest;
+        the CLI therefore ends an interrupted command without joining threads
+        (`cli.reported_errors`).
+        """
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        # ProcessPoolExecutor has no public way to stop running tasks before 3.14.
+        workers = list(getattr(pool, "_processes", {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in workers:
+            process.kill()
+        for process in workers:
+            process.join(5)
 
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:

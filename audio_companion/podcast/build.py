@@ -54,7 +54,7 @@ from audio_companion.podcast.produce import (
 )
 from audio_companion.podcast.season import breathing_season
 from audio_companion.podcast.settings import BuildSettings
-from audio_companion.podcast.switch import fault_point, fresh_name, in_use, strays, sweep
+from audio_companion.podcast.switch import fault_point, fresh_name, retired, sweep
 from audio_companion.publish import feed
 from audio_companion.publish.cover import (
     COVER_DIGEST,
@@ -139,6 +139,7 @@ def build(
     if not articles:
         raise BuildError("nothing to build: no articles given")
     started = time.monotonic()
+    ffmpeg.resume()  # an earlier build in this process may have been stopped
     out = settings.out_dir
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -218,7 +219,9 @@ def _build_locked(job: _Job, staging: Path) -> BuildResult:
         if not staged.name.startswith("."):  # .tmp: the build's scratch space
             fault_point(f"move:{staged.name}")
             os.replace(staged, out / staged.name)
-    manifest.retired = _retired(manifest, old_files, old_cover, planned, out)
+    manifest.retired = retired(
+        manifest, old_files, old_cover, [ep.file_name for ep in planned], out
+    )
     feed_path = _publish(job, entries, image_url, manifest)
     book = None
     if settings.audiobook is not None:
@@ -238,28 +241,6 @@ def _build_locked(job: _Job, staging: Path) -> BuildResult:
     )
 
 
-def _retired(
-    manifest: Manifest,
-    old_files: dict[str, str],
-    old_cover: str,
-    planned: Sequence[PlannedEpisode],
-    out: Path,
-) -> tuple[str, ...]:
-    """Files to delete once the new feed is in place: replaced episodes' old files,
-    a replaced cover, what an earlier build listed, and files a killed build moved
-    in without recording them. Never a file the new feed needs."""
-    new_cover = published_cover(manifest) if COVER_DIGEST in manifest.extra else ""
-    needed = in_use([rec.file_name for rec in manifest.episodes.values()] + [new_cover])
-    replaced = [
-        old_files[key]
-        for key, rec in manifest.episodes.items()
-        if key in old_files and old_files[key] != rec.file_name
-    ]
-    gone = set(manifest.retired) | in_use([*replaced, old_cover])
-    gone |= strays(out, [ep.file_name for ep in planned], needed)
-    return tuple(sorted(gone - needed))
-
-
 def _small_cover(job: _Job) -> bytes:
     return make_cover(job.title, job.settings.show.author, size=EMBEDDED_SIZE)
 
@@ -276,33 +257,59 @@ def _narrate(
     if todo:
         ffmpeg.require_ffmpeg()
     store = SpeechStore(settings.speech_cache) if settings.speech_cache else None
-    with (
-        Narrator(job.synth, store=store, workers=settings.workers, factory=job.factory) as narrator,
-        ThreadPoolExecutor(
-            max_workers=max(1, min(len(todo), os.cpu_count() or 1)),
-            thread_name_prefix="encode",
-        ) as pool,
-    ):
-        # Every episode's sentences are queued at once, so the synthesis
-        # workers never wait while finished episodes are mastered and encoded
-        # (ffmpeg runs in its own processes; numpy releases the GIL).
-        pending = [narrator.submit(script_sentences(ep.lines)) for ep in todo]
-        chime = make_chime(first_rate(narrator, pending[0])) if settings.chime and todo else None
-        sentence_pause = pacing_for(settings.voice.engine).sentence_pause
-        jobs: list[tuple[PlannedEpisode, Future[ProducedEpisode]]] = []
-        for index, (ep, waiting) in enumerate(zip(todo, pending, strict=True)):
-            rendered = assemble(ep.lines, narrator.result(waiting), chime, sentence_pause)
-            tags = Id3Tags(
-                ep.title, settings.show.author, job.title, ep.number, year(ep.published), cover_png
-            )
-            job_ = pool.submit(produce_episode, rendered, staging / names[ep.key], settings, tags)
-            jobs.append((ep, job_))
-            job.reporter.episode_done(ep, index, len(todo), rendered.audio.duration)
-        produced = {}
-        for ep, future in jobs:
-            produced[ep.key] = future.result()
-            fault_point(f"episode:{ep.key}")
+    pool = ThreadPoolExecutor(
+        max_workers=max(1, min(len(todo), os.cpu_count() or 1)), thread_name_prefix="encode"
+    )
+    try:
+        with Narrator(
+            job.synth, store=store, workers=settings.workers, factory=job.factory
+        ) as narrator:
+            produced = _produce_all(job, todo, names, cover_png, staging, narrator, pool)
+    except BaseException:
+        # Ctrl+C, SIGTERM or a failed episode: drop what is queued and kill the
+        # encoders running, rather than finish every episode first (the staging
+        # folder, and with it all of this, is thrown away).
+        pool.shutdown(wait=False, cancel_futures=True)
+        ffmpeg.stop_all()
+        # The episodes being mastered stop at their encoder; wait for that, so no
+        # thread writes into the staging folder after it is thrown away.
+        pool.shutdown(wait=True)
+        raise
+    pool.shutdown(wait=True)
     return _Made(produced, narrator.stats)
+
+
+def _produce_all(
+    job: _Job,
+    todo: Sequence[PlannedEpisode],
+    names: dict[str, str],
+    cover_png: bytes | None,
+    staging: Path,
+    narrator: Narrator,
+    pool: ThreadPoolExecutor,
+) -> dict[str, ProducedEpisode]:
+    settings = job.settings
+    # Every episode's sentences are queued at once, so the synthesis
+    # workers never wait while finished episodes are mastered and encoded
+    # (ffmpeg runs in its own processes; numpy releases the GIL).
+    pending = [narrator.submit(script_sentences(ep.lines)) for ep in todo]
+    chime = make_chime(first_rate(narrator, pending[0])) if settings.chime and todo else None
+    sentence_pause = pacing_for(settings.voice.engine).sentence_pause
+    jobs: list[tuple[PlannedEpisode, Future[ProducedEpisode]]] = []
+    for index, (ep, waiting) in enumerate(zip(todo, pending, strict=True)):
+        rendered = assemble(ep.lines, narrator.result(waiting), chime, sentence_pause)
+        tags = Id3Tags(
+            ep.title, settings.show.author, job.title, ep.number, year(ep.published), cover_png
+        )
+        jobs.append(
+            (ep, pool.submit(produce_episode, rendered, staging / names[ep.key], settings, tags))
+        )
+        job.reporter.episode_done(ep, index, len(todo), rendered.audio.duration)
+    produced = {}
+    for ep, future in jobs:
+        produced[ep.key] = future.result()
+        fault_point(f"episode:{ep.key}")
+    return produced
 
 
 def _record(

@@ -22,6 +22,7 @@ from audio_companion.narration import transcript
 from audio_companion.narration.layout import RenderedEpisode, episode_chapters
 from audio_companion.narration.narrator import Narrator, Pending
 from audio_companion.podcast.settings import BuildSettings
+from audio_companion.podcast.switch import fault_point
 from audio_companion.publish.manifest import EpisodeRecord
 
 if TYPE_CHECKING:  # mastering pulls in scipy (~0.7 s): only builds that render pay for it
@@ -65,6 +66,7 @@ def produce_episode(
     2.0 JSON) and transcripts, all at the real offsets in the mastered audio."""
     from audio_companion.media.loudness import master
 
+    fault_point(f"encode:{path.name}")
     audio, report = master(rendered.audio)
     encode_mp3(audio, path, settings.encode, {})
     marks = episode_chapters(rendered.placed, rendered.audio.duration, intro_title=tags.title)

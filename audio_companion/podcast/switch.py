@@ -26,8 +26,11 @@ from __future__ import annotations
 import os
 import re
 import signal
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+
+from audio_companion.publish.cover import COVER_DIGEST, published_cover
+from audio_companion.publish.manifest import Manifest
 
 KILL_AT = "AUDIO_COMPANION_KILL_AT"
 FAULT_LOG = "AUDIO_COMPANION_FAULT_LOG"
@@ -91,3 +94,27 @@ def sweep(out: Path, names: Iterable[str]) -> None:
     for name in sorted(names):
         fault_point(f"sweep:{name}")
         (out / name).unlink(missing_ok=True)
+
+
+def retired(
+    manifest: Manifest,
+    old_files: dict[str, str],
+    old_cover: str,
+    planned: Sequence[str],
+    out: Path,
+) -> tuple[str, ...]:
+    """Files to delete once the new feed is in place: replaced episodes' old files,
+    a replaced cover, what an earlier build listed, and files a killed build moved
+    in without recording them. Never a file the new feed needs. `old_files` and
+    `old_cover` are what the manifest named before this build; `planned`, the
+    episodes' planned file names."""
+    new_cover = published_cover(manifest) if COVER_DIGEST in manifest.extra else ""
+    needed = in_use([rec.file_name for rec in manifest.episodes.values()] + [new_cover])
+    replaced = [
+        old_files[key]
+        for key, rec in manifest.episodes.items()
+        if key in old_files and old_files[key] != rec.file_name
+    ]
+    gone = set(manifest.retired) | in_use([*replaced, old_cover])
+    gone |= strays(out, planned, needed)
+    return tuple(sorted(gone - needed))
