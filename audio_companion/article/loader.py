@@ -18,6 +18,16 @@ HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 _HTML_START = re.compile(rb"^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html)[\s>]", re.I | re.S)
 _MARKDOWN_TYPES = frozenset({"text/markdown", "text/x-markdown"})
 
+# An article's size limit, checked before anything is parsed. A long book
+# chapter is 100-300 KB of text and a whole novel about 1 MB, so 2 MB leaves
+# room for any one article while refusing a 50 MB dump that would take minutes
+# and hundreds of MB of memory to narrate (the README's limits).
+DEFAULT_MAX_INPUT_BYTES = 2_000_000
+# A saved web page is mostly markup, scripts and styles: HTML may be this many
+# times the limit. At the default that is fetch's own 20 MB cap on a page.
+HTML_FACTOR = 10
+SIZE_OPTION = "--max-input-size"
+
 # Format name → parser; the one table to extend when a new input format lands.
 PARSERS: dict[str, Callable[[str], Article]] = {
     "text": plaintext.parse,
@@ -35,12 +45,49 @@ class LoadedArticle:
     notes: tuple[str, ...] = ()
 
 
-def _read_bytes(path: Path) -> bytes:
+def human_size(n: int) -> str:
+    """Bytes as a person reads them, rounded up: 2000000 → '2 MB', 2001049 → '2.1 MB'.
+
+    Up, so that a size named as the value for --max-input-size is enough.
+    """
+    for unit, scale in (("GB", 10**9), ("MB", 10**6), ("KB", 10**3)):
+        if n >= scale:
+            tenths = -(-n * 10 // scale)
+            return f"{tenths // 10}.{tenths % 10}".removesuffix(".0") + f" {unit}"
+    return f"{n} bytes"
+
+
+def too_big(origin: str, size: int, limit: int, what: str = "text", factor: int = 1) -> InputError:
+    """One line refusing an over-sized article, naming the option (and a value) to raise it."""
+    need = human_size(-(-size // factor)).replace(" ", "")
+    return InputError(
+        f"{origin}: is {human_size(size)} of {what}, over the {human_size(limit)} limit for one "
+        f"article; split it into several files, or raise the limit with {SIZE_OPTION} {need}"
+    )
+
+
+def check_size(origin: str, size: int, html: bool, max_bytes: int) -> None:
+    """InputError when an article of `size` bytes is over the limit (HTML: HTML_FACTOR x)."""
+    limit = max_bytes * HTML_FACTOR if html else max_bytes
+    if size > limit:
+        raise (
+            too_big(origin, size, limit, "HTML", HTML_FACTOR)
+            if html
+            else too_big(origin, size, limit)
+        )
+
+
+def _read_bytes(path: Path, max_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> bytes:
+    """The file's bytes; its size is checked first, so a huge file is never read."""
     if not path.exists():
         raise InputError(f"{path}: no such file")
     if path.is_dir():
         raise InputError(f"{path}: is a folder; give an article file (.txt, .md or .html)")
     try:
+        size = path.stat().st_size
+        if size > max_bytes:  # HTML may be larger; whether it is shows in its first bytes
+            with path.open("rb") as f:
+                check_size(str(path), size, is_html(path, f.read(4096)), max_bytes)
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
@@ -67,6 +114,12 @@ def looks_like_html(data: bytes) -> bool:
     return _HTML_START.match(data[:4096].lstrip(b"\xef\xbb\xbf")) is not None
 
 
+def is_html(path: Path, data: bytes) -> bool:
+    """By the suffix, or for an unknown one by how the bytes start."""
+    suffix = path.suffix.lower()
+    return suffix in HTML_SUFFIXES or (suffix not in MARKDOWN_SUFFIXES and looks_like_html(data))
+
+
 def _decode_file(path: Path, data: bytes, html: bool, guess: bool) -> tuple[str, tuple[str, ...]]:
     decoded = fetch.decode_bytes(data, html=html)
     if decoded is None or (decoded.how == "detected" and not guess):
@@ -87,7 +140,15 @@ def read_text(path: Path) -> str:
         raise _not_utf8(path, data) from None
 
 
-def parse_text(text: str, fmt: str, origin: str = "<text>") -> Article:
+def parse_text(
+    text: str, fmt: str, origin: str = "<text>", max_bytes: int = DEFAULT_MAX_INPUT_BYTES
+) -> Article:
+    """Parse `text` as `fmt` ("text", "markdown" or "html") after checking its size."""
+    check_size(origin, len(text.encode("utf-8")), fmt == "html", max_bytes)
+    return _parse_format(text, fmt, origin)
+
+
+def _parse_format(text: str, fmt: str, origin: str) -> Article:
     try:
         return PARSERS[fmt](text)
     except ArticleError as exc:
@@ -127,11 +188,13 @@ def _as_block(t: Token) -> Token:
 def _parse(text: str, fmt: str, origin: str, name: str) -> Article:
     if fmt == "markdown":
         return parse_markdown_named(text, name, origin)
-    return parse_text(text, fmt, origin)
+    return _parse_format(text, fmt, origin)
 
 
-def _load_url(url: str) -> LoadedArticle:
-    page = fetch.fetch_page(url)
+def _load_url(url: str, max_bytes: int) -> LoadedArticle:
+    # The fetch cap follows a raised limit, so one option raises both.
+    cap = max(fetch.FetchSettings().max_bytes, max_bytes * HTML_FACTOR)
+    page = fetch.fetch_page(url, fetch.FetchSettings(max_bytes=cap))
     ctype = page.content_type
     path_name = Path(url.split("?", 1)[0].split("#", 1)[0]).name
     if ctype in _MARKDOWN_TYPES or (
@@ -144,6 +207,7 @@ def _load_url(url: str) -> LoadedArticle:
         fmt = "html"
     else:
         raise InputError(f"{url}: is {ctype}, not a web page or text article")
+    check_size(url, len(page.text.encode("utf-8")), fmt == "html", max_bytes)
     notes: tuple[str, ...] = ()
     if page.encoding_how == "detected":
         notes = (f"{url} declares no character set; read it as {page.encoding}",)
@@ -151,32 +215,35 @@ def _load_url(url: str) -> LoadedArticle:
     return LoadedArticle(article, url, notes)
 
 
-def load_article_with_notes(source: Path | str) -> LoadedArticle:
+def load_article_with_notes(
+    source: Path | str, max_bytes: int = DEFAULT_MAX_INPUT_BYTES
+) -> LoadedArticle:
     """Read a file or an http(s) URL; legacy encodings are decoded and noted.
 
     The notes say what was assumed (e.g. "x.txt is not UTF-8; read it as
-    windows-1252") so the caller can print them.
+    windows-1252") so the caller can print them. An article over `max_bytes`
+    (HTML: HTML_FACTOR times that) is refused before it is parsed.
     """
-    return _load(source, guess=True)
+    return _load(source, guess=True, max_bytes=max_bytes)
 
 
-def load_article(source: Path | str) -> Article:
+def load_article(source: Path | str, max_bytes: int = DEFAULT_MAX_INPUT_BYTES) -> Article:
     """Read a file or an http(s) URL.
 
     Encodings that are neither UTF-8 nor declared are refused here (this call
     cannot tell anyone what it assumed); use load_article_with_notes to read
     them with a note instead.
     """
-    return _load(source, guess=False).article
+    return _load(source, guess=False, max_bytes=max_bytes).article
 
 
-def _load(source: Path | str, guess: bool) -> LoadedArticle:
+def _load(source: Path | str, guess: bool, max_bytes: int) -> LoadedArticle:
     if isinstance(source, str) and fetch.is_url(source):
-        return _load_url(source)
+        return _load_url(source, max_bytes)
     path = Path(source)
-    data = _read_bytes(path)
+    data = _read_bytes(path, max_bytes)
     suffix = path.suffix.lower()
-    html = suffix in HTML_SUFFIXES or (suffix not in MARKDOWN_SUFFIXES and looks_like_html(data))
+    html = is_html(path, data)
     text, notes = _decode_file(path, data, html, guess)
     fmt = "html" if html else ("markdown" if suffix in MARKDOWN_SUFFIXES else "text")
     return LoadedArticle(_parse(text, fmt, str(path), path.name), str(path), notes)

@@ -108,17 +108,12 @@ def _big_text(size: int) -> str:
     return "".join(parts)
 
 
-def test_large_article_parses_in_linear_time(tmp_path: Path) -> None:
-    import time
-
-    timings = []
-    for size in (1_000_000, 10_000_000):
-        p = tmp_path / f"big{size}.md"
-        p.write_text(_big_text(size).replace("Part Number", "## Part Number"), encoding="utf-8")
-        start = time.perf_counter()
-        article = load_article(p)
-        timings.append(time.perf_counter() - start)
-        assert len(article.sections) > size // 20_000
-    # Ten times the text: about ten times the time (quadratic would be ~100x).
-    assert timings[1] < 25 * max(timings[0], 0.05)
-    assert timings[1] < 30
+def test_large_articles_are_read_up_to_the_limit_and_refused_over_it(tmp_path: Path) -> None:
+    # Parsing is linear; scripts/bench_parse.py measures it (a test does not time).
+    text = _big_text(1_900_000).replace("Part Number", "## Part Number")
+    p = tmp_path / "big.md"
+    p.write_text(text, encoding="utf-8")
+    assert len(load_article(p).sections) > 1_900_000 // 20_000
+    p.write_text(text * 2, encoding="utf-8")
+    with pytest.raises(InputError, match="over the 2 MB limit"):
+        load_article(p)
