@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 
 from audio_companion.article.model import Article, BlockKind, Section, slugify
+from audio_companion.errors import InputError
 from audio_companion.narration.lexicon import Lexicon, default_lexicon
 from audio_companion.narration.pacing import Pacing, pacing_for
 from audio_companion.narration.script import Line, episode_script, estimated_seconds
@@ -146,6 +147,21 @@ def shape_sections(
     return out
 
 
+def check_episode_count(article: Article, episodes: int, limit: int) -> None:
+    """Refuse an article that would become more than `limit` episodes.
+
+    Hundreds of episodes from one file are nearly always headings mis-read
+    (or a file of many articles); publishing them silently floods every
+    subscriber's app, so the build stops and says how to go on.
+    """
+    if episodes > limit:
+        raise InputError(
+            f"{article.title!r} would become {episodes} episodes, over the limit of {limit} "
+            f"per article; check its headings (each main heading starts an episode), "
+            f"or raise the limit with --max-episodes {episodes}"
+        )
+
+
 def _drafts(articles: list[Article], settings: BuildSettings) -> list[PlannedEpisode]:
     """Every episode in reading order, with a new GUID and no date yet."""
     title = show_title(articles, settings)
@@ -156,9 +172,9 @@ def _drafts(articles: list[Article], settings: BuildSettings) -> list[PlannedEpi
     seen: set[str] = set()
     for season, article in enumerate(articles, start=1):
         prefix = article.slug[:24].rstrip("-")
-        for number, section in enumerate(
-            shape_sections(article.sections, title, lexicon=lexicon, pacing=pacing), start=1
-        ):
+        shaped = shape_sections(article.sections, title, lexicon=lexicon, pacing=pacing)
+        check_episode_count(article, len(shaped), settings.max_episodes)
+        for number, section in enumerate(shaped, start=1):
             key = episode_key(article, section)
             for k in range(2, 1000):  # two sections with one title are two episodes
                 if key not in seen:

@@ -11,10 +11,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from audio_companion import DEFAULT_AUTHOR
+from audio_companion.article.loader import DEFAULT_MAX_INPUT_BYTES
+from audio_companion.errors import InputError
 from audio_companion.media.encode import EncodeSettings
 from audio_companion.tts.base import VoiceSettings
 
 DEFAULT_BASE_URL = "http://localhost:8000/"
+# Episodes one article may become. A book of 30 chapters is 30 episodes; a
+# file that splits into hundreds is almost always mis-read headings (every
+# line of a list taken for a heading), which should be refused, not published.
+DEFAULT_MAX_EPISODES = 100
 
 
 @dataclass(frozen=True)
@@ -55,6 +61,17 @@ class BuildSettings:
     chime: bool = False
     # Also write the whole build as one chaptered audiobook file (.m4b).
     audiobook: Path | None = None
+    # Limits on the input (the README's): an article's size in bytes (HTML may
+    # be 10x) and the episodes one article may become; over them is an error.
+    max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES
+    max_episodes: int = DEFAULT_MAX_EPISODES
+
+    def __post_init__(self) -> None:
+        """Checked here because the values come from options a person typed."""
+        if self.max_input_bytes < 1:
+            raise InputError(f"--max-input-size {self.max_input_bytes}: give a size over 0")
+        if self.max_episodes < 1:
+            raise InputError(f"--max-episodes {self.max_episodes}: give 1 or more")
 
     @property
     def feed_url(self) -> str:
