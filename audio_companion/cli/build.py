@@ -20,6 +20,7 @@ from audio_companion.media.encode import EncodeSettings
 from audio_companion.paths import cache_dir
 from audio_companion.podcast.settings import (
     DEFAULT_BASE_URL,
+    DEFAULT_MAX_EPISODES,
     BuildSettings,
     ShowSettings,
     normalise_base_url,
@@ -204,6 +205,21 @@ def with_show_options(command: Callable[..., None]) -> Callable[..., None]:
     help=f"Only narrate the first ~30 s of the first episode into one MP3 ({PREVIEW_FILE}, "
     "or --preview=FILE) to hear the voice; the feed folder is not touched.",
 )
+@click.option(
+    "--max-input-size",
+    "max_input_size",
+    default="2MB",
+    show_default=True,
+    help="Largest article accepted, e.g. 5MB or 800KB (HTML may be 10x this: markup is "
+    "most of a page). Larger ones are refused before they are read.",
+)
+@click.option(
+    "--max-episodes",
+    type=click.IntRange(1, None),
+    default=DEFAULT_MAX_EPISODES,
+    show_default=True,
+    help="Most episodes one article may become; more is refused (usually mis-read headings).",
+)
 def build(
     articles: tuple[str, ...],
     out: Path,
@@ -219,6 +235,8 @@ def build(
     lexicon: Path | None,
     breathing: str,
     preview: Path | None,
+    max_input_size: str,
+    max_episodes: int,
 ) -> None:
     """Narrate ARTICLES (.txt, .md, .html files or http(s) URLs) into MP3 episodes and a feed.
 
@@ -229,7 +247,6 @@ def build(
     from audio_companion.podcast.build import build as run_build
     from audio_companion.tts.registry import make_synthesizer
 
-    parsed = load_articles(articles)
     settings = BuildSettings(
         out_dir=out,
         base_url=normalise_base_url(base_url),
@@ -243,7 +260,10 @@ def build(
         workers=jobs or os.cpu_count() or 1,
         chime=chime,
         audiobook=audiobook,
+        max_input_bytes=parse_size(max_input_size),
+        max_episodes=max_episodes,
     )
+    parsed = load_articles(articles, settings.max_input_bytes)
     if preview is not None:
         from audio_companion.podcast.preview import write_preview
 
@@ -277,10 +297,11 @@ def build(
     )
 
 
-def load_articles(articles: tuple[str, ...]) -> list[Any]:
+def load_articles(articles: tuple[str, ...], max_bytes: int | None = None) -> list[Any]:
     """The given articles (files or http(s) URLs), or the bundled sample when none are given.
 
-    What had to be assumed to read one (a legacy encoding) is said on stderr.
+    What had to be assumed to read one (a legacy encoding) is said on stderr;
+    one over `max_bytes` (default: the README's 2 MB) is refused unread.
     """
     from audio_companion.article import parse_text
     from audio_companion.article.loader import load_article_with_notes
@@ -288,7 +309,7 @@ def load_articles(articles: tuple[str, ...]) -> list[Any]:
     if articles:
         loaded = []
         for source in articles:
-            result = load_article_with_notes(source)
+            result = load_article_with_notes(source, max_bytes or BuildSettings().max_input_bytes)
             for note in result.notes:
                 click.echo(f"note: {note}", err=True)
             loaded.append(result.article)
@@ -366,6 +387,25 @@ def script(
             if ln.display and ln.display != ln.text:
                 click.echo(f"      says: {ln.text}")
         click.echo("")
+
+
+_SIZE_UNITS = {"": 1, "B": 1, "KB": 10**3, "K": 10**3, "MB": 10**6, "M": 10**6, "GB": 10**9}
+
+
+def parse_size(spec: str) -> int:
+    """'2MB' → 2000000, '800 KB' → 800000, '1.5M' → 1500000; plain numbers are bytes."""
+    text = spec.strip().upper().replace(" ", "")
+    number = text.rstrip("KMGB")
+    unit = text[len(number) :]
+    try:
+        size = round(float(number) * _SIZE_UNITS[unit])
+    except (ValueError, KeyError):
+        raise InputError(
+            f"--max-input-size {spec!r}: give a size such as 5MB, 800KB or 2000000 (bytes)"
+        ) from None
+    if size < 1:
+        raise InputError(f"--max-input-size {spec!r}: give a size over 0, e.g. 5MB")
+    return size
 
 
 def parse_breathing(spec: str) -> tuple[tuple[str, float], ...]:
