@@ -1,0 +1,89 @@
+"""Seconds per MB for each article parser at 1, 2, 4 and 8 MB: a flat column is linear.
+
+Parsing must stay linear in the input (issue 14): a test cannot say so without
+timing, so this script measures it. Inputs are synthetic articles of each
+format with the size limit raised; each row prints the parse time and the
+time per MB, and the last column compares it with the 1 MB row (quadratic
+work shows as a ratio near the size in MB, linear as ~1).
+
+    .venv/bin/python scripts/bench_parse.py [--sizes 1,2,4,8] [--formats text,markdown,html]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from audio_companion.article.loader import parse_text
+from audio_companion.narration.sentences import split_sentences
+
+MB = 1_000_000
+PARA = (
+    "Evening light falls slowly over the quiet town, and people walk home; "
+    "Dr. Ng says the **calm** of a [walk](https://example.org) helps sleep. "
+) * 3
+
+
+def _sections(size: int, heading: str, para: str, every: int = 20) -> str:
+    """Paragraphs to `size` characters, a heading every `every` paragraphs."""
+    parts, n, i = [], 0, 0
+    while n < size:
+        chunk = (heading.format(i=i) if i % every == 0 else "") + para
+        parts.append(chunk)
+        n += len(chunk)
+        i += 1
+    return "".join(parts)
+
+
+def synthetic(fmt: str, size: int) -> str:
+    if fmt == "text":
+        return "A Long Article\n\n" + _sections(size, "Part Number {i}\n\n", PARA + "\n\n")
+    if fmt == "markdown":
+        return "# A Long Article\n\n" + _sections(size, "## Part {i}\n\n", PARA + "\n\n")
+    body = _sections(size, "<h2>Part {i}</h2>\n", f"<p>{PARA}</p>\n")
+    head = "<html><head><title>A Long Article</title></head>"
+    return f"{head}<body><article>{body}</article></body></html>"
+
+
+def run_on_one_line(size: int) -> str:
+    """A paste without a single line break or full stop: the splitter's worst case."""
+    words = ("word, " * (size // 6))[:size]
+    return words
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="1,2,4,8", help="MB, comma-separated")
+    ap.add_argument("--formats", default="text,markdown,html")
+    args = ap.parse_args()
+    sizes = [float(s) for s in args.sizes.split(",")]
+    print(f"{'parser':<12}{'MB':>6}{'seconds':>10}{'s/MB':>8}{'vs 1st':>8}")
+    for fmt in args.formats.split(","):
+        first = None
+        for mb in sizes:
+            text = synthetic(fmt, int(mb * MB))
+            start = time.perf_counter()
+            article = parse_text(text, fmt, f"<{fmt}>", max_bytes=len(text.encode()) + 1)
+            took = time.perf_counter() - start
+            per = took / mb
+            first = first or per
+            print(
+                f"{fmt:<12}{mb:>6g}{took:>10.2f}{per:>8.2f}{per / first:>8.2f}"
+                f"   ({len(article.sections)} sections)"
+            )
+    first = None
+    for mb in sizes:
+        text = run_on_one_line(int(mb * MB))
+        start = time.perf_counter()
+        pieces = split_sentences(text)
+        took = time.perf_counter() - start
+        per = took / mb
+        first = first or per
+        print(
+            f"{'sentences':<12}{mb:>6g}{took:>10.2f}{per:>8.2f}{per / first:>8.2f}"
+            f"   ({len(pieces)} pieces)"
+        )
+
+
+if __name__ == "__main__":
+    main()
