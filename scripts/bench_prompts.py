@@ -39,8 +39,7 @@ def child(folder: Path, voice_spec: str | None, deck_name: str) -> None:
     from datetime import date
 
     from audio_companion.checkin.deck import load_deck
-    from audio_companion.checkin.session import CheckinSettings
-    from audio_companion.cli.checkin import deck_prompts
+    from audio_companion.checkin.rehearsal import deck_prompts
     from audio_companion.tts.base import VoiceSettings
     from audio_companion.tts.prompts import PromptCache
     from audio_companion.tts.registry import make_synthesizer
@@ -49,7 +48,7 @@ def child(folder: Path, voice_spec: str | None, deck_name: str) -> None:
     voice = VoiceSettings() if voice_spec is None else VoiceSettings(voice_spec)
     prompts = PromptCache(make_synthesizer(voice), folder)
     deck = load_deck(deck_name)
-    texts = deck_prompts(deck, CheckinSettings(night=date(2026, 11, 30)))
+    texts = deck_prompts(deck, date(2026, 11, 30))
     prompts.prepare(texts)
     first = time.monotonic()
     finished = prompts.ready(timeout=300)

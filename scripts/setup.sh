@@ -49,4 +49,10 @@ if [ ! -x .venv/bin/python ]; then
 fi
 echo "setup: installing audio-companion[$extras] into .venv"
 .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[$extras]"
+# The companion's own prompts, rendered once now, so the first check-in speaks at once.
+if .venv/bin/audio-companion cache prepare >/dev/null 2>&1; then
+  echo "setup: rendered the check-in and breathing prompts"
+else
+  echo "setup: prompts will be rendered at first use ('audio-companion cache prepare' says why)"
+fi
 echo "setup: done"

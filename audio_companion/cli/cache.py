@@ -55,3 +55,43 @@ def cache_clear(days: float | None, only: str | None) -> None:
 
     files, removed = clear(cache_dir(), (only,) if only else KINDS, days)
     click.echo(f"Removed {files} files ({_size(removed)}).")
+
+
+@cache.command("prepare")
+@click.option(
+    "--deck",
+    "decks",
+    multiple=True,
+    metavar="NAME",
+    help="Only this check-in deck (repeatable). Default: every deck.",
+)
+def cache_prepare(decks: tuple[str, ...]) -> None:
+    """Render every prompt of the check-ins and the breathing cues now, with the
+    default voice, so the first session starts speaking at once.
+
+    `scripts/setup.sh` runs it. Without it, the first session after installing (or
+    after a new voice) renders its first prompt while you wait (about 0.5 s with
+    hibari) and the rest in the background.
+    """
+    from datetime import date
+
+    from audio_companion.breathing.cues import CueStyle, render_cues
+    from audio_companion.breathing.patterns import BUILTINS
+    from audio_companion.checkin.deck import list_decks, load_deck
+    from audio_companion.checkin.rehearsal import deck_prompts
+    from audio_companion.cli.stack import prompt_cache
+
+    prompts = prompt_cache()
+    before = prompts.misses
+    names = decks or tuple(name for name, _title, _where in list_decks())
+    for name in names:
+        # Every night's wordings are in the list, so any night will do.
+        prompts.prepare(deck_prompts(load_deck(name), date.today()), background=False)
+    for pattern in BUILTINS.values():
+        for count in (False, True):
+            render_cues(pattern, prompts, CueStyle(count=count))
+    rendered = prompts.misses - before
+    click.echo(
+        f"Prompts ready: {rendered} rendered now, {prompts.hits} found ready "
+        f"({', '.join(names)}; breathing cues)."
+    )

@@ -66,3 +66,14 @@ def test_cache_commands(tmp_path: Path) -> None:
     assert cleared.output == "Removed 1 files (44 B).\n"
     again = CliRunner().invoke(main, ["cache", "clear", "--older-than", "1"], env=env)
     assert again.output == "Removed 0 files (0 B).\n"
+
+
+def test_cache_prepare_renders_every_prompt_once(tmp_path: Path) -> None:
+    env = {"XDG_CACHE_HOME": str(tmp_path)}
+    first = CliRunner().invoke(main, ["cache", "prepare", "--deck", "nightly"], env=env)
+    assert first.exit_code == 0, first.output
+    rendered = int(first.output.split("Prompts ready: ")[1].split(" ")[0])
+    wavs = list((tmp_path / "audio-companion" / "prompts").rglob("*.wav"))
+    assert rendered > 40 and len(wavs) == rendered
+    again = CliRunner().invoke(main, ["cache", "prepare", "--deck", "nightly"], env=env)
+    assert again.exit_code == 0 and "Prompts ready: 0 rendered now" in again.output
