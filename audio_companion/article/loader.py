@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from audio_companion import limits
 from audio_companion.article import fetch, lines, markdown, plaintext
 from audio_companion.article.html import parse_html
 from audio_companion.article.model import Article, Block, BlockKind
@@ -22,7 +23,7 @@ _MARKDOWN_TYPES = frozenset({"text/markdown", "text/x-markdown"})
 # chapter is 100-300 KB of text and a whole novel about 1 MB, so 2 MB leaves
 # room for any one article while refusing a 50 MB dump that would take minutes
 # and hundreds of MB of memory to narrate (the README's limits).
-DEFAULT_MAX_INPUT_BYTES = 2_000_000
+DEFAULT_MAX_INPUT_BYTES = limits.DEFAULT_MAX_INPUT_BYTES  # its own module: see limits.py
 # A saved web page is mostly markup, scripts and styles: HTML may be this many
 # times the limit. At the default that is fetch's own 20 MB cap on a page.
 HTML_FACTOR = 10

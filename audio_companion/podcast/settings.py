@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from audio_companion import DEFAULT_AUTHOR
-from audio_companion.article.loader import DEFAULT_MAX_INPUT_BYTES
 from audio_companion.errors import InputError
+from audio_companion.limits import DEFAULT_MAX_INPUT_BYTES
 from audio_companion.media.encode import EncodeSettings
 from audio_companion.tts.base import VoiceSettings
 
