@@ -30,9 +30,10 @@ DEFAULT_RATE = 22050  # espeak-ng and piper both speak at 22.05 kHz
 # and ALSA's recovery drops what was buffered: a whole cue word can vanish.
 # Deadlines use the DAC timestamps, so a deeper buffer costs no accuracy, only
 # this much delay before `stop()` silences the speaker, and before a sound
-# queued for "now" starts: 0.1 s made every reply 0.04 s slower than 0.05 s
-# (bench_reply: "spoken" median 0.13 s -> 0.09 s), with no cue lost on the rig.
-OUTPUT_LATENCY_S = 0.05
+# queued for "now" starts. 0.05 s made replies 0.04 s quicker (bench_reply) but
+# lost sound on the rig while whisper decoded: the listen test's greeting,
+# read-back and goodbye measured 1.96 s of 3.28 in two of three runs.
+OUTPUT_LATENCY_S = 0.1
 
 
 @dataclass(eq=False)

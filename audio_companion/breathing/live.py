@@ -31,7 +31,7 @@ PAUSED_POLL = 0.5  # how long one poll lasts while paused
 # not "breathe"): they are not in the set, so the listener is not even primed.
 PLAYER_COMMANDS = ("stop", "pause", "resume", "slower", "faster", "skip", "repeat")
 # A cue that answers a command (the breath again after "resume", the close after
-# "skip") is due this soon: enough for the speaker's buffer (0.05 s, and the host's
+# "skip") is due this soon: enough for the speaker's buffer (0.1 s, and the host's
 # own) to start it on its sample, and with recognition still within a second of
 # the person's word.
 ANSWER_LEAD = 0.25
