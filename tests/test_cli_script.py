@@ -119,3 +119,14 @@ def test_script_reads_a_page_from_a_url(tmp_path) -> None:  # type: ignore[no-un
     assert result.exit_code == 0, result.output
     assert "=== Episode 1: Why Evenings Drift" in result.output
     assert "LEAK" not in result.output
+
+
+def test_script_applies_the_builds_input_limits(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # What `script` shows is what `build` would read, limits included.
+    over = CliRunner().invoke(main, ["script", "--max-episodes", "2"])
+    assert over.exit_code == 2 and "--max-episodes 5" in over.output, over.output
+    assert CliRunner().invoke(main, ["script", "--max-episodes", "5"]).exit_code == 0
+    big = tmp_path / "big.md"
+    big.write_text("# Big\n\n## One\n\n" + "A calm evening. " * 200 + "\n", encoding="utf-8")
+    small = CliRunner().invoke(main, ["script", str(big), "--max-input-size", "1KB"])
+    assert small.exit_code == 2 and "--max-input-size" in small.output, small.output

@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -42,6 +42,8 @@ rate_option = click.option(
     help="Speaking rate in words per minute. Default: the voice's natural pace (175) for "
     "hibari and piper, 160 for espeak.",
 )
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 
 def chosen_voice(spec: str | None, rate_wpm: int | None) -> VoiceSettings:
@@ -142,6 +144,24 @@ def with_show_options(command: Callable[..., None]) -> Callable[..., None]:
     return run
 
 
+def limit_options(command: _F) -> _F:
+    """--max-input-size and --max-episodes: `build` and `script` read articles alike."""
+    command = click.option(
+        "--max-episodes",
+        type=click.IntRange(1, None),
+        default=DEFAULT_MAX_EPISODES,
+        show_default=True,
+        help="Most episodes one article may become; more is refused (usually mis-read headings).",
+    )(command)
+    return click.option(
+        "--max-input-size",
+        default="2MB",
+        show_default=True,
+        help="Largest article accepted, e.g. 5MB or 800KB (HTML may be 10x this: markup is "
+        "most of a page). Larger ones are refused before they are read.",
+    )(command)
+
+
 @main.command()
 @click.argument("articles", nargs=-1)
 @click.option(
@@ -205,21 +225,7 @@ def with_show_options(command: Callable[..., None]) -> Callable[..., None]:
     help=f"Only narrate the first ~30 s of the first episode into one MP3 ({PREVIEW_FILE}, "
     "or --preview=FILE) to hear the voice; the feed folder is not touched.",
 )
-@click.option(
-    "--max-input-size",
-    "max_input_size",
-    default="2MB",
-    show_default=True,
-    help="Largest article accepted, e.g. 5MB or 800KB (HTML may be 10x this: markup is "
-    "most of a page). Larger ones are refused before they are read.",
-)
-@click.option(
-    "--max-episodes",
-    type=click.IntRange(1, None),
-    default=DEFAULT_MAX_EPISODES,
-    show_default=True,
-    help="Most episodes one article may become; more is refused (usually mis-read headings).",
-)
+@limit_options
 def build(
     articles: tuple[str, ...],
     out: Path,
@@ -330,12 +336,15 @@ def load_articles(articles: tuple[str, ...], max_bytes: int | None = None) -> li
 @click.option(
     "--voice", "voice_spec", default=None, help="The voice `build` would use. " + VOICE_HELP
 )
+@limit_options
 def script(
     articles: tuple[str, ...],
     fmt: str,
     title: str | None,
     lexicon: Path | None,
     voice_spec: str | None,
+    max_input_size: str,
+    max_episodes: int,
 ) -> None:
     """Print exactly what `build` would read, episode by episode, before any audio is made.
 
@@ -347,9 +356,13 @@ def script(
     from audio_companion.podcast.plan import plan_episodes
 
     settings = BuildSettings(
-        show=ShowSettings(title=title), lexicon=lexicon, voice=chosen_voice(voice_spec, None)
+        show=ShowSettings(title=title),
+        lexicon=lexicon,
+        voice=chosen_voice(voice_spec, None),
+        max_input_bytes=parse_size(max_input_size),
+        max_episodes=max_episodes,
     )
-    episodes = plan_episodes(load_articles(articles), settings)
+    episodes = plan_episodes(load_articles(articles, settings.max_input_bytes), settings)
     if fmt == "json":
         data = [
             {
