@@ -24,23 +24,14 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from helpers import ffmpeg_writing_to
+
 PARAGRAPH = (
     "Pick one small thing to notice about the evening, and say it out loud. "
     "It can be the light in the kitchen, a song on the radio, or the way the "
     "tea tasted. Saying it makes it something you both saw. "
 )
-
-
-def leftover_ffmpeg(folder: Path) -> int:
-    count = 0
-    for proc in Path("/proc").iterdir():
-        try:
-            cmd = (proc / "cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if cmd and cmd[0].endswith(b"ffmpeg") and any(str(folder).encode() in a for a in cmd):
-            count += 1
-    return count
 
 
 def one(sig: signal.Signals, sections: int, work: Path) -> tuple[float, int, int, int]:
@@ -71,7 +62,7 @@ def one(sig: signal.Signals, sections: int, work: Path) -> tuple[float, int, int
         child.wait(10)
     stopped = time.monotonic() - sent
     encoded = sum(1 for s in log.read_text().split() if s.startswith("encode:"))
-    return stopped, child.returncode, encoded, leftover_ffmpeg(out)
+    return stopped, child.returncode, encoded, len(ffmpeg_writing_to(out))
 
 
 def main() -> int:

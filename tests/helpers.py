@@ -88,3 +88,16 @@ def example_channel(base: str, **changes: object) -> Any:
     }
     values.update(changes)
     return Channel(**values)  # type: ignore[arg-type]
+
+
+def ffmpeg_writing_to(folder: Path) -> list[int]:
+    """Pids of ffmpeg processes (anyone's children) still writing under `folder`."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            cmd = (proc / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if cmd and cmd[0].endswith(b"ffmpeg") and any(str(folder).encode() in a for a in cmd):
+            found.append(int(proc.name))
+    return found

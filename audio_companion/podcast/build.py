@@ -58,7 +58,6 @@ from audio_companion.podcast.switch import fault_point, fresh_name, retired, swe
 from audio_companion.publish import feed
 from audio_companion.publish.cover import (
     COVER_DIGEST,
-    COVER_FILE,
     EMBEDDED_SIZE,
     CoverChoice,
     make_cover,
@@ -382,12 +381,11 @@ def _publish(
     job: _Job, entries: Sequence[feed.Episode], image_url: str, manifest: Manifest
 ) -> Path:
     """Write the feed, the index page and the manifest, then check the folder."""
-    settings, out = job.settings, job.settings.out_dir
+    out = job.settings.out_dir
     channel = _channel(job, image_url)
     feed_path = out / FEED_FILE
-    cover_file = COVER_FILE if image_url == settings.base_url + COVER_FILE else None
-    if image_url.startswith(settings.base_url) and COVER_DIGEST in manifest.extra:
-        cover_file = published_cover(manifest)
+    # publish_cover records a cover it published; one hosted elsewhere has no record.
+    cover_file = published_cover(manifest) if COVER_DIGEST in manifest.extra else None
     page = render_index(channel, list(entries), cover_file)
     # The switch (podcast.switch): the manifest lists what is retired, one rename
     # puts the new feed in place, and only then do the retired files go.

@@ -80,7 +80,8 @@ class SpeechStore:
                 private_folder(self.folder.parent)  # the user's cache folder
                 private_folder(self.folder)
                 self._secured = True
-            private_folder(path.parent)
+            if not path.parent.is_dir():  # made private once, not re-checked per sentence
+                private_folder(path.parent)
             with atomic_path(path, PRIVATE_FILE) as tmp:
                 write_wav(tmp, chunk)
         except OSError:

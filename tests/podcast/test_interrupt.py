@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import needs_media
+from helpers import ffmpeg_writing_to, needs_media
 
 from audio_companion.podcast.switch import FAULT_LOG
 
@@ -28,19 +28,6 @@ def article(path: Path, title: str) -> Path:
     body = "\n\n".join(f"## Evening {n}\n\n" + PARAGRAPH * 3 for n in range(1, SECTIONS + 1))
     path.write_text(f"# {title}\n\n{body}\n", encoding="utf-8")
     return path
-
-
-def ffmpeg_writing_to(folder: Path) -> list[int]:
-    """Pids of ffmpeg processes (anyone's children) still writing under `folder`."""
-    found = []
-    for proc in Path("/proc").iterdir():
-        try:
-            cmd = (proc / "cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if cmd and cmd[0].endswith(b"ffmpeg") and any(str(folder).encode() in a for a in cmd):
-            found.append(int(proc.name))
-    return found
 
 
 @needs_media
