@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from audio_companion.audio.chunk import AudioChunk
-from audio_companion.audio.clock import SampleClock
+from audio_companion.audio.clock import ArrivalClock
 from audio_companion.audio.devices import (
     RECOGNIZER_RATE,
     list_devices,
@@ -37,7 +37,7 @@ class MicrophoneSource:
         self._resampler: Any = None
         self.dropped = 0
         self.exhausted = False  # a live microphone never runs out
-        self._clock = SampleClock(RECOGNIZER_RATE)
+        self._clock = ArrivalClock(RECOGNIZER_RATE)
         self._lost = False
 
     def __enter__(self) -> MicrophoneSource:
@@ -46,16 +46,11 @@ class MicrophoneSource:
         index = resolve_device(self._spec, "input", devices)
 
         def callback(data: Any, frames: int, when: Any, status: Any) -> None:
-            # When the first sample was captured, on the monotonic clock: from
-            # PortAudio's ADC time where the host reports it, else by duration.
-            now = time.monotonic()
-            adc, current = when.inputBufferAdcTime, when.currentTime
-            if adc and current and 0 <= current - adc < 2:
-                started = now - (current - adc)
-            else:
-                started = now - frames / self._rate
+            # Only the arrival time: see ArrivalClock for why the host's capture
+            # time (PortAudio's ADC time) is not trusted.
+            arrived = time.monotonic()
             try:
-                self._queue.put_nowait((started, bool(status.input_overflow), bytes(data)))
+                self._queue.put_nowait((arrived, bool(status.input_overflow), bytes(data)))
             except queue.Full:
                 self.dropped += 1
                 self._lost = True
@@ -77,7 +72,7 @@ class MicrophoneSource:
                     callback=callback,
                 )
                 self._rate = rate
-                self._clock = SampleClock(rate)
+                self._clock = ArrivalClock(rate)
                 break
             except sd.PortAudioError as exc:
                 if rate != RECOGNIZER_RATE:
@@ -98,10 +93,10 @@ class MicrophoneSource:
     def read(self, timeout: float = 1.0) -> AudioChunk | None:
         """The next chunk, or None when the device delivered nothing in *timeout*."""
         try:
-            captured, overflow, data = self._queue.get(timeout=timeout)
+            arrived, overflow, data = self._queue.get(timeout=timeout)
         except queue.Empty:
             return None
-        ts = self._clock.stamp(captured, len(data) // 2, lost=overflow or self._lost)
+        ts = self._clock.stamp(arrived, len(data) // 2, lost=overflow or self._lost)
         self._lost = False
         chunk = AudioChunk(self._rate, 2, 1, data, ts)
         if self._resampler is not None:
