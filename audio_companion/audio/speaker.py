@@ -83,7 +83,7 @@ class Mixer:
         self._lock = threading.Lock()
         self._steady_since: float | None = None
         self._last_fill = 0.0
-        self._clock = SampleClock(rate, tolerance=0.1)
+        self._clock = SampleClock(rate)
 
     def add(self, playback: Playback) -> Playback:
         with self._lock:
@@ -106,8 +106,12 @@ class Mixer:
         """True once blocks have kept pace with their own audio for *seconds*."""
         return self._steady_since is not None and self._last_fill - self._steady_since >= seconds
 
-    def fill(self, frames: int, host_time: float, lost: bool = False) -> np.ndarray:
+    def fill(
+        self, frames: int, host_time: float, lost: bool = False, reported: bool = True
+    ) -> np.ndarray:
         """The next block, whose first sample the host expects to play at `host_time`.
+
+        `reported=False`: the host gave no play time, `host_time` is a guess.
 
         Deadlines are placed on the stream's own sample clock (anchored to the
         host's time, see SampleClock), so sounds keep exact distances in what is
@@ -120,7 +124,7 @@ class Mixer:
         if self._steady_since is None:
             self._steady_since = host_time
         self._last_fill = host_time
-        t_first = self._clock.stamp(host_time, frames, lost)
+        t_first = self._clock.stamp(host_time, frames, lost, reported)
         out = np.zeros(frames, dtype="<i2")
         i = 0
         with self._lock:
@@ -161,9 +165,12 @@ class SpeakerSink:
         def callback(outdata: Any, frames: int, when: Any, status: Any) -> None:
             now = time.monotonic()
             dac, current = when.outputBufferDacTime, when.currentTime
-            ahead = dac - current if dac and current and 0 <= dac - current < 2 else self.latency
+            reported = bool(dac and current and 0 <= dac - current < 2)
+            # Without a report, the block is taken to play at once: a stream
+            # starts with an empty buffer, and the clock counts on from there.
+            ahead = dac - current if reported else 0.0
             lost = bool(status.output_underflow)
-            outdata[:] = self.mixer.fill(frames, now + ahead, lost).tobytes()
+            outdata[:] = self.mixer.fill(frames, now + ahead, lost, reported).tobytes()
 
         wanted = self.rate
         for rate in dict.fromkeys((wanted, DEFAULT_RATE)):
