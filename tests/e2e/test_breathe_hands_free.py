@@ -43,12 +43,16 @@ def test_live_cues_start_on_time_without_drift(pulse: PulseRig, tmp_path: Path) 
     cues = [c for c in data["cues"] if c["start"] is not None]
     assert len(cues) >= 30 and not data["stopped"]
     onsets = [room.started + t for t in detect_onsets(room.samples, RATE, threshold=100)]
+    # Each cue against the nearest onset; the run's median offset is the time
+    # base between the companion's clock and the recording (see below), and a
+    # cue counts as heard on time within 50 ms of its deadline plus that offset.
+    nearest = [min(onsets, key=lambda t, c=cue: abs(t - c["deadline"])) for cue in cues]
+    base = statistics.median(n - c["deadline"] for n, c in zip(nearest, cues, strict=True))
     late = []
     kinds: dict[str, list[float]] = {}
     unheard = []
-    for cue in cues:
-        near = min(onsets, key=lambda t: abs(t - cue["deadline"]))
-        if abs(near - cue["deadline"]) >= 0.1:
+    for cue, near in zip(cues, nearest, strict=True):
+        if abs(near - cue["deadline"] - base) >= 0.05:
             unheard.append((cue["kind"], cue["cycle"], round(near - cue["deadline"], 3)))
             continue
         late.append((cue["deadline"], near - cue["deadline"]))
@@ -64,11 +68,13 @@ def test_live_cues_start_on_time_without_drift(pulse: PulseRig, tmp_path: Path) 
         f"ms, max {max(values, key=abs) * 1000:.1f} ms; drift first→last minute "
         f"{(last - first) * 1000:.1f} ms"
     )
-    # The recording's time base is only known to within parec's start-up
-    # backlog (a constant for the run, of the order of 10 ms), so timing is
-    # judged net of the run's median offset; the offset itself must stay small.
+    # Timing is judged net of the run's median offset: the recording's time
+    # base is an upper bound (parec's start-up backlog, ~10-20 ms), and the
+    # play times PortAudio reports through PulseAudio's ALSA plugin run 10-26 ms
+    # behind the sink's monitor on this rig (tests/e2e/test_devices_hands_free.py
+    # measures the same). The offset itself stays within those 50 ms.
     offset = statistics.median(values)
-    assert abs(offset) <= 0.030
+    assert abs(offset) <= 0.050
     assert max(abs(v - offset) for v in values) <= 0.020
     assert abs(last - first) <= 0.005
 
