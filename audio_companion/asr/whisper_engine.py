@@ -11,33 +11,28 @@ Whisper decodes whole utterances, so a stream only buffers audio and
 ``finish`` transcribes it; ``accept`` returns None.
 
 Answer mode (no phrases) decodes free speech with word timings.  Command mode
-cannot restrict whisper to a grammar; instead the phrases become the
-decoder's initial prompt ("Stop, pause, resume."), which pulls a short,
-flat or clipped word towards them, and the result is then checked
-(`CommandDecoding`): too unsure, probably not speech, repetitive or running
-to the token cap, and the transcript comes back empty, with what was heard
-in ``rejected``.  Priming alone makes tiny.en hear commands in everything
+(``whisper_command``) primes the decoder with the allowed phrases and then
+checks the result; priming alone makes tiny.en hear commands in everything
 ("thanks" became "Seven"), so the check is what makes priming safe.
 """
 
 from __future__ import annotations
 
-import math
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from audio_companion.asr.base import UNKNOWN_WORD, Partial, Transcript, Word
+from audio_companion.asr.base import Partial, Transcript, Word
 from audio_companion.asr.models import (
     WHISPER_DEFAULT_NAMES,
     WHISPER_EXTRA_HINT,
     is_whisper_model_dir,
     whisper_default_path,
 )
+from audio_companion.asr.whisper_command import CommandDecoding, CommandListener
 from audio_companion.audio.chunk import AudioChunk
 from audio_companion.audio.resample import TARGET_RATE, Mono16kStream, to_mono16k
 from audio_companion.errors import MissingModelError
@@ -102,48 +97,6 @@ def load_whisper_model(
         return loaded
 
 
-@dataclass(frozen=True)
-class CommandDecoding:
-    """How command mode decodes, and which results it rejects.
-
-    Confidence is the probability whisper gave its own tokens, ``exp(avg_logprob)``.
-    On the bench (``scripts/bench_listen.py``: 100 command clips in five voices,
-    50 other clips in three scenarios) understood commands scored 0.33-0.95,
-    median 0.80, and words taken for commands ("breathe" as "Three") 0.38-0.85:
-    no confidence threshold separates the two, so confidence alone rejects
-    only garbage, and a doubtful command is confirmed by the dialog instead
-    (``voice.loop.TurnSettings.unsure_below``).  What does separate is
-    whisper's no-speech probability and the shape of the output: noise and
-    silence come back as long repetitive counts ("Three, two, three, two...").
-    """
-
-    beam_size: int = 1
-    """Greedy: a command is one or two tokens; beam 5 understood the same 94/100 on
-    the bench, at a third more decode time."""
-    max_new_tokens: int = 16
-    """Commands are a few tokens ("Stop, please." is 4); the cap bounds the cost of
-    whisper repeating the prompt over noise, and a decode that reaches it is rejected."""
-    min_confidence: float = 0.3
-    """Below this ``exp(avg_logprob)`` the words are a guess, not a command (the least
-    sure understood command on the bench scored 0.33)."""
-    max_no_speech_prob: float = 0.6
-    """Whisper's own probability that there was no speech; above it, nothing was said."""
-    max_compression_ratio: float = 2.4
-    """zlib ratio of the text; above it the decoder is looping (whisper's own limit)."""
-    vad_filter: bool = True
-    """Silero VAD inside faster-whisper trims the endpointer's padding, so breath and
-    room noise around a short word are not decoded (and noise alone gives nothing)."""
-
-
-def _prompt(phrases: Sequence[str]) -> str | None:
-    """Phrases as a spoken list, "Stop, pause, resume.": how whisper writes such words."""
-    wanted = [" ".join(p.split()) for p in phrases if p.strip() and p.strip() != UNKNOWN_WORD]
-    if not wanted:
-        return None
-    text = ", ".join(wanted)
-    return text[:1].upper() + text[1:] + "."
-
-
 class WhisperStream:
     """Buffers an utterance; ``finish`` transcribes it in one go."""
 
@@ -190,6 +143,7 @@ class WhisperRecognizer:
         self.language = language
         self.beam_size = beam_size  # answer mode
         self.command = command or CommandDecoding()
+        self._listener: CommandListener | None = None
 
     def stream(self, phrases: Sequence[str] | None = None) -> WhisperStream:
         return WhisperStream(self, phrases)
@@ -200,7 +154,9 @@ class WhisperRecognizer:
             return Transcript("", (), 0.0, self.name)
         samples = audio.to_int16()[:, 0].astype(np.float32) / 32768.0
         if phrases is not None:
-            return self._command(samples, _prompt(phrases))
+            if self._listener is None or self._listener.model is not self.model:
+                self._listener = CommandListener(self.model, self.command, self.language)
+            return self._listener.decode(samples, phrases, self.name)
         segments, _info = self.model.transcribe(
             samples,
             language=self.language,
@@ -221,47 +177,3 @@ class WhisperRecognizer:
                 if text:
                     words.append(Word(text, float(w.start), float(w.end), float(w.probability)))
         return Transcript.from_words(tuple(words), self.name, " ".join(t for t in texts if t))
-
-    def _command(self, samples: np.ndarray, prompt: str | None) -> Transcript:
-        c = self.command
-        segments, _info = self.model.transcribe(
-            samples,
-            language=self.language,
-            beam_size=c.beam_size,
-            without_timestamps=True,
-            condition_on_previous_text=False,
-            initial_prompt=prompt,
-            max_new_tokens=c.max_new_tokens,
-            vad_filter=c.vad_filter,
-            temperature=0.0,
-            # Every segment is judged below; whisper's own filter would hide why.
-            log_prob_threshold=None,
-            no_speech_threshold=None,
-        )
-        texts: list[str] = []
-        words: list[Word] = []
-        logprob = 0.0
-        tokens = 0
-        no_speech = 0.0
-        looping = False
-        for seg in segments:
-            text = str(seg.text).strip()
-            n = max(1, len(seg.tokens))
-            logprob += float(seg.avg_logprob) * n
-            tokens += n
-            no_speech = max(no_speech, float(seg.no_speech_prob))
-            looping = looping or float(seg.compression_ratio) > c.max_compression_ratio
-            looping = looping or len(seg.tokens) >= c.max_new_tokens
-            if text:
-                texts.append(text)
-                conf = math.exp(float(seg.avg_logprob))
-                start, end = float(seg.start), float(seg.end)
-                words.extend(Word(w, start, end, conf) for w in text.split())
-        text = " ".join(texts)
-        confidence = math.exp(logprob / tokens) if tokens and text else 0.0
-        trusted = (
-            confidence >= c.min_confidence and no_speech <= c.max_no_speech_prob and not looping
-        )
-        if not trusted:
-            return Transcript("", (), confidence, self.name, rejected=text)
-        return Transcript(text, tuple(words), confidence, self.name)

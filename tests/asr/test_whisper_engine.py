@@ -7,12 +7,10 @@ names, each with a reference transcript.
 
 from __future__ import annotations
 
-import math
 import re
 import shutil
 import subprocess
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -143,79 +141,3 @@ def test_wer_on_librivox(whisper: WhisperRecognizer) -> None:
 def test_wer_on_cards(whisper: WhisperRecognizer) -> None:
     # "10 of clubs" must score as "ten of clubs": the normaliser spells digits out.
     assert _wer_on(TESTDATA / "cards", "cards.transcription", whisper) < 0.35
-
-
-@dataclass
-class FakeSegment:
-    text: str
-    avg_logprob: float = -0.05
-    no_speech_prob: float = 0.01
-    compression_ratio: float = 1.0
-    tokens: tuple[int, ...] = (1, 2)
-    start: float = 0.0
-    end: float = 0.5
-    words: None = None
-
-
-class Spy:
-    """Stands in for the faster-whisper model: records the options, returns given segments."""
-
-    def __init__(self, *segments: FakeSegment) -> None:
-        self.segments = list(segments)
-        self.seen: list[dict[str, object]] = []
-
-    def transcribe(self, samples: object, **kw: object) -> tuple[list[FakeSegment], None]:
-        self.seen.append(kw)
-        return self.segments, None
-
-
-SECOND = AudioChunk.silence(1.0, 16000)
-
-
-def test_command_mode_primes_with_the_phrases_greedy_and_capped(
-    whisper: WhisperRecognizer, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    spy = Spy()
-    monkeypatch.setattr(whisper, "model", spy)
-    whisper.transcribe(SECOND, ["stop", "pause", "resume"])
-    whisper.transcribe(SECOND)
-    command, answer = spy.seen
-    assert command["initial_prompt"] == "Stop, pause, resume."
-    assert (command["max_new_tokens"], command["beam_size"], command["temperature"]) == (16, 1, 0.0)
-    assert command["vad_filter"] is True and command["without_timestamps"] is True
-    assert answer.get("initial_prompt") is None and answer.get("max_new_tokens") is None
-    assert answer["temperature"] == 0.0 and answer["word_timestamps"] is True
-
-
-@pytest.mark.parametrize(
-    ("segment", "kept"),
-    [
-        (FakeSegment(" Pause."), True),
-        (FakeSegment(" Seven.", avg_logprob=-1.5), False),  # a guess forced onto the prompt
-        (FakeSegment(" Stop.", no_speech_prob=0.9), False),  # noise, not speech
-        (FakeSegment(" Stop, stop, stop, stop.", compression_ratio=3.0), False),  # looping
-        (FakeSegment(" Stop stop stop", tokens=tuple(range(16))), False),  # ran to the cap
-    ],
-)
-def test_command_mode_rejects_what_it_does_not_trust(
-    whisper: WhisperRecognizer,
-    monkeypatch: pytest.MonkeyPatch,
-    segment: FakeSegment,
-    kept: bool,
-) -> None:
-    monkeypatch.setattr(whisper, "model", Spy(segment))
-    result = whisper.transcribe(SECOND, ["stop", "pause"])
-    assert 0.0 < result.confidence <= 1.0
-    if kept:
-        assert result.text == "Pause." and result.rejected == ""
-        assert result.confidence == pytest.approx(math.exp(-0.05))
-    else:
-        assert result.is_empty and result.rejected == segment.text.strip()
-
-
-def test_command_mode_with_nothing_decoded_is_empty(
-    whisper: WhisperRecognizer, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(whisper, "model", Spy())
-    result = whisper.transcribe(SECOND, ["stop"])
-    assert result.is_empty and result.confidence == 0.0

@@ -13,6 +13,7 @@ from audio_companion.checkin.captions import Turn
 from audio_companion.checkin.conversation import TypedConversation
 from audio_companion.checkin.deck import Deck, StepKind, load_deck
 from audio_companion.checkin.session import (
+    HEARD_SURE,
     LINES,
     Answer,
     CheckinSession,
@@ -248,7 +249,8 @@ def test_unsure_mood_is_confirmed() -> None:
 
 
 @pytest.mark.parametrize(
-    ("confidence", "confirmed"), [(0.9, False), (0.72, False), (0.68, True), (0.6, True)]
+    ("confidence", "confirmed"),
+    [(0.9, False), (HEARD_SURE + 0.02, False), (HEARD_SURE - 0.02, True), (0.5, True)],
 )
 def test_a_number_the_recogniser_was_unsure_of_is_confirmed(
     confidence: float, confirmed: bool
@@ -260,7 +262,7 @@ def test_a_number_the_recogniser_was_unsure_of_is_confirmed(
 
 
 def test_a_misheard_number_denied_is_asked_again() -> None:
-    replies = [FULL[0], ("nine", 0.58), ("two", 0.6), ("no", 0.9), ("four", 0.85), *FULL[2:]]
+    replies = [FULL[0], ("nine", 0.5), ("two", 0.55), ("no", 0.9), ("four", 0.85), *FULL[2:]]
     script, answers, _ = run(replies)
     assert LINES["number_range"] in script.said  # nine is no mood
     assert "I heard 2. Is that right?" in script.said
