@@ -227,8 +227,8 @@ OTHER_WORDS = (
     "garden",
     "pasta",
 )
-VOICES = ("espeak-us", "espeak-gb", "espeak-f3", "joe", "hibari")
-OTHER_VOICES = ("espeak-us", "joe", "hibari")
+VOICES = ("espeak-us", "espeak-gb", "espeak-f3", "joe", "joe-rig", "hibari")
+OTHER_VOICES = ("espeak-us", "joe", "joe-rig", "hibari")
 TESTDATA = Path("/usr/share/pocketsphinx/test/data")
 CACHE = Path(tempfile.gettempdir()) / "audio-companion-bench" / "clips"
 PAD_BEFORE_S, PAD_AFTER_S = 0.6, 1.2
@@ -271,12 +271,55 @@ def _say(voice: str, text: str) -> tuple[Any, int]:
         config = piper.SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0)
         pcm = np.concatenate([c.audio_int16_array for c in joe.synthesize(text, config)])
         return pcm.astype(np.float32) / 32768, int(joe.config.sample_rate)
+    if voice == "joe-rig":
+        return _through_the_rig(*_say("joe", text))
     if voice == "hibari":
         from hibari import Hibari
 
         synth = _synths.setdefault("hibari", Hibari())  # its default voice only
         return np.asarray(synth(text, speed=1.0, seed=0), np.float32), 24000
     raise ValueError(voice)
+
+
+_rig: list[Any] = []
+
+
+def _through_the_rig(samples: Any, rate: int) -> tuple[Any, int]:
+    """`samples` as the companion's microphone hears them on the hands-free rig.
+
+    Played into the PulseAudio rig's virtual microphone (tests/rig.py) and
+    recorded from it at 16 kHz: the sound server's resampling and the path a
+    live session takes. Clips read straight from a file did not show what
+    the rig did: a command decoder that understood joe's "slower" from files
+    heard it as "Flower" on the rig.
+    """
+    import atexit
+
+    import numpy as np
+
+    from audio_companion.audio.chunk import AudioChunk
+    from audio_companion.audio.wav import write_wav
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from rig import RATE, PulseRig
+
+    if not _rig:
+        why = PulseRig.available()
+        if why:
+            raise SystemExit(f"the joe-rig voice needs the PulseAudio rig: {why}")
+        rig = PulseRig()
+        rig.start()
+        atexit.register(rig.stop)
+        _rig.append(rig)
+    rig = _rig[0]
+    with tempfile.TemporaryDirectory() as tmp:
+        wav = Path(tmp) / "say.wav"
+        write_wav(wav, AudioChunk.from_int16((np.clip(samples, -1, 1) * 32767).astype("<i2"), rate))
+        with rig.record_mic() as heard:
+            time.sleep(0.2)
+            rig.play_into_mic(wav)
+            time.sleep(0.3)
+    return heard.samples.astype(np.float32) / 32768, RATE
 
 
 def _write(path: Path, samples: Any, rate: int, seed: int) -> Path:
