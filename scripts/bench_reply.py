@@ -11,7 +11,7 @@ of the person's voice to the companion's next sound is measured, and split
 into "understood" (until the companion printed what it heard) and "spoken"
 (from then until its next sound started). Printed: median and max over all
 turns and per kind of turn (answer, number, yes_no, command); --out FILE
-writes every turn as JSON.
+writes every turn, and each run's events, as JSON.
 
     .venv/bin/python scripts/bench_reply.py [--runs 1] [--steer] [--out FILE.json]
 """
@@ -33,7 +33,10 @@ from hands_free import Checkin, Person, describe, reply_latencies, summary  # no
 from rig import PulseRig  # noqa: E402
 
 
-def one_run(rig: PulseRig, steer: bool, workdir: Path) -> list[dict[str, Any]]:
+def one_run(
+    rig: PulseRig, steer: bool, workdir: Path
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The turns of one whole check-in, and the companion's events (`--format jsonl`)."""
     journal = workdir / f"journal-{time.monotonic_ns()}.sqlite3"
     with (
         rig.record_speaker() as room,
@@ -45,7 +48,7 @@ def one_run(rig: PulseRig, steer: bool, workdir: Path) -> list[dict[str, Any]]:
             raise SystemExit(f"the check-in did not complete: {checkin.log()[-2000:]}")
         checkin.child.wait(60)
         time.sleep(0.3)
-    return reply_latencies(checkin.replies, mic, room, checkin.child.stamped)
+    return reply_latencies(checkin.replies, mic, room, checkin.child.stamped), checkin.events
 
 
 def main() -> int:
@@ -61,10 +64,12 @@ def main() -> int:
     rig = PulseRig()
     rig.start()
     turns: list[dict[str, Any]] = []
+    events: list[list[dict[str, Any]]] = []
     try:
         with tempfile.TemporaryDirectory(prefix="bench-reply-") as tmp:
             for run in range(args.runs):
-                got = one_run(rig, args.steer, Path(tmp))
+                got, said = one_run(rig, args.steer, Path(tmp))
+                events.append(said)
                 print(f"run {run + 1}: {len(got)} replies", flush=True)
                 turns.extend(got)
     finally:
@@ -73,7 +78,9 @@ def main() -> int:
     print("person stops -> next prompt (seconds, from the recorded microphone and speaker):")
     print(describe(figures, turns))
     if args.out is not None:
-        args.out.write_text(json.dumps({"summary": figures, "turns": turns}, indent=1))
+        args.out.write_text(
+            json.dumps({"summary": figures, "turns": turns, "events": events}, indent=1)
+        )
     return 0
 
 
