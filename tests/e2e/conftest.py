@@ -9,8 +9,8 @@ from rig import PulseRig
 sys.path.insert(0, str(Path(__file__).parent))
 
 
-@pytest.fixture(scope="module")
-def pulse() -> Iterator[PulseRig]:
+def running_rig() -> Iterator[PulseRig]:
+    """A started rig for as long as the fixture that yields from it; skips where it cannot run."""
     why = PulseRig.available()
     if why:
         pytest.skip(why)
@@ -20,3 +20,15 @@ def pulse() -> Iterator[PulseRig]:
         yield rig
     finally:
         rig.stop()
+
+
+@pytest.fixture(scope="module")
+def pulse() -> Iterator[PulseRig]:
+    yield from running_rig()
+
+
+@pytest.fixture
+def fresh_pulse() -> Iterator[PulseRig]:
+    """A rig of its own, started for one test: the first streams a server opens are
+    where hosts report stale times."""
+    yield from running_rig()

@@ -18,7 +18,6 @@ import json
 import sys
 import time
 import wave
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -36,24 +35,11 @@ BOUND_S = 0.05
 PROBE = Path(__file__).with_name("device_probe.py")
 
 
-@pytest.fixture
-def fresh() -> Iterator[PulseRig]:
-    why = PulseRig.available()
-    if why:
-        pytest.skip(why)
-    rig = PulseRig()
-    rig.start()
-    try:
-        yield rig
-    finally:
-        rig.stop()
-
-
 def probe(rig: PulseRig, *args: str) -> Child:
     return Child([sys.executable, PROBE, *args], env={**rig.env, "PYTHONUNBUFFERED": "1"})
 
 
-def test_microphone_times_agree_with_the_room(fresh: PulseRig, tmp_path: Path) -> None:
+def test_microphone_times_agree_with_the_room(fresh_pulse: PulseRig, tmp_path: Path) -> None:
     beep = tmp_path / "beep.wav"
     with wave.open(str(beep), "wb") as w:
         w.setnchannels(1)
@@ -61,11 +47,11 @@ def test_microphone_times_agree_with_the_room(fresh: PulseRig, tmp_path: Path) -
         w.setframerate(RATE)
         t = np.arange(RATE // 5) / RATE
         w.writeframes((8000 * np.sin(2 * np.pi * 440 * t)).astype("<i2").tobytes())
-    with fresh.record_mic() as heard, probe(fresh, "mic", "5") as child:
+    with fresh_pulse.record_mic() as heard, probe(fresh_pulse, "mic", "5") as child:
         child.expect(lambda line: line == "ready", timeout=30)
         for _ in range(5):
             time.sleep(0.3)
-            fresh.play_into_mic(beep)
+            fresh_pulse.play_into_mic(beep)
         assert child.wait(30) == 0, child.describe()
         time.sleep(0.3)
     stamped = json.loads(child.lines[-1])
@@ -76,8 +62,8 @@ def test_microphone_times_agree_with_the_room(fresh: PulseRig, tmp_path: Path) -
     assert max(abs(e) for e in errors) <= BOUND_S
 
 
-def test_speaker_times_agree_with_the_room(fresh: PulseRig) -> None:
-    with fresh.record_speaker() as room, probe(fresh, "speaker", "6") as child:
+def test_speaker_times_agree_with_the_room(fresh_pulse: PulseRig) -> None:
+    with fresh_pulse.record_speaker() as room, probe(fresh_pulse, "speaker", "6") as child:
         assert child.wait(60) == 0, child.describe()
         time.sleep(0.3)
     starts = json.loads(child.lines[-1])
