@@ -131,22 +131,29 @@ def episode_script(
     section: Section,
     lexicon: Lexicon | None = None,
     pacing: Pacing | None = None,
+    *,
+    only: bool = False,
 ) -> list[Line]:
-    """Every line of one episode, with the pauses of `pacing` (the usual ones if None)."""
+    """Every line of one episode, with the pauses of `pacing` (the usual ones if None).
+
+    `only`: the article is this one episode, so the intro names no episode
+    number, and names the title once when the section carries the show's own
+    title ("Title. Episode one: Title." was heard as a stutter).
+    """
     pauses = (pacing or Pacing()).line_pauses
 
     def speakable(text: str) -> str:
         return _speakable(text, lexicon)
 
-    lines = [
-        Line(
-            f"{_sentence(speakable(show_title))} Episode {number_to_words(number)}: "
-            f"{_sentence(speakable(section.title))}",
-            pauses["intro"],
-            "intro",
-            display=f"{show_title} — Episode {number}: {section.title}",
-        )
-    ]
+    show, title = _sentence(speakable(show_title)), _sentence(speakable(section.title))
+    if not only:
+        said = f"{show} Episode {number_to_words(number)}: {title}"
+        display = f"{show_title} — Episode {number}: {section.title}"
+    elif _same_title(show_title, section.title):
+        said, display = show, show_title
+    else:
+        said, display = f"{show} {title}", f"{show_title} — {section.title}"
+    lines = [Line(said, pauses["intro"], "intro", display=display)]
     lines.extend(_blocks(section.blocks, lexicon, pauses))
     for sub in section.subsections:
         last = lines[-1]
@@ -176,6 +183,15 @@ def episode_script(
         )
     )
     return lines
+
+
+def _same_title(a: str, b: str) -> bool:
+    """Two titles that read the same aloud: case, spacing and punctuation aside."""
+
+    def letters(text: str) -> str:
+        return " ".join("".join(c if c.isalnum() else " " for c in text.casefold()).split())
+
+    return letters(a) == letters(b)
 
 
 def estimated_seconds(lines: list[Line], wpm: int = ESTIMATE_WPM) -> float:

@@ -189,7 +189,11 @@ def _drafts(articles: list[Article], settings: BuildSettings) -> list[PlannedEpi
                     title=section.title,
                     guid=episode_guid(key),
                     file_name=f"{prefix}-s{season:02d}e{number:02d}-{slug}.mp3",
-                    lines=tuple(episode_script(title, number, section, lexicon, pacing)),
+                    lines=tuple(
+                        episode_script(
+                            title, number, section, lexicon, pacing, only=len(shaped) == 1
+                        )
+                    ),
                     notes=show_notes(section),
                     key=key,
                     citations=tuple(cited_in(section, article.citations)),

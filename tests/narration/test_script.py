@@ -55,3 +55,17 @@ def test_very_long_sections_split_at_sub_sections() -> None:
     assert [s.title for s in shaped] == [f"Long, part {k}" for k in range(1, 5)]
     assert [len(s.subsections) for s in shaped] == [1, 1, 1, 1]
     assert shape_sections((_section("Fine", 300),), "Show")[0].title == "Fine"
+
+
+def test_an_article_of_one_episode_names_no_episode_and_its_title_once() -> None:
+    body = (Block(BlockKind.PARAGRAPH, "We talk for ten minutes before sleep."),)
+    same = Section("Winding Down, Together", body)
+    other = Section("Lights Low", body)
+    intro = episode_script("Winding down together", 1, same, only=True)[0]
+    assert intro.text == "Winding down together." and intro.display == "Winding down together"
+    intro = episode_script("Winding down together", 1, other, only=True)[0]
+    assert intro.text == "Winding down together. Lights Low."
+    assert intro.display == "Winding down together — Lights Low"
+    # One of several: the number is said, as before.
+    intro = episode_script("Winding down together", 1, same)[0]
+    assert intro.text == "Winding down together. Episode one: Winding Down, Together."
