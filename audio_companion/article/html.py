@@ -96,7 +96,7 @@ def _elements(root: etree._Element) -> Iterator[tuple[str, str, int]]:
             continue
         if tag == "head":
             m = _HEAD_LEVEL.match(el.get("rend", ""))
-            yield "head", _text(el), int(m.group(1)) if m else 2
+            yield "head", lines.heading_text(_text(el)), int(m.group(1)) if m else 2
         elif tag == "p":
             yield "para", _text(el), 0
         elif tag == "list":
@@ -169,7 +169,8 @@ def parse_html(html: str, url: str | None = None) -> Article:
     meta_title = _WS.sub(" ", root.get("title") or "").strip()
     first_head = root.find(".//head")
     h1 = _text(first_head) if first_head is not None and first_head.get("rend") == "h1" else ""
-    tokens = tokenize(root, h1 or lines.strip_symbols(meta_title))
+    title = lines.heading_text(h1) if h1 else lines.heading_text(lines.strip_symbols(meta_title))
+    tokens = tokenize(root, title)
     if not any(t.kind == "block" for t in tokens):
         raise ArticleError(NO_CONTENT)
     return assemble(tokens)

@@ -72,6 +72,20 @@ def strip_symbols(text: str) -> str:
     return re.sub(r"[ \t]+", " ", "".join(out)).strip()
 
 
+# A permalink mark a documentation generator appends to each heading (Sphinx's
+# "¶", others' "§", "#" or a link emoji), and the dotted section numbers it puts
+# before them ("4.1. if Statements"): the page's furniture, not the title. Only
+# dotted numbers: "5 Ways to Rest" keeps its 5.
+_PERMALINK = re.compile(r"\s*(?:[¶§#]|\U0001f517)+\s*$")
+_SECTION_NUMBER = re.compile(r"^\s*\d{1,3}(?:\.\d{1,3})*\.\s+(?=\w)")
+
+
+def heading_text(text: str) -> str:
+    """A heading as a title to say and show: no permalink mark, no section number."""
+    cleaned = _SECTION_NUMBER.sub("", _PERMALINK.sub("", text))
+    return cleaned.strip() or text.strip()
+
+
 def chrome_kind(line: str) -> str | None:
     """'stop' for footer chrome that ends the body, 'skip' for inline chrome."""
     text = strip_symbols(line)

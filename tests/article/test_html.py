@@ -90,3 +90,45 @@ def test_page_without_subheadings_is_one_section() -> None:
     assert article.title == "Small Note"
     assert [s.title for s in article.sections] == ["Small Note"]
     assert len(article.sections[0].blocks) == 2
+
+
+# A documentation page the way Sphinx writes one: section numbers before the
+# headings and a "¶" permalink after them.
+SPHINX = """<html><head><title>4. Loops in Practice — Example docs</title></head><body>
+<div class="body" role="main"><section id="loops">
+<h1><span class="section-number">4. </span>Loops in Practice<a class="headerlink"
+ href="#loops" title="Link to this heading">¶</a></h1>
+<section id="while"><h2><span class="section-number">4.1. </span>while Loops<a
+ class="headerlink" href="#while">¶</a></h2>
+<p>A while loop runs its body for as long as its condition holds, and a loop whose
+condition never turns false runs until something inside it breaks out.</p>
+<p>It suits waiting for a state to change more than counting through a sequence of items.</p>
+</section>
+<section id="ways"><h2>5 Ways to Rest<a class="headerlink" href="#ways">§</a></h2>
+<p>Numbers that belong to a heading's words stay where they are, only the dotted section
+numbers a generator adds go, along with the permalink signs after each heading.</p>
+<p>Each of the five ways is short enough to read aloud in under a minute tonight.</p>
+</section></section></div></body></html>"""
+
+
+def test_documentation_headings_lose_permalinks_and_section_numbers() -> None:
+    article = parse_html(SPHINX)
+    assert article.title == "Loops in Practice"
+    assert [s.title for s in article.sections] == ["while Loops", "5 Ways to Rest"]
+
+
+@pytest.mark.parametrize(
+    ("heading", "said"),
+    [
+        ("4.1. if Statements¶", "if Statements"),
+        ("2. Setup #", "Setup"),
+        ("Intro 🔗", "Intro"),
+        ("5 Ways to Rest", "5 Ways to Rest"),
+        ("Version 3.11 changes", "Version 3.11 changes"),
+        ("1.", "1."),  # nothing else: kept as it is
+    ],
+)
+def test_heading_text(heading: str, said: str) -> None:
+    from audio_companion.article.lines import heading_text
+
+    assert heading_text(heading) == said
