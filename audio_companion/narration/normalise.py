@@ -14,17 +14,19 @@ to its replacement. The order is part of the design:
    (before "=" and dashes, which they contain) and "&".
 4. Number shapes before plain numbers, most specific first: ISO dates, ranges ("3-5" ->
    "3 to 5", so a range of times or money is still read by the rules below), times of day,
-   money, percentages, degrees, units; then the symbols "+", "=", "/", dash pauses and
-   ellipses (after ranges, so "3 - 5" is a range, not a pause); then decades, ordinals,
-   decimals, thousands, years, digits glued to letters ("MP3" -> "MP 3") and only then the
-   remaining integers.
+   money, percentages, degrees, units, measures after a number ("16 kHz", "2 GB"), simple
+   fractions ("1/3" -> "one third") and versions ("v2.0", "version 3.11", "3.11.2": parts
+   read as whole numbers); then the symbols "+", "=", "/", dash pauses and ellipses (after
+   ranges, so "3 - 5" is a range, not a pause); then decades, ordinals, decimals, thousands,
+   years, digits glued to letters ("MP3" -> "MP 3") and only then the remaining integers.
 5. Punctuation left stranded by removals is tidied, and whitespace collapsed last.
 
 Choices: numbers are always written as words (any voice then reads them right), with the
 spacing of `audio_companion.numbers.number_to_words` ("twenty one", ordinals "twenty first").
 A standalone four-digit number from 1100 to 2099 is read as a year ("nineteen eighty eight",
 "two thousand seven", "twenty fourteen"); write counts with a separator ("1,500"). "a.m." and
-"p.m." are read "A M" / "P M". "word/word" is read "word or word" ("and/or" -> "and or").
+"p.m." are read "A M" / "P M". "word/word" is read "word or word" ("and/or" -> "and or"),
+and a longer run "write/compile/test" as a list, "write, compile, test".
 Arrows read "leads to". Superscript digits are footnote markers and are dropped.
 """
 
@@ -34,6 +36,7 @@ import re
 from collections.abc import Callable
 from typing import NamedTuple
 
+from audio_companion.narration.amounts import MEASURES, fraction, measure, version
 from audio_companion.narration.lexicon import Lexicon
 from audio_companion.numbers import number_to_words, ordinal_words
 
@@ -322,8 +325,35 @@ RULES: tuple[Rule, ...] = (
         re.compile(r"\b(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>mins?|hrs?|secs?)\b", re.I),
         _unit,
     ),
+    Rule(
+        "measures",
+        re.compile(r"\b(?P<n>\d+(?:\.\d+)?)\s?(?P<unit>" + "|".join(MEASURES) + r")\b"),
+        measure,
+    ),
+    Rule(
+        "fractions",
+        re.compile(r"(?<![\d/.,])(?P<top>[1-9])/(?P<bottom>[2-9]|10)(?![\d/]|[.,]\d)"),
+        fraction,
+    ),
+    Rule(
+        "versions",
+        re.compile(
+            r"\b(?P<v>v)(?P<ver>\d+(?:\.\d+)+)\b"
+            r"|(?<=\b[Vv]ersion )(?P<ver2>\d+(?:\.\d+)+)(?!\d)"
+            + "|"
+            + _NUMBER_START
+            + r"(?P<ver3>\d+\.\d+(?:\.\d+)+)"
+            + _NUMBER_END
+        ),
+        version,
+    ),
     Rule("plus", re.compile(r"(?<=\w)\s*\+(?!\+)\s*"), _const(" plus ")),
     Rule("equals", re.compile(r"(?<=\w)\s*=\s*(?=\w)"), _const(" equals ")),
+    Rule(
+        "slash_lists",
+        re.compile(r"\b[A-Za-z]{2,}(?:/[A-Za-z]{2,}){2,}\b"),
+        lambda m: ", ".join(m[0].split("/")),
+    ),
     Rule(
         "slash",
         re.compile(r"\b(?:(?P<left>[A-Za-z]{2,})/(?P<right>[A-Za-z]{2,})|24/7)\b"),

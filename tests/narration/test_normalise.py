@@ -32,6 +32,25 @@ BY_NAME = {rule.name: rule for rule in RULES}
         ),
         ("narrative_citation", "Glass (2007) found", "Glass, in 2007, found"),
         ("narrative_citation", "as Glass (2007b) said.", "as Glass, in 2007, said."),
+        ("measures", "16 kHz, 5 ms and 1 GB", "16 kilohertz, 5 milliseconds and 1 gigabyte"),
+        (
+            "measures",
+            "a 5 km walk, not 5 kmh or 16kHz",
+            "a 5 kilometers walk, not 5 kmh or 16 kilohertz",
+        ),
+        (
+            "fractions",
+            "1/3 of it, 2/3 of that, 1/2 cup",
+            "one third of it, two thirds of that, one half cup",
+        ),
+        ("fractions", "on 12/25, 3/2 and 1/2/2026", "on 12/25, 3/2 and 1/2/2026"),
+        (
+            "versions",
+            "v2.0 and version 3.11 (3.11.2)",
+            "version two point zero and version three point eleven (three point eleven point two)",
+        ),
+        ("versions", "3.5 kg", "3.5 kg"),
+        ("slash_lists", "the write/compile/test loop", "the write, compile, test loop"),
         ("for_example", "e.g., a late text", "for example, a late text"),
         ("that_is", "i.e. the night", "that is the night"),
         ("et_al", "Smith et al. found", "Smith and colleagues found"),
@@ -130,6 +149,10 @@ def test_every_rule_is_tested_and_named_once() -> None:
         ("time_12h", "integers"),
         ("time_24h", "integers"),
         ("money", "decimals"),
+        ("measures", "decimals"),
+        ("fractions", "slash"),
+        ("versions", "decimals"),
+        ("slash_lists", "slash"),
         ("percent", "integers"),
         ("ordinals", "glued_digits"),
         ("decimals", "thousands"),
@@ -178,6 +201,11 @@ def test_order(before: str, after: str) -> None:
         ("play the MP3", "play the MP three"),
         ("an idea (see www.example.org) here", "an idea (see) here"),
         ("one\n\n\ntwo\nthree", "one\n\ntwo three"),
+        (
+            "About 1/3 of it goes to write/compile/test at 16 kHz on 2 GB, as of v3.11.2.",
+            "About one third of it goes to write, compile, test at sixteen kilohertz on two"
+            " gigabytes, as of version three point eleven point two.",
+        ),
     ],
 )
 def test_speakable(written: str, spoken: str) -> None:
