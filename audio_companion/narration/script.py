@@ -9,6 +9,7 @@ the narrator only ever reads the speech form of this script.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -18,8 +19,13 @@ from audio_companion.narration.normalise import speakable as _speakable
 from audio_companion.narration.pacing import Pacing
 from audio_companion.numbers import number_to_words
 
-# Code is not read aloud (symbols make poor speech): the listener is sent to the page.
+# Code is not read aloud (symbols make poor speech): the listener is sent to the page,
+# once per run of code blocks, in full the first time in an episode and briefly after
+# (a documentation page said the long sentence eight times in one episode).
 CODE_EXAMPLE = "The article shows a code example here, which is best read on the page."
+CODE_AGAIN = "Another code example follows on the page."
+# Code that is already speech: a number or a few plain words ("0.33", "Hello world").
+_SPEECH_LIKE_CODE = re.compile(r"[-+]?\d[\d.,]*%?|[A-Za-z]+(?: [A-Za-z]+){0,3}[.!?]?")
 
 # What the voice says before a callout, by its written lead ("Tip:" …).
 CALLOUT_LEAD_INS = {
@@ -75,9 +81,24 @@ def _list_intro(count: int) -> str:
     return f"Here are {number_to_words(count)} points." if count > 2 else ""
 
 
+def _code(run: tuple[Block, ...], announced: list[bool], pauses: Mapping[str, float]) -> Line:
+    """One line for a run of code blocks: read when it is speech already, else announced."""
+    written = "\n\n".join(b.text for b in run)
+    if len(run) == 1 and _SPEECH_LIKE_CODE.fullmatch(written.strip()):
+        return Line(written.strip(), pauses["paragraph"], "code", display=written)
+    said = CODE_AGAIN if announced else CODE_EXAMPLE
+    announced.append(True)
+    return Line(said, pauses["paragraph"], "code", display=written)
+
+
 def _blocks(
-    blocks: tuple[Block, ...], lexicon: Lexicon | None, pauses: Mapping[str, float]
+    blocks: tuple[Block, ...],
+    lexicon: Lexicon | None,
+    pauses: Mapping[str, float],
+    announced: list[bool],
 ) -> list[Line]:
+    """The lines of `blocks`; `announced` records code announced so far in the episode."""
+
     def speakable(text: str) -> str:
         return _speakable(text, lexicon)
 
@@ -85,6 +106,14 @@ def _blocks(
     i = 0
     while i < len(blocks):
         block = blocks[i]
+        if block.kind is BlockKind.CODE:
+            j = i
+            while j < len(blocks) and blocks[j].kind is BlockKind.CODE:
+                j += 1
+            line = _code(blocks[i:j], announced, pauses)
+            out.append(Line(speakable(line.text), line.pause_after, "code", display=line.display))
+            i = j
+            continue
         if block.kind is BlockKind.LIST_ITEM:
             j = i
             while j < len(blocks) and blocks[j].kind is BlockKind.LIST_ITEM:
@@ -101,9 +130,7 @@ def _blocks(
                     out.append(Line(spoken, pause, "list_item", display=f"• {written}"))
             i = j
             continue
-        if block.kind is BlockKind.CODE:
-            out.append(Line(CODE_EXAMPLE, pauses["paragraph"], "code", display=block.text))
-        elif spoken := speakable(block.text):
+        if spoken := speakable(block.text):
             out.append(_said(block, spoken, pauses))
         i += 1
     return out
@@ -154,7 +181,8 @@ def episode_script(
     else:
         said, display = f"{show} {title}", f"{show_title} — {section.title}"
     lines = [Line(said, pauses["intro"], "intro", display=display)]
-    lines.extend(_blocks(section.blocks, lexicon, pauses))
+    announced: list[bool] = []
+    lines.extend(_blocks(section.blocks, lexicon, pauses, announced))
     for sub in section.subsections:
         last = lines[-1]
         lines[-1] = Line(
@@ -173,7 +201,7 @@ def episode_script(
                 display=sub.title,
             )
         )
-        lines.extend(_blocks(sub.blocks, lexicon, pauses))
+        lines.extend(_blocks(sub.blocks, lexicon, pauses, announced))
     lines.append(
         Line(
             _sentence(f"That was {speakable(section.title)}"),

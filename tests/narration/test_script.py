@@ -69,3 +69,25 @@ def test_an_article_of_one_episode_names_no_episode_and_its_title_once() -> None
     # One of several: the number is said, as before.
     intro = episode_script("Winding down together", 1, same)[0]
     assert intro.text == "Winding down together. Episode one: Winding Down, Together."
+
+
+def test_code_is_announced_once_per_run_briefly_after_the_first_and_read_when_it_is_speech() -> (
+    None
+):
+    para = Block(BlockKind.PARAGRAPH, "Start the interpreter and type the loop.")
+    code = Block(BlockKind.CODE, "for i in range(3):\n    print(i)")
+    value = Block(BlockKind.CODE, "0.33")
+    section = Section(
+        "Loops",
+        (para, code, Block(BlockKind.CODE, ">>> x = 1"), para, code, para, value),
+        (Section("More", (code,)),),
+    )
+    said = [ln.text for ln in episode_script("Docs", 1, section) if ln.kind == "code"]
+    assert said == [
+        "The article shows a code example here, which is best read on the page.",
+        "Another code example follows on the page.",
+        "zero point three three",
+        "Another code example follows on the page.",
+    ]
+    shown = [ln.display for ln in episode_script("Docs", 1, section) if ln.kind == "code"]
+    assert shown[0] == "for i in range(3):\n    print(i)\n\n>>> x = 1"  # the whole run
