@@ -126,9 +126,29 @@ def _list_items(lst: etree._Element) -> Iterator[tuple[str, str, int]]:
                 yield from _list_items(nested)
 
 
+def _admonitions(items: list[tuple[str, str, int]]) -> Iterator[tuple[str, str, int]]:
+    """A documentation admonition's title ("Note", "See also") joined to what follows it.
+
+    Sphinx writes the title as a paragraph of its own; read alone it is a
+    one-word paragraph, and what follows loses its frame. Joined ("Note: …"),
+    the pair becomes a callout.
+    """
+    i = 0
+    while i < len(items):
+        kind, text, _ = items[i]
+        label = text.strip().rstrip(":")
+        nxt = items[i + 1] if i + 1 < len(items) else None
+        if kind == "para" and label.lower() in lines.ADMONITIONS and nxt and nxt[0] == "para":
+            yield "para", f"{label}: {nxt[1]}", 0
+            i += 2
+            continue
+        yield items[i]
+        i += 1
+
+
 def tokenize(root: etree._Element, title: str = "") -> list[Token]:
     body = root.find("main")
-    items = [e for e in _elements(body if body is not None else root) if e[1]]
+    items = list(_admonitions([e for e in _elements(body if body is not None else root) if e[1]]))
     has_sections = any(kind == "head" and level > 1 for kind, _, level in items)
     if not title:
         title = next((text for kind, text, level in items if kind == "head" and level == 1), "")

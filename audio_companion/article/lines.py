@@ -51,8 +51,15 @@ CALLOUT_LEADS = frozenset(
         "quick tip",
         "pro tip",
         "did you know",
+        "see also",
+        "important",
+        "caution",
+        "hint",
     }
 )
+# Titles documentation generators give their admonition boxes, written as a
+# paragraph of their own (`article.html` joins each to the paragraph after it).
+ADMONITIONS = frozenset({"note", "see also", "warning", "tip", "important", "caution", "hint"})
 
 _BULLET = re.compile(r"^\s*(?:[•·▪◦‣∙*+\-–]|\d{1,2}[.)])\s+")
 _CALLOUT = re.compile(r"^([A-Z][\w'-]*(?: [A-Za-z][\w'-]*){0,3}):\s+(\S.*)$")

@@ -44,6 +44,10 @@ CALLOUT_LEAD_INS = {
     "warning": "A word of caution.",
     "did you know": "Did you know?",
     "fact": "A fact.",
+    "see also": "See also.",
+    "important": "An important point.",
+    "caution": "A word of caution.",
+    "hint": "A hint.",
 }
 
 # Speaking rate used to estimate how long a script will last before any audio exists.

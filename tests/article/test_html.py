@@ -132,3 +132,25 @@ def test_heading_text(heading: str, said: str) -> None:
     from audio_companion.article.lines import heading_text
 
     assert heading_text(heading) == said
+
+
+ADMONITIONS = """<html><head><title>Loops</title></head><body><div role="main">
+<h1>Loops in Practice</h1><section><h2>while Loops</h2>
+<p>A while loop runs its body for as long as its condition holds, and a loop whose
+condition never turns false runs until something inside it breaks out of it.</p>
+<div class="admonition note"><p class="admonition-title">Note</p><p>An empty loop body
+needs a pass statement, because a block cannot be empty in this language.</p></div>
+<div class="admonition seealso"><p class="admonition-title">See also</p><p>The chapter on
+iterators, which shows another way to walk through a sequence of items.</p></div>
+<p>It suits waiting for a state to change more than counting through the items.</p>
+</section></div></body></html>"""
+
+
+def test_documentation_admonitions_become_callouts() -> None:
+    blocks = parse_html(ADMONITIONS).sections[0].blocks
+    callouts = [(b.label, b.text.split(",")[0]) for b in blocks if b.kind is BlockKind.CALLOUT]
+    assert callouts == [
+        ("Note", "An empty loop body needs a pass statement"),
+        ("See also", "The chapter on iterators"),
+    ]
+    assert [b.kind for b in blocks].count(BlockKind.PARAGRAPH) == 2  # nothing else changed
