@@ -88,6 +88,10 @@ def assemble(tokens: list[Token]) -> Article:
             target = current_sub if current_sub is not None else sections[-1]
             target.blocks.append(t.block)
 
+    if teaser and sections:
+        # The standfirst is the article's first paragraph: read first, and kept as
+        # the show's description too (a listener must not lose what a reader sees).
+        sections[0].blocks.insert(0, Block(BlockKind.PARAGRAPH, teaser))
     closed = tuple(s.close() for s in sections if s.blocks or s.subs)
     if not title:
         title = closed[0].title if closed else ""

@@ -56,8 +56,10 @@ def episode_guid(key: str) -> str:
     return str(uuid.uuid5(GUID_NAMESPACE, key))
 
 
-def _summary(section: Section, limit: int = 320) -> str:
-    paras = [b.text for b in section.all_blocks() if b.kind is BlockKind.PARAGRAPH]
+def _summary(section: Section, limit: int = 320, skip: str = "") -> str:
+    paras = [
+        b.text for b in section.all_blocks() if b.kind is BlockKind.PARAGRAPH and b.text != skip
+    ]
     text = paras[0] if paras else section.title
     if len(text) <= limit:
         return text
@@ -77,9 +79,13 @@ def cited_in(section: Section, citations: tuple[str, ...]) -> list[str]:
     return found
 
 
-def show_notes(section: Section) -> str:
-    """The summary that opens the show notes (the feed adds chapters and sources)."""
-    return _summary(section)
+def show_notes(section: Section, teaser: str = "") -> str:
+    """The summary that opens the show notes (the feed adds chapters and sources).
+
+    The article's teaser, read first in its first episode, is the show's
+    description already: the episode's own first paragraph sums it up instead.
+    """
+    return _summary(section, skip=teaser)
 
 
 def show_title(articles: list[Article], settings: BuildSettings) -> str:
@@ -194,7 +200,7 @@ def _drafts(articles: list[Article], settings: BuildSettings) -> list[PlannedEpi
                             title, number, section, lexicon, pacing, only=len(shaped) == 1
                         )
                     ),
-                    notes=show_notes(section),
+                    notes=show_notes(section, article.teaser),
                     key=key,
                     citations=tuple(cited_in(section, article.citations)),
                 )

@@ -154,3 +154,19 @@ def test_documentation_admonitions_become_callouts() -> None:
         ("See also", "The chapter on iterators"),
     ]
     assert [b.kind for b in blocks].count(BlockKind.PARAGRAPH) == 2  # nothing else changed
+
+
+LEAD = """<html><head><title>Loops</title></head><body><div role="main">
+<h1>Loops in Practice</h1>
+<p>Besides the while statement, a language offers a few more ways to repeat work, each
+with a twist of its own that this chapter walks through.</p>
+<h2>while Loops</h2><p>A while loop runs its body for as long as its condition holds,
+until something inside it breaks out.</p>
+<h2>for Loops</h2><p>The for statement walks through the items of any sequence in the
+order that they appear.</p></div></body></html>"""
+
+
+def test_the_paragraph_before_the_first_heading_is_read_first_and_is_the_teaser() -> None:
+    article = parse_html(LEAD)
+    assert article.teaser.startswith("Besides the while statement")
+    assert article.sections[0].blocks[0].text == article.teaser  # narrated, not only described
