@@ -25,6 +25,19 @@ CHROME_PATTERNS: tuple[tuple[str, bool], ...] = (
     (r"\b(no|zero) spam\b", False),
     (r"delivered (right )?to your (inbox|email)", False),
     (r"^(read more|click here|advertisement|sponsored)\b", False),
+    # News pages (issue 17): menus, widgets, credits and promos around the story.
+    (r"^[^|]{1,30}(?:\s\|\s[^|]{1,30}){2,}\s?\|?$", False),  # "Home | Video | World"
+    (r"^loading\b.{0,40}(?:\.\.\.|…)$", False),  # "Loading weather data…"
+    (r"\ball rights reserved\b|^(?:©|copyright\b)", False),
+    # A byline with a role or a handle; a bare "By Dana Reyes" is too close to a
+    # heading ("By the Numbers") to drop on its shape.
+    (r"^by (?-i:[A-Z][\w'’-]+ [A-Z][\w'’-]+)(?:, [^.]{1,40}|\s+follow @\w+)$", False),
+    (r"(?:^|\s)follow @\w+|^write to \S.{0,60}\bat$", False),  # handles, contact lines
+    (r"\bmost popular stories\b|^more must-reads\b", False),
+    (r"\bsign up for\b.{0,60}\bnewsletter\b|^want (?:weekly|daily)\b.{0,60}\?", False),
+    (r"^please share your (?:videos|photos|pictures|stories)\b", False),
+    (r"\bby clicking through our (?:photo )?gallery\b", False),
+    (r"\bupdated \d{3,4} (?:gmt|utc|et)\b", False),  # a teaser's timestamp line
 )
 _CHROME = [(re.compile(p, re.IGNORECASE), stop) for p, stop in CHROME_PATTERNS]
 
