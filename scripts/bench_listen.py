@@ -300,7 +300,9 @@ def _through_the_rig(samples: Any, rate: int) -> tuple[Any, int]:
     from audio_companion.audio.chunk import AudioChunk
     from audio_companion.audio.wav import write_wav
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    tests = str(Path(__file__).resolve().parents[1] / "tests")
+    if tests not in sys.path:
+        sys.path.insert(0, tests)
     from rig import RATE, PulseRig
 
     if not _rig:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import argparse
 import time
+from collections.abc import Callable
+from typing import Any
 
 from audio_companion.article.loader import parse_text
 from audio_companion.narration.sentences import split_sentences
@@ -59,29 +61,40 @@ def main() -> None:
     sizes = [float(s) for s in args.sizes.split(",")]
     print(f"{'parser':<12}{'MB':>6}{'seconds':>10}{'s/MB':>8}{'vs 1st':>8}")
     for fmt in args.formats.split(","):
-        first = None
-        for mb in sizes:
-            text = synthetic(fmt, int(mb * MB))
-            start = time.perf_counter()
-            article = parse_text(text, fmt, f"<{fmt}>", max_bytes=len(text.encode()) + 1)
-            took = time.perf_counter() - start
-            per = took / mb
-            first = first or per
-            print(
-                f"{fmt:<12}{mb:>6g}{took:>10.2f}{per:>8.2f}{per / first:>8.2f}"
-                f"   ({len(article.sections)} sections)"
-            )
+        rows(
+            fmt,
+            sizes,
+            lambda mb, f=fmt: synthetic(f, int(mb * MB)),
+            lambda text, f=fmt: parse_text(text, f, f"<{f}>", max_bytes=len(text.encode()) + 1),
+            lambda article: f"{len(article.sections)} sections",
+        )
+    rows(
+        "sentences",
+        sizes,
+        lambda mb: run_on_one_line(int(mb * MB)),
+        split_sentences,
+        lambda pieces: f"{len(pieces)} pieces",
+    )
+
+
+def rows(
+    label: str,
+    sizes: list[float],
+    make: Callable[[float], str],
+    parse: Callable[[str], Any],
+    describe: Callable[[Any], str],
+) -> None:
+    """One line per size: seconds, seconds per MB, and that against the first size."""
     first = None
     for mb in sizes:
-        text = run_on_one_line(int(mb * MB))
+        text = make(mb)
         start = time.perf_counter()
-        pieces = split_sentences(text)
+        result = parse(text)
         took = time.perf_counter() - start
         per = took / mb
         first = first or per
         print(
-            f"{'sentences':<12}{mb:>6g}{took:>10.2f}{per:>8.2f}{per / first:>8.2f}"
-            f"   ({len(pieces)} pieces)"
+            f"{label:<12}{mb:>6g}{took:>10.2f}{per:>8.2f}{per / first:>8.2f}   ({describe(result)})"
         )
 
 

@@ -156,7 +156,6 @@ class SpeakerSink:
         self.rate = rate
         self.mixer = Mixer(rate)
         self._stream: Any = None
-        self.latency = 0.0
 
     def __enter__(self) -> SpeakerSink:
         sd = sounddevice()
@@ -192,7 +191,6 @@ class SpeakerSink:
             except sd.PortAudioError as exc:
                 if rate == DEFAULT_RATE:
                     raise DeviceError(f"cannot open the speakers at {wanted} Hz: {exc}") from exc
-        self.latency = float(self._stream.latency)
         self._stream.start()
         self._warm_up()
         return self

@@ -10,8 +10,8 @@ the narrator only ever reads the speech form of this script.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 
 from audio_companion.article.model import Block, BlockKind, Section
 from audio_companion.narration.lexicon import Lexicon
@@ -85,23 +85,31 @@ def _list_intro(count: int) -> str:
     return f"Here are {number_to_words(count)} points." if count > 2 else ""
 
 
-def _code(run: tuple[Block, ...], announced: list[bool], pauses: Mapping[str, float]) -> Line:
+def _code(run: tuple[Block, ...], pauses: Mapping[str, float], say: Callable[[str], str]) -> Line:
     """One line for a run of code blocks: read when it is speech already, else announced."""
     written = "\n\n".join(b.text for b in run)
     if len(run) == 1 and _SPEECH_LIKE_CODE.fullmatch(written.strip()):
-        return Line(written.strip(), pauses["paragraph"], "code", display=written)
-    said = CODE_AGAIN if announced else CODE_EXAMPLE
-    announced.append(True)
-    return Line(said, pauses["paragraph"], "code", display=written)
+        return Line(say(written.strip()), pauses["paragraph"], "code", display=written)
+    return Line(CODE_EXAMPLE, pauses["paragraph"], "code", display=written)
+
+
+def _code_again(lines: list[Line]) -> list[Line]:
+    """Every announcement of code after an episode's first in its brief form."""
+    out, seen = [], False
+    for line in lines:
+        if line.kind == "code" and line.text == CODE_EXAMPLE:
+            out.append(replace(line, text=CODE_AGAIN) if seen else line)
+            seen = True
+        else:
+            out.append(line)
+    return out
 
 
 def _blocks(
     blocks: tuple[Block, ...],
     lexicon: Lexicon | None,
     pauses: Mapping[str, float],
-    announced: list[bool],
 ) -> list[Line]:
-    """The lines of `blocks`; `announced` records code announced so far in the episode."""
 
     def speakable(text: str) -> str:
         return _speakable(text, lexicon)
@@ -114,8 +122,7 @@ def _blocks(
             j = i
             while j < len(blocks) and blocks[j].kind is BlockKind.CODE:
                 j += 1
-            line = _code(blocks[i:j], announced, pauses)
-            out.append(Line(speakable(line.text), line.pause_after, "code", display=line.display))
+            out.append(_code(blocks[i:j], pauses, speakable))
             i = j
             continue
         if block.kind is BlockKind.LIST_ITEM:
@@ -185,8 +192,7 @@ def episode_script(
     else:
         said, display = f"{show} {title}", f"{show_title} — {section.title}"
     lines = [Line(said, pauses["intro"], "intro", display=display)]
-    announced: list[bool] = []
-    lines.extend(_blocks(section.blocks, lexicon, pauses, announced))
+    lines.extend(_blocks(section.blocks, lexicon, pauses))
     for sub in section.subsections:
         last = lines[-1]
         lines[-1] = Line(
@@ -205,7 +211,7 @@ def episode_script(
                 display=sub.title,
             )
         )
-        lines.extend(_blocks(sub.blocks, lexicon, pauses, announced))
+        lines.extend(_blocks(sub.blocks, lexicon, pauses))
     lines.append(
         Line(
             _sentence(f"That was {speakable(section.title)}"),
@@ -214,7 +220,7 @@ def episode_script(
             display=f"(end of {section.title})",
         )
     )
-    return lines
+    return _code_again(lines)
 
 
 def _same_title(a: str, b: str) -> bool:
