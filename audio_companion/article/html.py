@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 import trafilatura
 from lxml import etree
 
 from audio_companion.article import lines
+from audio_companion.article.meta import page_meta
 from audio_companion.article.model import Article
 from audio_companion.article.structure import Token, assemble, content_token
 from audio_companion.errors import ArticleError
@@ -58,6 +60,9 @@ def extract_xml(html: str, url: str | None = None) -> etree._Element | None:
         with_metadata=True,
         deduplicate=False,
         prune_xpath=_PRUNE,
+        # Only dates the page declares in its markup: the extensive search
+        # guesses from any date in the text (a copyright year, a "1998-01-01").
+        date_extraction_params={"extensive_search": False, "original_date": True},
     )
     if not xml:
         return None
@@ -193,4 +198,5 @@ def parse_html(html: str, url: str | None = None) -> Article:
     tokens = tokenize(root, title)
     if not any(t.kind == "block" for t in tokens):
         raise ArticleError(NO_CONTENT)
-    return assemble(tokens)
+    meta = page_meta(dict(root.attrib))
+    return replace(assemble(tokens), author=meta.author, published=meta.published)

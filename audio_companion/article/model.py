@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import date
 from enum import Enum
 
 
@@ -43,6 +44,10 @@ class Article:
     teaser: str = ""
     highlights: tuple[str, ...] = ()
     citations: tuple[str, ...] = field(default=())
+    author: str = ""
+    """The byline a page declares (``article.meta``): for the feed and show notes, not read."""
+    published: date | None = None
+    """The date a page declares it was published, when it does."""
 
     @property
     def slug(self) -> str:
