@@ -355,6 +355,8 @@ def _feed_entry(ep: PlannedEpisode, rec: EpisodeRecord, base_url: str) -> feed.E
             for p, mime in zip(transcript_paths(mp3), feed.TRANSCRIPT_TYPES, strict=True)
         ),
         citations=ep.citations,
+        author=ep.author,
+        written=ep.written,
     )
 
 

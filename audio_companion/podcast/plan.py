@@ -14,7 +14,7 @@ import json
 import re
 import uuid
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
 from audio_companion.article.model import Article, BlockKind, Section, slugify
 from audio_companion.errors import InputError
@@ -45,6 +45,8 @@ class PlannedEpisode:
     key: str = ""  # article slug / section slug, the manifest's key
     published: datetime = datetime(1970, 1, 1, tzinfo=timezone.utc)
     citations: tuple[str, ...] = ()
+    author: str = ""  # the article's byline, for the feed and show notes
+    written: date | None = None  # the date the article's page declares
 
 
 def episode_key(article: Article, section: Section) -> str:
@@ -203,6 +205,8 @@ def _drafts(articles: list[Article], settings: BuildSettings) -> list[PlannedEpi
                     notes=show_notes(section, article.teaser),
                     key=key,
                     citations=tuple(cited_in(section, article.citations)),
+                    author=article.author,
+                    written=article.published,
                 )
             )
     return drafts
@@ -212,8 +216,9 @@ def plan_episodes(
     articles: list[Article], settings: BuildSettings, manifest: Manifest | None = None
 ) -> list[PlannedEpisode]:
     """Every episode of the build, with the GUID and date it was first published
-    under (from `manifest`), or new ones: dated at the build time, a minute apart
-    and oldest first, so apps list them in reading order."""
+    under (from `manifest`), or new ones, a minute apart and oldest first so that
+    apps list them in reading order: dated on the day the article's page says it
+    was published (`article_time`), else at the build time."""
     manifest = manifest or Manifest()
     base_time = build_time(settings)
     drafts = _drafts(articles, settings)
@@ -223,10 +228,22 @@ def plan_episodes(
         record = manifest.episodes.get(ep.key)
         if record is not None:
             out.append(replace(ep, guid=record.guid, published=record.first_published))
+        elif (day := article_time(ep.written, base_time)) is not None:
+            out.append(replace(ep, published=day + timedelta(minutes=ep.number - 1)))
         else:
             age = len(new) - 1 - new.index(ep)
             out.append(replace(ep, published=base_time - timedelta(minutes=age)))
     return out
+
+
+def article_time(written: date | None, build: datetime) -> datetime | None:
+    """Noon UTC of the article's date: the same calendar day wherever a listener is
+    (UTC-11 to UTC+11). None without a date, or for one after the build (an
+    episode dated in the future hides in apps until then)."""
+    if written is None:
+        return None
+    noon = datetime.combine(written, time(12), tzinfo=timezone.utc)
+    return noon if noon + timedelta(hours=12) <= build else None
 
 
 def build_time(settings: BuildSettings) -> datetime:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from feedgen.feed import FeedGenerator
 
@@ -60,6 +60,8 @@ class Episode:
     chapters_url: str | None = None  # Podcasting 2.0 JSON chapters
     transcripts: tuple[Transcript, ...] = ()
     citations: tuple[str, ...] = ()  # sources the section cites, for the show notes
+    author: str = ""  # the article's writers: itunes:author, dc:creator and the notes
+    written: date | None = None  # the article's own date, for the notes
 
 
 @dataclass(frozen=True)
@@ -76,9 +78,29 @@ def clock(seconds: float) -> str:
     return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
 
 
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def credit(ep: Episode) -> str:
+    """ "Written by Ines Varga, published 4 March 2021.": the byline the narration
+    leaves out. English month names, not the locale's: the feed's language is the
+    show's, not the machine's."""
+    when = (
+        f"{ep.written.day} {MONTHS[ep.written.month - 1]} {ep.written.year}" if ep.written else ""
+    )
+    if ep.author and when:
+        return f"Written by {ep.author}, published {when}."
+    if ep.author:
+        return f"Written by {ep.author}."
+    return f"Published {when}." if when else ""
+
+
 def show_notes_text(ep: Episode) -> str:
-    """Plain-text show notes: the summary, the chapters with times, the sources."""
-    parts = [ep.description]
+    """Plain-text show notes: the summary, the credit, the chapters with times, the sources."""
+    parts = [ep.description, credit(ep)]
     if len(ep.chapters) > 1:
         parts.append("Chapters:\n" + "\n".join(f"{clock(c.start)} {c.title}" for c in ep.chapters))
     if ep.citations:
@@ -95,6 +117,8 @@ def show_notes_html(ep: Episode) -> str:
     into one line.
     """
     out = [f"<p>{html.escape(p)}</p>" for p in ep.description.split("\n\n") if p.strip()]
+    if credit(ep):
+        out.append(f"<p>{html.escape(credit(ep))}</p>")
     if len(ep.chapters) > 1:
         items = [f"<li>{clock(c.start)} {html.escape(c.title)}</li>" for c in ep.chapters]
         out.append("\n".join(["<p>Chapters:</p>", "<ul>", *items, "</ul>"]))
@@ -134,6 +158,8 @@ def render_feed(channel: Channel, episodes: list[Episode]) -> bytes:
     fg.apple.show_type("serial")
     fg.pod.guid(podcast_guid(channel.feed_url))
     fg.pod.locked(channel.locked, channel.owner_email)
+    if any(ep.author for ep in episodes):
+        fg.load_extension("dc")  # dc:creator, for apps that show a writer per episode
     if episodes:
         fg.lastBuildDate(max(e.published for e in episodes))
 
@@ -151,6 +177,9 @@ def render_feed(channel: Channel, episodes: list[Episode]) -> bytes:
         fe.podcast.itunes_season(ep.season)
         fe.podcast.itunes_episode_type("full")
         fe.apple.explicit(channel.explicit)
+        if ep.author:
+            fe.podcast.itunes_author(ep.author)
+            fe.dc.dc_creator(ep.author)
         for t in ep.transcripts:
             fe.pod.transcript(t.url, t.mime, channel.language)
         if ep.chapters_url:

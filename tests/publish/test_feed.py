@@ -3,7 +3,7 @@
 import html
 import os
 import re
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from io import BytesIO
 
 import feedparser
@@ -16,6 +16,7 @@ from audio_companion.publish.feed import (
     Episode,
     Transcript,
     clip_bytes,
+    credit,
     render_feed,
     show_notes_html,
     show_notes_text,
@@ -175,3 +176,40 @@ def test_plain_show_notes_separate_their_parts_with_a_blank_line() -> None:
         "Chapters:\n0:00 Part 1\n0:20 Why <it> works & how",
         "Sources:\nAuthor, A. (2020). A study of evenings. Journal, 1, 2.",
     ]
+
+
+BYLINED = [
+    Episode(**{**EPISODES[0].__dict__, "author": "Ines Varga", "written": date(2021, 3, 4)}),
+    EPISODES[1],
+]
+
+
+def test_an_articles_writer_is_the_items_author_for_every_reader() -> None:
+    xml = render_feed(CHANNEL, BYLINED)
+    fp = feedparser.parse(xml)
+    assert not fp.bozo, fp.get("bozo_exception")
+    by_id = {e.id: e for e in fp.entries}
+    assert by_id["guid-1"].author == "Ines Varga"  # itunes:author / dc:creator
+    assert "author" not in by_id["guid-2"] or by_id["guid-2"].author == CHANNEL.author
+    text = xml.decode()
+    assert text.count("<dc:creator>Ines Varga</dc:creator>") == 1
+    assert text.count("<itunes:author>Ines Varga</itunes:author>") == 1
+    parsed = podcastparser.parse(CHANNEL.feed_url, BytesIO(xml))
+    first = next(e for e in parsed["episodes"] if e["guid"] == "guid-1")
+    assert "Written by Ines Varga, published 4 March 2021." in first["description"]
+
+
+def test_without_bylines_the_feed_declares_no_dublin_core() -> None:
+    assert b"purl.org/dc" not in render_feed(CHANNEL, EPISODES)
+
+
+def test_credit_line() -> None:
+    ep = EPISODES[0]
+    assert credit(ep) == ""
+    assert credit(Episode(**{**ep.__dict__, "author": "A B"})) == "Written by A B."
+    assert credit(Episode(**{**ep.__dict__, "written": date(2014, 4, 27)})) == (
+        "Published 27 April 2014."
+    )
+    both = Episode(**{**ep.__dict__, "author": "A B", "written": date(2014, 12, 1)})
+    assert show_notes_text(both).split("\n\n")[:2] == [ep.description, credit(both)]
+    assert "<p>Written by A B, published 1 December 2014.</p>" in show_notes_html(both)
