@@ -130,3 +130,20 @@ def test_script_applies_the_builds_input_limits(tmp_path) -> None:  # type: igno
     big.write_text("# Big\n\n## One\n\n" + "A calm evening. " * 200 + "\n", encoding="utf-8")
     small = CliRunner().invoke(main, ["script", str(big), "--max-input-size", "1KB"])
     assert small.exit_code == 2 and "--max-input-size" in small.output, small.output
+
+
+def test_script_json_carries_the_pages_byline_and_date(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    page = tmp_path / "walks.html"
+    page.write_text(
+        '<html><head><meta name="author" content="Ines Varga">'
+        '<meta property="article:published_time" content="2021-03-04">'
+        "<title>Night Walks</title></head><body><article><h1>Night Walks</h1>"
+        "<p>The river path is lit until midnight, and most couples walk one loop of it "
+        "after dinner, talking as they go and stopping at the bridge.</p></article></body></html>",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(main, ["script", str(page), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    (episode,) = json.loads(result.output)
+    assert (episode["author"], episode["written"]) == ("Ines Varga", "2021-03-04")
+    assert not any("Ines Varga" in line["speech"] for line in episode["lines"])

@@ -384,6 +384,8 @@ def script(
                 ],
                 "show_notes": ep.notes,
                 "citations": list(ep.citations),
+                "author": ep.author,
+                "written": ep.written.isoformat() if ep.written else None,
             }
             for ep in episodes
         ]
