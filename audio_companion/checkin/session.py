@@ -299,12 +299,17 @@ class CheckinSession:
         mode: Literal["answer", "command"] = (
             "command" if number or (expect == "yes_no" and not free) else "answer"
         )
+        # One partner's answer with the other in the room: the listener's "mm-hm"
+        # neither ends the turn nor becomes part of the answer.
+        protected = mode == "answer" and person is not None and len(self.settings.partners) > 1
         silences = 0
         while True:
             self._check_time()
             started = self.wall_clock()
             self._turn(Turn(step.id, step.kind.value, person, expect))
-            heard = self.conv.listen(Ask(self.settings.answer_timeout_s, number, allowed, mode))
+            heard = self.conv.listen(
+                Ask(self.settings.answer_timeout_s, number, allowed, mode, backchannels=protected)
+            )
             if heard.kind == "end":
                 raise _Stop("interrupted")
             if heard.kind == "timeout":

@@ -18,6 +18,7 @@ from typing import Literal, Protocol
 from audio_companion.asr.base import UNKNOWN_WORD, Recognizer, RecognizerStream, Transcript
 from audio_companion.audio.chunk import AudioChunk
 from audio_companion.tts.prompts import PromptCache
+from audio_companion.voice.backchannel import ends_with_backchannel, without_backchannels
 from audio_companion.voice.duplex import EchoFilter, HalfDuplexGate
 from audio_companion.voice.endpoint import (
     Endpointer,
@@ -96,6 +97,10 @@ class Ask:
     """"command": only a command, yes/no or number is expected, so the recogniser is
     primed with (or restricted to) exactly the allowed words and rejects what it is
     unsure of; "answer": free speech, nothing primed."""
+    backchannels: bool = False
+    """Answer mode, a partner's protected turn: another person in the room may say
+    "mm-hm" or "yeah" meanwhile. Such an utterance is no turn, and such sentences
+    are not part of the answer nor the sign that it is over (`voice.backchannel`)."""
 
 
 ANY_ANSWER = Ask()
@@ -110,6 +115,7 @@ class LoopStats:
     gated_chunks: int = 0
     recognition_seconds: list[float] = field(default_factory=list)
     early_ends: int = 0  # turns ended on a complete command or finished sentence
+    backchannels: int = 0  # utterances that were only a listener's "mm-hm"
     speculative_seconds: list[float] = field(default_factory=list)  # whisper's early decodes
 
 
@@ -359,7 +365,7 @@ class VoiceLoop:
             sure = draft.confidence >= turn.complete_min_heard
             if not sure or command.confidence < turn.complete_min_confidence:
                 return None
-        elif not sounds_finished(draft.text):
+        elif not self._sounds_finished(draft.text, ask):
             return None
         event = self.endpointer.end_now()
         self._new_utterance()
@@ -414,6 +420,25 @@ class VoiceLoop:
         if self.echo.is_echo(text, event.t):
             self.stats.echoes_dropped += 1
             return None
+        if ask.mode == "answer" and ask.backchannels:
+            text = self._answer_text(text, ask)
+            if not text:
+                self.stats.backchannels += 1
+                return None  # someone else's "mm-hm": the turn goes on
         self.stats.utterances += 1
         command = self._command(transcript, ask)
         return Heard("speech", text, command, transcript, event.speech_start, event.t, event.audio)
+
+    @classmethod
+    def _sounds_finished(cls, text: str, ask: Ask) -> bool:
+        """Whether a draft answer reads as over; never right after someone's "mm-hm"."""
+        if ask.backchannels and ends_with_backchannel(text):
+            return False
+        return sounds_finished(cls._answer_text(text, ask))
+
+    @staticmethod
+    def _answer_text(text: str, ask: Ask) -> str:
+        """What counts of an answer: without a listener's backchannels in a protected turn."""
+        if ask.mode == "answer" and ask.backchannels:
+            return without_backchannels(text)
+        return text

@@ -225,6 +225,12 @@ def test_couples_take_turns_and_answers_are_per_partner() -> None:
     close = script.said[-1]
     assert "Sam, you appreciated your laugh, the dinner and the rain" in close
     assert "Alex, you appreciated the walk, the tea and the music" in close
+    # Each partner's free answer is a protected turn; numbers and one person's are not.
+    protected = [a.backchannels for a in script.asks if a.mode == "answer"]
+    assert protected and all(protected)
+    assert not any(a.backchannels for a in script.asks if a.mode == "command")
+    alone, _, _ = run(FULL)
+    assert not any(a.backchannels for a in alone.asks)
 
 
 @pytest.mark.parametrize(
