@@ -94,6 +94,41 @@ def test_stop_word_ends_kindly_and_keeps_answers(tmp_path: Path) -> None:
         assert summary.end_reason == "stop_word" and summary.answer_count == 2
 
 
+@pytest.mark.parametrize("word", ["pineapple", "lighthouse"])
+def test_each_partners_own_stop_word_stops_from_either_turn(tmp_path: Path, word: str) -> None:
+    journal = tmp_path / "j.sqlite3"
+    # Sam answers; on Alex's turn, Alex (or Sam) says one of the two stop words.
+    result = typed_checkin(
+        journal, ["a long day", word], "--partners", "Sam, Alex",
+        "--stop-word", "Sam=pineapple,alex=lighthouse",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    with Journal.open(journal) as j:
+        [summary] = j.sessions()
+        record = j.session(summary.id)
+    assert summary.end_reason == "stop_word"
+    assert [(a.partner, a.transcript) for a in record.answers] == [("Sam", "a long day")]
+
+
+@pytest.mark.parametrize(
+    ("spec", "partners", "message"),
+    [
+        ("Sam=pineapple,Robin=lighthouse", ("--partners", "Sam, Alex"), "'Robin' is not one of"),
+        ("Sam=,Alex=lighthouse", ("--partners", "Sam, Alex"), "is not NAME=WORD"),
+        ("Sam=pineapple", (), "--partners"),
+        ("Sam=skip,Alex=lighthouse", ("--partners", "Sam, Alex"), "means both"),
+    ],
+)
+def test_a_bad_partner_stop_word_is_one_line(
+    tmp_path: Path, spec: str, partners: tuple[str, ...], message: str
+) -> None:
+    result = typed_checkin(tmp_path / "j.sqlite3", [], *partners, "--stop-word", spec)
+    assert result.exit_code == 2, result.output
+    last = result.output.strip().splitlines()[-1]
+    assert "--stop-word" in last and message in last
+    assert not (tmp_path / "j.sqlite3").exists()
+
+
 def test_unknown_deck_and_malformed_deck_are_one_line(tmp_path: Path) -> None:
     result = typed_checkin(tmp_path / "j.sqlite3", [], "--deck", "nope")
     assert result.exit_code == 2 and "unknown deck" in result.output and "nightly" in result.output

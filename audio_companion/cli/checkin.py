@@ -106,7 +106,7 @@ def checkin(
         return
     chosen = load_deck(deck)
     names = tuple(n.strip() for n in (partners or "").split(",") if n.strip())
-    vocabulary = vocabulary_for(stop_word)
+    vocabulary = vocabulary_for(stop_word, names)
     settings = CheckinSettings(
         night=night or night_of(datetime.now()),
         partners=names,

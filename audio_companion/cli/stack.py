@@ -81,15 +81,39 @@ def speaker_rate(prompts: PromptCache) -> int:
     return rate if isinstance(rate, int) and rate > 0 else DEFAULT_RATE
 
 
-def vocabulary_for(stop_word: str | None) -> CommandVocabulary:
-    """The spoken commands, with the person's own stop word; a bad one is a usage error."""
+def vocabulary_for(stop_word: str | None, partners: tuple[str, ...] = ()) -> CommandVocabulary:
+    """The spoken commands, with the person's own stop word; a bad one is a usage error.
+
+    A couple may each have their own: ``Sam=pineapple,Alex=lighthouse`` (names from
+    `partners`). Every one of them stops the session, whoever says it: a stop word
+    is a promise to both.
+    """
     from audio_companion.errors import InputError
     from audio_companion.voice.intents import CommandVocabulary
 
     try:
+        if stop_word and "=" in stop_word:
+            own = partner_stop_words(stop_word, partners)
+            return CommandVocabulary(stop_words=("stop", *own.values()))
         return CommandVocabulary(personal_stop_word=stop_word or None)
     except ValueError as exc:
         raise CompanionCommandError(InputError(f"--stop-word: {exc}")) from exc
+
+
+def partner_stop_words(spec: str, partners: tuple[str, ...]) -> dict[str, str]:
+    """ "Sam=pineapple,Alex=lighthouse" as {"Sam": "pineapple", "Alex": "lighthouse"}."""
+    out: dict[str, str] = {}
+    known = {p.casefold(): p for p in partners}
+    for part in spec.split(","):
+        name, _, word = (x.strip() for x in part.partition("="))
+        if not name or not word:
+            raise ValueError(f"{part.strip()!r} is not NAME=WORD (e.g. Sam=pineapple)")
+        if not partners:
+            raise ValueError("NAME=WORD is for a couple's check-in with --partners; give one word")
+        if name.casefold() not in known:
+            raise ValueError(f"{name!r} is not one of the partners ({', '.join(partners)})")
+        out[known[name.casefold()]] = word
+    return out
 
 
 @contextlib.contextmanager

@@ -32,7 +32,11 @@ input_option = click.option(
 output_option = click.option(
     "--output", "output_device", help="Speakers: device index or part of its name."
 )
-stop_word_option = click.option("--stop-word", help="Your own stop word, honoured besides 'stop'.")
+stop_word_option = click.option(
+    "--stop-word",
+    help="Your own stop word, honoured besides 'stop'. A couple's check-in takes one each, "
+    "NAME=WORD,NAME=WORD (e.g. Sam=pineapple,Alex=lighthouse): any of them, said by anyone, stops.",
+)
 
 LISTENING = "I'm listening. Say stop when you are done."
 STOPPING = "Stopping. Good night."
