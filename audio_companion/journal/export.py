@@ -3,6 +3,10 @@
 Recordings never leave the journal through an export (only how many there are is said), so an
 exported file can be shared with a therapist without sharing anyone's voice. Times are local
 ISO-8601 with their UTC offset, unambiguous across daylight-saving changes.
+
+CSV and JSON carry everything else the journal holds, exactly (times to the microsecond when
+they have a fraction, confidences as written), so `journal import` rebuilds a journal from
+either and exporting it again gives the same bytes (see `importer`).
 """
 
 from __future__ import annotations
@@ -37,22 +41,51 @@ CSV_COLUMNS = (
     "started_at",
     "ended_at",
     "audio",
+    "written_at",  # added last, so that readers counting columns still find the others
 )
 JSON_FORMAT = "audio-companion-journal"
 JSON_VERSION = 1
 
 
 def iso(ts: float | None, tz: tzinfo | None = None) -> str | None:
-    """Unix seconds as local (or *tz*) ISO-8601 with offset, to the second."""
+    """Unix seconds as local (or *tz*) ISO-8601 with offset: to the second when that is exact,
+    else to the microsecond, so that an import gives back the very instant."""
     if ts is None:
         return None
-    return datetime.fromtimestamp(ts, tz).astimezone(tz).isoformat(timespec="seconds")
+    return datetime.fromtimestamp(ts, tz).astimezone(tz).isoformat()
+
+
+def join_partners(names: Sequence[str]) -> str:
+    """Partners in one CSV cell, "Alex; Sam": a ";" or "\\" in a name is escaped with "\\",
+    so that `split_partners` gives the names back even when one contains "; "."""
+    return "; ".join(n.replace("\\", "\\\\").replace(";", "\\;") for n in names)
+
+
+def split_partners(cell: str) -> tuple[str, ...]:
+    """The names `join_partners` wrote: split at each unescaped ";", around which spaces go
+    (names never start or end with one: the check-in strips them)."""
+    names: list[str] = []
+    name: list[str] = []
+    escaped = False
+    for c in cell:
+        if escaped or (c != "\\" and c != ";"):
+            name.append(c)
+            escaped = False
+        elif c == "\\":
+            escaped = True
+        else:
+            names.append("".join(name).strip())
+            name = []
+    names.append("".join(name).strip())
+    return tuple(names) if cell.strip() else ()
 
 
 def to_csv(records: Sequence[SessionRecord], tz: tzinfo | None = None) -> str:
     """One row per answer (a session without answers still gets one row, answer fields empty).
 
     `audio` is 1 when a recording exists in the journal; the recording itself is not exported.
+    A mood is a number (empty when none was given), a confidence exact; partners as
+    `join_partners` writes them.
     """
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
@@ -63,7 +96,7 @@ def to_csv(records: Sequence[SessionRecord], tz: tzinfo | None = None) -> str:
             iso(rec.started_at, tz),
             iso(rec.ended_at, tz) or "",
             rec.deck,
-            "; ".join(rec.partners),
+            join_partners(rec.partners),
             rec.engine,
             rec.end_reason or "",
         ]
@@ -80,10 +113,11 @@ def to_csv(records: Sequence[SessionRecord], tz: tzinfo | None = None) -> str:
                     a.prompt,
                     a.transcript,
                     "" if a.mood is None else a.mood,
-                    "" if a.confidence is None else f"{a.confidence:.3f}",
+                    "" if a.confidence is None else repr(a.confidence),
                     iso(a.started_at, tz),
                     iso(a.ended_at, tz),
                     1 if a.has_audio else 0,
+                    iso(a.written_at, tz),
                 ]
             )
     return buf.getvalue()
@@ -101,6 +135,7 @@ def _answer_json(a: AnswerRecord, tz: tzinfo | None) -> dict[str, Any]:
         "confidence": a.confidence,
         "started_at": iso(a.started_at, tz),
         "ended_at": iso(a.ended_at, tz),
+        "written_at": iso(a.written_at, tz),
         "has_audio": a.has_audio,
     }
 

@@ -89,6 +89,7 @@ class AnswerRecord(SpokenAnswer):
 
     id: int
     session_id: int
+    written_at: float  # when the journal committed it: exported, so an import keeps it
     audio_seconds: float | None  # None: no recording kept
 
     @property
@@ -281,11 +282,15 @@ class Journal:
 
     # -- reading -----------------------------------------------------------------------
 
+    def _rows(self, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
+        """Rows as mappings; the caller holds the lock (so a transaction can read too)."""
+        cur = self._conn.execute(sql, tuple(params))
+        cur.row_factory = sqlite3.Row
+        return list(cur.fetchall())
+
     def _query(self, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
         with self._lock, self._errors():
-            cur = self._conn.execute(sql, tuple(params))
-            cur.row_factory = sqlite3.Row
-            return list(cur.fetchall())
+            return self._rows(sql, params)
 
     def sessions(self, limit: int | None = None) -> list[SessionSummary]:
         """Session summaries, newest first, with answer count and mean mood."""
@@ -306,16 +311,21 @@ class Journal:
 
     def session(self, session_id: int) -> SessionRecord:
         """One session with its answers in order; JournalError if there is no such session."""
-        rows = self._query("SELECT * FROM sessions WHERE id = ?", (session_id,))
-        if not rows:
-            raise JournalError(f"no session {session_id}; {LIST_HINT}")
-        answers = self._answers("WHERE session_id = ?", (session_id,))
+        with self._lock, self._errors():
+            rows = self._rows("SELECT * FROM sessions WHERE id = ?", (session_id,))
+            if not rows:
+                raise JournalError(f"no session {session_id}; {LIST_HINT}")
+            answers = self._answers("WHERE session_id = ?", (session_id,))
         return self._record(rows[0], answers.get(session_id, []))
 
     def records(self) -> list[SessionRecord]:
         """Every session with its answers, oldest first: what an export needs, without audio."""
+        with self._lock, self._errors():
+            return self._all_records()
+
+    def _all_records(self) -> list[SessionRecord]:
         answers = self._answers("", ())
-        rows = self._query("SELECT * FROM sessions ORDER BY started_at, id")
+        rows = self._rows("SELECT * FROM sessions ORDER BY started_at, id")
         return [self._record(r, answers.get(r["id"], [])) for r in rows]
 
     def audio(self, answer_id: int) -> AudioChunk | None:
@@ -349,9 +359,9 @@ class Journal:
     # -- helpers -----------------------------------------------------------------------
 
     def _answers(self, where: str, params: Sequence[object]) -> dict[int, list[AnswerRecord]]:
-        rows = self._query(
+        rows = self._rows(
             f"""SELECT id, session_id, partner, step, kind, prompt, transcript, mood, confidence,
-                       started_at, ended_at, audio_seconds
+                       started_at, ended_at, written_at, audio_seconds
                 FROM answers {where} ORDER BY started_at, id""",
             params,
         )
@@ -370,6 +380,7 @@ class Journal:
                     confidence=r["confidence"],
                     started_at=r["started_at"],
                     ended_at=r["ended_at"],
+                    written_at=r["written_at"],
                     audio_seconds=r["audio_seconds"],
                 )
             )

@@ -7,7 +7,14 @@ import io
 import json
 from datetime import datetime, timedelta, timezone
 
-from audio_companion.journal.export import markdown_session, to_csv, to_json, to_markdown
+from audio_companion.journal.export import (
+    join_partners,
+    markdown_session,
+    split_partners,
+    to_csv,
+    to_json,
+    to_markdown,
+)
 from audio_companion.journal.store import AnswerRecord, SessionRecord
 
 TZ = timezone(timedelta(hours=2))
@@ -27,6 +34,7 @@ def ans(i: int, partner: str | None, prompt: str, said: str, **kw: object) -> An
         "confidence": None,
         "started_at": T0 + 10 * i,
         "ended_at": T0 + 10 * i + 5,
+        "written_at": T0 + 10 * i + 5.25,
         "audio_seconds": None,
     }
     fields.update(kw)
@@ -70,7 +78,9 @@ def test_csv_has_a_row_per_answer_and_one_for_an_empty_session() -> None:
     assert first["transcript"] == 'tired, but "okay"'
     assert first["audio"] == "1" and rows[1]["audio"] == "0"
     assert rows[1]["mood"] == "4" and first["mood"] == ""
-    assert rows[1]["confidence"] == "0.800"
+    assert rows[1]["confidence"] == "0.8"  # exact, not rounded: an import must get 0.8 back
+    assert rows[1]["written_at"] == "2024-05-14T21:30:25.250000+02:00"  # to the microsecond
+    assert rows[1]["ended_at"] == "2024-05-14T21:30:25+02:00"  # whole seconds stay short
     assert rows[3]["session_id"] == "2" and rows[3]["answer_id"] == ""
     assert rows[3]["session_ended_at"] == ""
 
@@ -86,6 +96,8 @@ def test_json_is_versioned_with_int_moods_and_no_audio() -> None:
     mood = s1["answers"][1]["mood"]
     assert mood == 4 and isinstance(mood, int)
     assert s1["answers"][0]["has_audio"] is True
+    assert s1["answers"][0]["written_at"] == "2024-05-14T21:30:15.250000+02:00"
+    assert s1["answers"][1]["confidence"] == 0.8
     assert "audio" not in s1["answers"][0]
     assert s2["ended_at"] is None and s2["answers"] == []
 
@@ -116,3 +128,21 @@ def test_empty_exports_are_still_valid() -> None:
     assert to_csv([]).splitlines()[0].startswith("session_id,")
     assert json.loads(to_json([]))["sessions"] == []
     assert "No check-ins yet." in to_markdown([])
+
+
+def test_csv_columns_keep_their_places_and_add_written_at_last() -> None:
+    header = to_csv([]).splitlines()[0].split(",")
+    assert header[:18] == [
+        "session_id", "session_started_at", "session_ended_at", "deck", "partners", "engine",
+        "end_reason", "answer_id", "partner", "step", "kind", "prompt", "transcript", "mood",
+        "confidence", "started_at", "ended_at", "audio",
+    ]  # fmt: skip
+    assert header[18:] == ["written_at"]
+
+
+def test_partners_with_a_separator_in_a_name_come_back_whole() -> None:
+    names = ("Sam; Alex", "Zoë", "back\\slash", ";")
+    cell = join_partners(names)
+    assert split_partners(cell) == names
+    assert join_partners(("Alex", "Sam")) == "Alex; Sam"  # ordinary names read as before
+    assert split_partners("") == () and split_partners("Alex;Sam") == ("Alex", "Sam")
