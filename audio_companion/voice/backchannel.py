@@ -2,11 +2,10 @@
 
 When a couple does the check-in together, one partner answers and the other is in
 the room. The listener's small signals of attention are not the answer and must
-not end the speaker's turn: whisper would write "Today was long. Mm-hmm." and the
-finished-sounding full stop would cut the speaker off at the next short pause.
-So, while a partner's turn is protected (`Ask.backchannels`), sentences made only
-of backchannel words are taken out of what was heard, and an utterance that is
-nothing else is no turn at all.
+not end the speaker's turn. While a partner's turn is protected (`Ask.backchannels`),
+sentences made only of backchannel words are taken out of what was heard, an
+utterance that is nothing else is no turn at all, and the turn ends on the
+reflective silence, never early on a finished-sounding sentence (`VoiceLoop`).
 
 Pure functions of a transcript; the voice loop decides when they apply.
 """
@@ -57,19 +56,30 @@ def is_backchannel(text: str) -> bool:
     return bool(sentences) and all(_is_backchannel_sentence(s) for s in sentences)
 
 
-def ends_with_backchannel(text: str) -> bool:
-    """True when the last sentence of `text` is a backchannel: the speaker was just
-    invited to go on, so a pause now is theirs to break, not the end of the turn."""
-    sentences = [s for s in _SENTENCE.findall(text) if s.strip()]
-    return bool(sentences) and _is_backchannel_sentence(sentences[-1])
-
-
 def without_backchannels(text: str) -> str:
-    """`text` with every sentence that is only a backchannel taken out.
+    """`text` without the listener's backchannels, as far as the words can tell.
 
-    "Today was long. Mm-hmm. Work was hard." -> "Today was long. Work was hard."
-    A backchannel inside a sentence ("it was, yeah, long") is the speaker's own
-    and stays; so does a sentence that merely starts with one ("Yeah, it was.").
+    Whole sentences that are only backchannels go ("Today was long. Mm-hmm.
+    Work was hard." -> "Today was long. Work was hard."), and so do backchannel
+    phrases between commas after the answer's opening: whisper joins the
+    partner's "Yeah" to the speaker's next sentence ("...helped. Yeah, and I
+    slept well" on the rig). The answer's own first words stay ("Yeah, it was
+    a good day." answers the question); a speaker's filler later in the answer
+    ("it was, yeah, long") is lost with the partner's, which costs the journal
+    nothing.
     """
-    kept = [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
-    return " ".join(s for s in kept if not _is_backchannel_sentence(s))
+    out: list[str] = []
+    for sentence in (s.strip() for s in _SENTENCE.findall(text) if s.strip()):
+        if _is_backchannel_sentence(sentence):
+            continue
+        parts = [p.strip() for p in sentence.split(",")]
+        kept = [
+            p
+            for i, p in enumerate(parts)
+            if (not out and i == 0) or not _is_backchannel_sentence(p)
+        ]
+        joined = ", ".join(p for p in kept if p)
+        if joined and kept[0] != parts[0]:  # the sentence lost its opening "Yeah,"
+            joined = joined[0].upper() + joined[1:]
+        out.append(joined)
+    return " ".join(p for p in out if p)

@@ -18,7 +18,7 @@ from typing import Literal, Protocol
 from audio_companion.asr.base import UNKNOWN_WORD, Recognizer, RecognizerStream, Transcript
 from audio_companion.audio.chunk import AudioChunk
 from audio_companion.tts.prompts import PromptCache
-from audio_companion.voice.backchannel import ends_with_backchannel, without_backchannels
+from audio_companion.voice.backchannel import without_backchannels
 from audio_companion.voice.duplex import EchoFilter, HalfDuplexGate
 from audio_companion.voice.endpoint import (
     Endpointer,
@@ -429,12 +429,18 @@ class VoiceLoop:
         command = self._command(transcript, ask)
         return Heard("speech", text, command, transcript, event.speech_start, event.t, event.audio)
 
-    @classmethod
-    def _sounds_finished(cls, text: str, ask: Ask) -> bool:
-        """Whether a draft answer reads as over; never right after someone's "mm-hm"."""
-        if ask.backchannels and ends_with_backchannel(text):
-            return False
-        return sounds_finished(cls._answer_text(text, ask))
+    @staticmethod
+    def _sounds_finished(text: str, ask: Ask) -> bool:
+        """Whether a draft answer reads as over; in a protected turn the words cannot tell.
+
+        The partner's "mm-hm" at a sentence's end invites the speaker to go on,
+        and whisper mostly leaves it out of the transcript ("Honestly, a bit
+        tired, but the walk helped." for the speaker's two sentences with the
+        partner's "Yeah" between them, on the rig's voices), so a finished
+        sentence there is no sign of a finished turn: the reflective end silence
+        decides it.
+        """
+        return not ask.backchannels and sounds_finished(text)
 
     @staticmethod
     def _answer_text(text: str, ask: Ask) -> str:

@@ -1,0 +1,139 @@
+"""A couple's check-in through real audio devices: one partner's turn is protected.
+
+Two people in the room, two voices: Sam speaks with Piper's joe voice, Alex with
+hibari's. Sam answers how the day was in three sentences while Alex says "mm-hm"
+and "yeah" between them, as a listener does; the companion must keep Sam's answer
+whole, as one turn, with none of Alex's words in it. Then, on Alex's own turn,
+Alex says their personal stop word ("lighthouse") and the check-in ends kindly,
+with the journal showing who said what.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from hands_free import NETGUARD, NIGHT, Said, kept_words
+from rig import Person, PulseRig
+
+from audio_companion.audio.chunk import AudioChunk
+from audio_companion.audio.resample import to_mono16k
+from audio_companion.audio.wav import read_wav, write_wav
+from audio_companion.journal.store import Journal
+
+pytest.importorskip("faster_whisper")
+pytest.importorskip("sounddevice")
+pytest.importorskip("hibari")
+
+pytestmark = pytest.mark.timeout(300)
+
+RATE = 16000
+SAM = [  # with the pause after each part; Alex's backchannels fall in Sam's pauses
+    ("Sam", "Honestly, a bit tired.", 0.25),
+    ("Alex", "Mm-hmm.", 0.6),
+    ("Sam", "But the walk after dinner helped.", 0.25),
+    ("Alex", "Yeah.", 0.6),
+    ("Sam", "And I slept well last night.", 0.0),
+]
+SAMS_ANSWER = Said("", ("tired", "walk", "dinner", "helped", "slept", "night"))
+
+
+def _voiced(chunk: AudioChunk) -> np.ndarray:
+    """`chunk` at `RATE`, mono float, without the silence around the voice."""
+    x = to_mono16k(chunk).to_int16()[:, 0].astype(np.float32) / 32768
+    loud = np.flatnonzero(np.abs(x) > 0.01)
+    return x[loud[0] : loud[-1] + 1] if loud.size else x
+
+
+class Alex:
+    """The second person in the room: hibari's voice, loaded once."""
+
+    synth: Any = None
+
+    @classmethod
+    def say(cls, text: str) -> AudioChunk:
+        if cls.synth is None:
+            from audio_companion.tts.base import VoiceSettings
+            from audio_companion.tts.registry import make_synthesizer
+
+            cls.synth = make_synthesizer(VoiceSettings(engine="hibari"))
+        chunk: AudioChunk = cls.synth.synthesize(text)
+        return chunk
+
+
+def two_voices(parts: list[tuple[str, str, float]], folder: Path) -> Path:
+    """One recording of the room: each part in its speaker's voice, then its pause."""
+    pieces = [np.zeros(RATE // 10, np.float32)]
+    for i, (who, text, pause) in enumerate(parts):
+        if who == "Sam":
+            wav = folder / f"sam-{i}.wav"
+            Person.speak_to_file(text, wav)
+            chunk = read_wav(wav)
+        else:
+            chunk = Alex.say(text)
+        pieces += [_voiced(chunk), np.zeros(round(pause * RATE), np.float32)]
+    pieces.append(np.zeros(RATE // 10, np.float32))
+    path = folder / "room.wav"
+    samples = np.concatenate(pieces)
+    write_wav(path, AudioChunk.from_int16((samples * 32767).astype("<i2"), RATE))
+    return path
+
+
+def test_a_partners_turn_is_kept_whole_and_the_others_stop_word_ends_it(
+    pulse: PulseRig, tmp_path: Path
+) -> None:
+    import sys
+
+    from child import Child
+
+    journal = tmp_path / "journal.sqlite3"
+    netlog = tmp_path / "net.log"
+    room = two_voices(SAM, tmp_path)
+    lighthouse = tmp_path / "lighthouse.wav"
+    write_wav(lighthouse, Alex.say("Lighthouse."))
+    exe = Path(sys.executable).with_name("audio-companion")
+    env = {
+        **pulse.env,
+        "XDG_CACHE_HOME": str(pulse.dir / "cache"),
+        "PYTHONPATH": str(NETGUARD),
+        "NETGUARD_LOG": str(netlog),
+        "PYTHONUNBUFFERED": "1",
+    }
+    argv = [exe, "checkin", "--engine", "whisper", "--format", "jsonl", "--night", NIGHT,
+            "--journal", journal, "--partners", "Sam,Alex",
+            "--stop-word", "Sam=pineapple,Alex=lighthouse"]  # fmt: skip
+    listens: list[dict[str, Any]] = []
+    with Child(argv, env=env) as child:
+        while (event := child.next_event(timeout=90)) is not None:
+            if event["event"] == "end":
+                break
+            if event["event"] != "listen":
+                continue
+            listens.append(event)
+            assert len(listens) <= 4, child.describe()  # a re-ask at most per turn
+            time.sleep(0.4)  # a person lets the question settle before answering
+            if event["partner"] == "Sam":
+                pulse.play_into_mic(room)
+            else:
+                pulse.play_into_mic(lighthouse)
+        assert event is not None and event["reason"] == "stop_word", child.describe()
+        assert child.wait(30) == 0, child.describe()
+    lines = "\n".join(child.lines)
+    assert not netlog.exists(), netlog.read_text()
+    with Journal.open(journal) as j:
+        [summary] = j.sessions()
+        record = j.session(summary.id)
+    assert summary.end_reason == "stop_word", lines
+    answers = [(a.partner, a.step, a.transcript) for a in record.answers]
+    # Sam's answer is one turn, whole, and Alex said nothing the journal kept.
+    assert [(p, s) for p, s, _ in answers] == [("Sam", "checkin")], lines
+    kept = answers[0][2]
+    assert kept_words(kept, SAMS_ANSWER) and all(
+        k in kept.lower() for k in ("tired", "helped", "slept")
+    ), lines
+    assert not any(w in kept.lower() for w in ("mm-hmm", "yeah", "lighthouse")), kept
+    asked = [e["partner"] for e in listens]
+    assert asked[0] == "Sam" and asked[-1] == "Alex", lines
