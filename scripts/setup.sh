@@ -21,7 +21,7 @@ done
 
 packages=(espeak-ng libespeak-ng1 ffmpeg libportaudio2)
 if [ "$mode" = test ]; then
-  packages+=(pulseaudio pulseaudio-utils sox pocketsphinx-testdata chromium chromium-driver)
+  packages+=(pulseaudio pulseaudio-utils sox pocketsphinx-testdata chromium chromium-driver systemd)
 fi
 python=${PYTHON:-python3}
 if ! command -v "$python" >/dev/null 2>&1; then
