@@ -16,7 +16,10 @@ A deck file (its name is the file name without ``.toml``)::
     kind = "mood"                       # required: see StepKind
     prompts = ["...", "..."]            # required: wordings, one chosen per night
     softer = ["..."]                    # free/mood/gratitude/feeling: re-prompts after silence
-    per_partner = true                  # free/mood/gratitude/feeling: ask each partner
+    per_partner = true                  # free/mood/gratitude/feeling: each partner in turn
+                                        # (default); false: both at once, kept as "both"
+    read_back = true                    # gratitude: then read each partner's list to the
+                                        # other by name (default true)
     confirm = "I heard {value}. Is that right?"   # mood: asked when unsure; needs {value}
     count = 3                           # gratitude: answers asked one at a time (1..10, default 3)
     more = ["What else?"]               # gratitude: wordings for the second and later answers
@@ -39,8 +42,8 @@ Placeholders, checked at load time (``{{`` and ``}}`` write literal braces):
 - ``{names}``: anywhere. ", Sam and Alex" for a couple, ", Sam" for one named
   person, empty when no name is known, so "Good evening{names}." always reads
   well (see `names_phrase`).
-- ``{name}``: the partner being asked; only in ``per_partner`` steps, the only
-  ones that address one partner.
+- ``{name}``: the partner being asked; only in answer steps asked of each partner
+  (not in ``per_partner = false`` steps, which address both).
 - ``{value}``: the mood number heard; only in ``confirm``.
 - ``{count}``, ``{remaining}``: in gratitude steps, how many answers the step
   asks for and how many are still to come (with the one being asked).

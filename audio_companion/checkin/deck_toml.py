@@ -56,7 +56,7 @@ class DeckShelf(Protocol):
 
 # Why a known placeholder is refused where it was written.
 _MISPLACED: Final[Mapping[str, str]] = {
-    "name": "only per_partner steps address one partner; use {names}",
+    "name": "only a step asked of each partner in turn addresses one; use {names}",
     "value": "only the confirm wording of a mood step knows the number",
     "appreciations": "only say and close prompts can read them back",
     "count": "only gratitude steps count answers",
@@ -68,7 +68,7 @@ _KIND_KEYS: Final[Mapping[StepKind, tuple[str, ...]]] = {
     StepKind.SAY: (),
     StepKind.FREE: ("softer", "per_partner"),
     StepKind.MOOD: ("softer", "per_partner", "confirm"),
-    StepKind.GRATITUDE: ("softer", "per_partner", "count", "more", "nudge"),
+    StepKind.GRATITUDE: ("softer", "per_partner", "count", "more", "nudge", "read_back"),
     StepKind.FEELING: ("softer", "per_partner", "explain"),
     StepKind.CLOSE: (),
     StepKind.BREATHING: ("minutes",),
@@ -84,6 +84,7 @@ _STEP_KEYS: Final = (
     "explain",
     "minutes",
     "include",
+    "read_back",
 )
 _TOP_KEYS: Final = ("title", "description", "time_box_minutes", "step")
 _KINDS: Final = ", ".join(kind.value for kind in StepKind)
@@ -264,12 +265,8 @@ class DeckParser:
                     f"(it takes: {', '.join(allowed)})",
                 )
 
-        per_partner = raw.get("per_partner", False)
-        if not isinstance(per_partner, bool):
-            self.fail(
-                self.loc.key(index, "per_partner"),
-                f"{label}per_partner must be true or false, got {_type_name(per_partner)}",
-            )
+        per_partner = self._flag(index, label, raw, "per_partner")
+        read_back = self._flag(index, label, raw, "read_back")
         count = DEFAULT_GRATITUDE_COUNT if kind is StepKind.GRATITUDE else 1
         if "count" in raw:
             value = raw["count"]
@@ -296,6 +293,7 @@ class DeckParser:
             prompts=self._wordings(index, label, raw, "prompts", required=True),
             softer=self._wordings(index, label, raw, "softer", required=False),
             per_partner=per_partner,
+            read_back=read_back,
             count=count,
             nudge=self._text(index, label, raw, "nudge", required=False),
             explain=self._text(index, label, raw, "explain", required=False),
@@ -306,6 +304,16 @@ class DeckParser:
         )
         self._check_placeholders(index, label, step)
         return step
+
+    def _flag(self, index: int, label: str, raw: Mapping[str, object], key: str) -> bool:
+        """A true/false key, true when absent."""
+        value = raw.get(key, True)
+        if not isinstance(value, bool):
+            self.fail(
+                self.loc.key(index, key),
+                f"{label}{key} must be true or false, got {_type_name(value)}",
+            )
+        return value
 
     def _check_placeholders(self, index: int, label: str, step: Step) -> None:
         fields: dict[str, Iterable[str]] = {
@@ -318,7 +326,7 @@ class DeckParser:
         }
         for key, texts in fields.items():
             allowed = {"names"}
-            if step.per_partner:
+            if step.per_partner and step.kind.answered:
                 allowed.add("name")
             if key == "confirm":
                 allowed.add("value")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from audio_companion.checkin.couple import people_for, spoken_name
 from audio_companion.checkin.steps import Deck, StepKind, choose_wording, names_phrase
 from audio_companion.checkin.wording import LINES
 
@@ -46,9 +47,7 @@ def deck_prompts(deck: Deck, night: date, partners: tuple[str, ...] = ()) -> lis
     tonight: list[str] = []
     later: list[str] = []
     for step in steps:
-        people: list[str | None] = [None]
-        if step.kind.answered and partners:
-            people = list(partners)
+        people = people_for(step, partners)
         chosen = choose_wording(step.prompts, night, step.id) if step.prompts else ""
         for person in people:
             for option in (chosen, *step.prompts, *step.softer, *step.more, step.nudge):
@@ -56,7 +55,8 @@ def deck_prompts(deck: Deck, night: date, partners: tuple[str, ...] = ()) -> lis
                 if text is None:
                     continue
                 # A partner hears their name on a new turn; follow-ups come plain.
-                said = [address(text, person), text] if step.kind.answered else [text]
+                name = spoken_name(person, partners)
+                said = [address(text, name), text] if step.kind.answered else [text]
                 (tonight if option == chosen else later).extend(said)
         if step.explain and (text := _fill_known(step.explain, step.count, None, names)):
             later.append(text)

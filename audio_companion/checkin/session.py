@@ -19,6 +19,13 @@ from typing import Literal
 
 from audio_companion.checkin.captions import Expect, Turn
 from audio_companion.checkin.conversation import Conversation
+from audio_companion.checkin.couple import (
+    BOTH,
+    close_appreciations,
+    people_for,
+    read_back,
+    spoken_name,
+)
 from audio_companion.checkin.rehearsal import address
 from audio_companion.checkin.steps import Deck, Step, StepKind, choose_wording, names_phrase
 from audio_companion.checkin.wording import (
@@ -143,14 +150,6 @@ class CheckinSession:
 
     # ---------------------------------------------------------------- steps
 
-    def _people(self, step: Step) -> list[str | None]:
-        partners = list(self.settings.partners)
-        if not partners:
-            return [None]
-        if step.kind in (StepKind.SAY, StepKind.CLOSE, StepKind.BREATHING):
-            return [None]
-        return list(partners)
-
     def _step(self, step: Step) -> None:
         self._check_time()
         if step.kind is StepKind.SAY:
@@ -158,7 +157,7 @@ class CheckinSession:
         elif step.kind is StepKind.BREATHING:
             self._breathing(step)
         else:
-            for person in self._people(step):
+            for person in people_for(step, self.settings.partners):
                 if step.kind is StepKind.MOOD:
                     self._mood(step, person)
                 elif step.kind is StepKind.GRATITUDE:
@@ -167,6 +166,10 @@ class CheckinSession:
                     self._feeling(step, person)
                 else:
                     self._free(step, person)
+            if step.kind is StepKind.GRATITUDE and (
+                said := read_back(self.answers, self.settings.partners, step)
+            ):
+                self.conv.say(said)
 
     def _free(self, step: Step, person: str | None) -> None:
         prompt = self._wording(step.prompts, step, person)
@@ -253,17 +256,7 @@ class CheckinSession:
         self.conv.say(self._close_text(step))
 
     def _close_text(self, step: Step) -> str:
-        parts = []
-        for person in self.settings.partners or (None,):
-            items = [
-                a.transcript.rstrip(".!? ")
-                for a in self.answers
-                if a.kind == StepKind.GRATITUDE.value and a.partner == person
-            ]
-            if items:
-                listed = _join(items)
-                parts.append(f"{person}, you appreciated {listed}" if person else listed)
-        appreciations = "; ".join(parts) if parts else "the small things of today"
+        appreciations = close_appreciations(self.answers, self.settings.partners)
         return self._wording(step.prompts, step, None, appreciations=appreciations)
 
     # ------------------------------------------------------------ asking
@@ -301,7 +294,9 @@ class CheckinSession:
         )
         # One partner's answer with the other in the room: the listener's "mm-hm"
         # neither ends the turn nor becomes part of the answer.
-        protected = mode == "answer" and person is not None and len(self.settings.partners) > 1
+        protected = (
+            mode == "answer" and person not in (None, BOTH) and len(self.settings.partners) > 1
+        )
         silences = 0
         while True:
             self._check_time()
@@ -408,9 +403,8 @@ class CheckinSession:
         }
         return text.format(**fields)
 
-    @staticmethod
-    def _address(prompt: str, person: str | None) -> str:
-        return address(prompt, person)
+    def _address(self, prompt: str, person: str | None) -> str:
+        return address(prompt, spoken_name(person, self.settings.partners))
 
 
 def _sure(heard: Heard) -> bool:
@@ -418,12 +412,6 @@ def _sure(heard: Heard) -> bool:
     if heard.command.confidence < SURE:
         return False
     return heard.transcript is None or heard.transcript.confidence >= HEARD_SURE
-
-
-def _join(items: list[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 _DONE = re.compile(

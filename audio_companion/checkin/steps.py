@@ -51,7 +51,7 @@ class Step:
     kind: StepKind
     prompts: tuple[str, ...]
     softer: tuple[str, ...] = ()
-    per_partner: bool = False
+    per_partner: bool = True  # False: asked once of both partners together
     count: int = 1
     nudge: str = ""
     explain: str = ""
@@ -59,6 +59,7 @@ class Step:
     minutes: float = 0.0
     line: int = 0
     more: tuple[str, ...] = ()  # gratitude: wordings for answers 2..count; empty: reuse prompts
+    read_back: bool = True  # gratitude: read each partner's list to the other afterwards
 
 
 @dataclass(frozen=True)

@@ -323,9 +323,10 @@ MALFORMED = [
         id="placeholder-out-of-place",
     ),
     pytest.param(
-        HEAD + '\n[[step]]\nid = "ask"\nkind = "free"\nprompts = ["Hi {name}."]\n',
-        12,
-        'step "ask": {name} cannot be used in prompts: only per_partner steps',
+        HEAD
+        + '\n[[step]]\nid = "ask"\nkind = "free"\nper_partner = false\nprompts = ["Hi {name}."]\n',
+        13,
+        'step "ask": {name} cannot be used in prompts: only a step asked of each partner',
         id="name-needs-per-partner",
     ),
     pytest.param(

@@ -11,7 +11,7 @@ import pytest
 from audio_companion.asr.base import Transcript
 from audio_companion.checkin.captions import Turn
 from audio_companion.checkin.conversation import TypedConversation
-from audio_companion.checkin.deck import Deck, StepKind, load_deck
+from audio_companion.checkin.deck import Deck, Step, StepKind, load_deck
 from audio_companion.checkin.session import (
     HEARD_SURE,
     LINES,
@@ -231,6 +231,42 @@ def test_couples_take_turns_and_answers_are_per_partner() -> None:
     assert not any(a.backchannels for a in script.asks if a.mode == "command")
     alone, _, _ = run(FULL)
     assert not any(a.backchannels for a in alone.asks)
+    # After both named three things, each hears the other's list, by name.
+    read_back = next(t for t in script.said if t.startswith("Sam, Alex noticed"))
+    assert read_back == (
+        "Sam, Alex noticed the walk, the tea and the music. "
+        "Alex, Sam noticed your laugh, the dinner and the rain."
+    )
+    assert script.said.index(read_back) < len(script.said) - 1  # before the feeling step
+
+
+def _weekend_deck() -> Deck:
+    nightly = load_deck("nightly")
+    plans = Step(
+        id="plans",
+        kind=StepKind.FREE,
+        prompts=("What would you like to do together this weekend?",),
+        per_partner=False,
+    )
+    greeting = nightly.steps[0]
+    gratitude = replace(
+        next(s for s in nightly.steps if s.kind is StepKind.GRATITUDE), count=1, read_back=False
+    )
+    return replace(nightly, steps=(greeting, plans, gratitude))
+
+
+def test_a_together_step_asks_both_once_and_is_kept_as_both() -> None:
+    replies = ["a walk by the sea", "the tea", "the music"]
+    script, answers, reason = run(replies, deck=_weekend_deck(), partners=("Sam", "Alex"))
+    assert reason == "completed"
+    assert [(a.partner, a.step) for a in answers] == [
+        ("both", "plans"),
+        ("Sam", "appreciations"),
+        ("Alex", "appreciations"),
+    ]
+    assert "Sam and Alex, what would you like to do together this weekend?" in script.said
+    assert not script.asks[0].backchannels  # both may speak: no one's turn to protect
+    assert not any("noticed" in t for t in script.said)  # read_back = false
 
 
 @pytest.mark.parametrize(
