@@ -15,7 +15,7 @@ import sqlite3
 import threading
 import time
 import wave
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
@@ -30,6 +30,16 @@ from audio_companion.journal.private import create_or_repair
 from audio_companion.journal.schema import END_REASONS, SessionEndReason, migrate
 
 LIST_HINT = "see: audio-companion journal list"
+
+_SESSION_COLUMNS = "id, started_at, ended_at, deck, partners, engine, end_reason"
+_ANSWER_COLUMNS = "id, session_id, partner, step, kind, prompt, transcript, mood, confidence, " + (
+    "started_at, ended_at, written_at"
+)
+
+
+def _insert(table: str, columns: str) -> str:
+    """An INSERT of *columns* by name, so a record's fields (`vars`) fill it."""
+    return f"INSERT INTO {table} ({columns}) VALUES (:{columns.replace(', ', ', :')})"
 
 
 def default_journal_path(environ: Mapping[str, str] | None = None) -> Path:
@@ -279,6 +289,34 @@ class Journal:
             )
             if cur.rowcount == 0:
                 raise JournalError(f"no session {session_id}; {LIST_HINT}")
+
+    def add_records(
+        self, records: Sequence[SessionRecord], key: Callable[[SessionRecord], Hashable]
+    ) -> int:
+        """Add whole sessions (an import) in one transaction; returns how many were added.
+
+        Sessions whose `key` matches one already in the journal are skipped (importing a file
+        twice adds nothing). Ids are kept when given, distinct and free, as in an empty journal, so
+        an export imported there exports again identically. A bad value leaves nothing written.
+        """
+        with self._transaction() as conn:
+            present = {key(r) for r in self._all_records()}
+            new = [r for r in records if key(r) not in present]
+            for rec in new:
+                ids = [("sessions", rec.id)] + [("answers", a.id) for a in rec.answers]
+                keep = len(set(ids)) == len(ids) and all(
+                    i > 0 and not conn.execute(f"SELECT 1 FROM {t} WHERE id = ?", (i,)).fetchall()
+                    for t, i in ids
+                )
+                partners = json.dumps(list(rec.partners), ensure_ascii=False)
+                row = {**vars(rec), "id": rec.id if keep else None, "partners": partners}
+                sid = conn.execute(_insert("sessions", _SESSION_COLUMNS), row).lastrowid
+                for a in rec.answers:
+                    if a.mood is not None:
+                        validate_mood(a.mood)
+                    answer = {**vars(a), "id": a.id if keep else None, "session_id": sid}
+                    conn.execute(_insert("answers", _ANSWER_COLUMNS), answer)
+        return len(new)
 
     # -- reading -----------------------------------------------------------------------
 
