@@ -1,4 +1,4 @@
-"""The journal commands through CliRunner: list, show, export, trend."""
+"""The journal commands through CliRunner: list, show, export, trend, import."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import csv
 import io
 import json
 import time
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from audio_companion.cli import main
 from audio_companion.journal import Answer, Journal
+from audio_companion.journal.export import iso
 
 
 def run(args: list[str], **kw: Any) -> tuple[int, str]:
@@ -208,3 +209,92 @@ def test_reading_does_not_write(journal: Path) -> None:
         code, _ = run(["journal", *args, "--journal", str(journal)])
         assert code == 0
     assert journal.stat().st_mtime_ns == before
+
+
+DAYLIO = Path(__file__).parent / "journal" / "data" / "daylio_sample.csv"
+
+
+def test_import_daylio_twice_adds_it_once(tmp_path: Path) -> None:
+    path = tmp_path / "j.sqlite3"
+    args = ["journal", "import", str(DAYLIO), "--tz", "Europe/Berlin", "--journal", str(path)]
+    code, out = run(args)
+    assert code == 0, out
+    assert out == f"6 sessions imported, 0 already present (from {DAYLIO}, Daylio CSV export; " \
+        f"journal: {path})\n"  # fmt: skip
+    code, out = run(args)
+    assert code == 0 and out.startswith("0 sessions imported, 6 already present")
+    code, out = run(["journal", "export", "--format", "json", "--journal", str(path)])
+    doc = json.loads(out)
+    assert [s["deck"] for s in doc["sessions"]] == ["daylio"] * 6
+    assert [s["answers"][0]["mood"] for s in doc["sessions"]] == [1, 2, 4, 3, 4, 5]
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_export_import_export_through_the_commands(journal: Path, tmp_path: Path, fmt: str) -> None:
+    first, again = tmp_path / f"first.{fmt}", tmp_path / f"again.{fmt}"
+    copy = tmp_path / "copy.sqlite3"
+    run(["journal", "export", "--format", fmt, "-o", str(first), "--journal", str(journal)])
+    code, out = run(["journal", "import", str(first), "--journal", str(copy)])
+    assert code == 0, out
+    assert out.startswith("3 sessions imported, 0 already present")
+    run(["journal", "export", "--format", fmt, "-o", str(again), "--journal", str(copy)])
+    assert again.read_bytes() == first.read_bytes()
+    code, out = run(["journal", "import", str(again), "--journal", str(journal)])
+    assert out.startswith("0 sessions imported, 3 already present")
+
+
+def test_import_says_recordings_stay_behind(journal: Path, tmp_path: Path) -> None:
+    code, out = run(["journal", "export", "--format", "json", "--journal", str(journal)])
+    doc = json.loads(out)
+    doc["sessions"][0]["answers"][0]["has_audio"] = True
+    exported = tmp_path / "with-audio.json"
+    exported.write_text(json.dumps(doc), "utf-8")
+    code, out = run(["journal", "import", str(exported), "--journal", str(tmp_path / "n.db")])
+    assert code == 0, out
+    assert out.splitlines()[1] == (
+        "1 answer had a recording where exported; exports never carry recordings, "
+        "so none came with them"
+    )
+
+
+def test_a_bad_file_is_one_line_and_writes_nothing(journal: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "daylio.csv"
+    bad.write_text(DAYLIO.read_text("utf-8").replace(",meh,", ",sleepy,"), "utf-8")
+    fresh = tmp_path / "fresh.sqlite3"
+    code, out = run(["journal", "import", str(bad), "--tz", "UTC", "--journal", str(fresh)])
+    assert code == 2
+    assert out.startswith(f'Error: {bad}:4: unknown mood "sleepy"')
+    assert len(out.strip().splitlines()) == 1 and not fresh.exists()
+    before = journal.read_bytes()
+    code, out = run(["journal", "import", str(bad), "--tz", "UTC", "--journal", str(journal)])
+    assert code == 2 and journal.read_bytes() == before
+    code, out = run(["journal", "import", str(bad), "--tz", "UTC", "--mood", "Sleepy=3",
+                     "--journal", str(fresh)])  # fmt: skip
+    assert code == 0 and out.startswith("6 sessions imported")
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "expected"),
+    [
+        ("--tz", "Mars/Olympus", "'Mars/Olympus' is not a time zone"),
+        ("--tz", "+25:00", "'+25:00' is not a time zone"),
+        ("--mood", "sleepy", "'sleepy': write NAME=1..5"),
+        ("--mood", "sleepy=6", "'sleepy=6': write NAME=1..5"),
+    ],
+)
+def test_import_options_are_checked(tmp_path: Path, option: str, value: str, expected: str) -> None:
+    path = tmp_path / "j.sqlite3"
+    code, out = run(["journal", "import", str(DAYLIO), option, value, "--journal", str(path)])
+    assert code == 2 and expected in out and not path.exists()
+
+
+@pytest.mark.parametrize(
+    ("zone", "first"),
+    [("UTC", "2024-01-15T22:45:00+00:00"), ("-03:30", "2024-01-16T02:15:00+00:00")],
+)
+def test_import_reads_daylio_times_in_the_zone_given(tmp_path: Path, zone: str, first: str) -> None:
+    path = tmp_path / "j.sqlite3"
+    run(["journal", "import", str(DAYLIO), "--tz", zone, "--journal", str(path)])
+    with Journal.open(path) as j:
+        started = j.records()[0].started_at
+    assert iso(started, timezone.utc) == first

@@ -1,14 +1,16 @@
-"""`journal`: read the private check-in journal: list, show, export, trend.
+"""`journal`: the private check-in journal: list, show, export, trend, and import.
 
-None of these commands creates a journal that does not exist yet: reading must never leave an
-empty diary file behind (or an empty folder) where none was asked for.
+No reading command creates a journal that does not exist yet: reading must never leave an
+empty diary file behind (or an empty folder) where none was asked for. Only `import` writes,
+and only once the whole file has been read without a mistake.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -54,7 +56,7 @@ def _empty(path: Path) -> str:
 
 @main.group()
 def journal() -> None:
-    """Read the private check-in journal: list sessions, show one, export, mood trend."""
+    """The private check-in journal: list sessions, show one, export, mood trend, import."""
 
 
 @journal.command("list")
@@ -190,3 +192,109 @@ def journal_trend(
 
             raise InputError(f"{png}: cannot write ({exc.strerror or exc})") from exc
         click.echo(f"Wrote {png}")
+
+
+_OFFSET = re.compile(r"(?:UTC)?([+-])(\d{1,2})(?::?(\d{2}))?", re.IGNORECASE)
+
+
+class ZoneParam(click.ParamType):  # type: ignore[type-arg]  # generic only since click 8.2
+    """A time zone: an IANA name ("Europe/Berlin"), "UTC", or a fixed offset ("+02:00")."""
+
+    name = "ZONE"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> tzinfo:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        if isinstance(value, tzinfo):
+            return value
+        text = str(value).strip()
+        if text.upper() in ("UTC", "Z"):
+            return timezone.utc
+        m = _OFFSET.fullmatch(text)
+        if m and int(m[2]) < 24 and int(m[3] or 0) < 60:
+            offset = timedelta(hours=int(m[2]), minutes=int(m[3] or 0))
+            return timezone(-offset if m[1] == "-" else offset)
+        try:
+            return ZoneInfo(text)
+        except (ZoneInfoNotFoundError, ValueError):
+            message = f"{text!r} is not a time zone; give a name such as Europe/Berlin, or +02:00"
+            self.fail(message, param, ctx)
+
+
+class MoodNameParam(click.ParamType):  # type: ignore[type-arg]  # generic only since click 8.2
+    """A mood of one's own in Daylio and its place on the scale: NAME=N."""
+
+    name = "NAME=N"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> tuple[str, int]:
+        from audio_companion.journal.mood import MOOD_MAX, MOOD_MIN, MOOD_RANGE
+
+        if isinstance(value, tuple):
+            return value
+        name, sep, number = str(value).rpartition("=")
+        if sep and name.strip() and number.strip() in {str(n) for n in MOOD_RANGE}:
+            return name.strip().casefold(), int(number)
+        message = f'{value!r}: write NAME={MOOD_MIN}..{MOOD_MAX}, e.g. --mood "sleepy=3"'
+        self.fail(message, param, ctx)
+
+
+_FORMATS = {
+    "json": "audio-companion JSON export",
+    "csv": "audio-companion CSV export",
+    "daylio": "Daylio CSV export",
+}
+
+
+@journal.command("import")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option(
+    "--tz",
+    "zone",
+    type=ZoneParam(),
+    help="Zone of Daylio's times, which have none: a name such as Europe/Berlin, or +02:00 "
+    "(default: this machine's). Our own exports carry their UTC offsets.",
+)
+@click.option(
+    "--mood",
+    "moods",
+    type=MoodNameParam(),
+    multiple=True,
+    help='A Daylio mood of your own and its place on the scale, e.g. --mood "sleepy=3"; '
+    "repeat for each. Daylio's own: rad 5, good 4, meh 3, bad 2, awful 1.",
+)
+@journal_option
+def journal_import(
+    file: Path, zone: tzinfo | None, moods: tuple[tuple[str, int], ...], journal_path: Path | None
+) -> None:
+    """Import a journal export (JSON or CSV, from `journal export`) or Daylio's CSV export.
+
+    The format is told by the content. Sessions already in the journal are skipped, so a file
+    can be imported again; a mistake in the file is reported and nothing is written.
+    """
+    from audio_companion.errors import InputError
+    from audio_companion.journal.importer import decode, parse, session_key
+    from audio_companion.journal.store import Journal
+
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{file}: cannot read ({exc.strerror or exc})") from exc
+    found = parse(decode(data, str(file)), str(file), zone, dict(moods))
+    path = _path(journal_path)
+    with Journal.open(path) as j:
+        added = j.add_records(found.sessions, session_key)
+    present = len(found.sessions) - added
+    click.echo(
+        f"{added} session{'s' if added != 1 else ''} imported, {present} already present "
+        f"(from {file}, {_FORMATS[found.format]}; journal: {path})"
+    )
+    if found.recordings:
+        n = found.recordings
+        click.echo(
+            f"{n} answer{'s' if n != 1 else ''} had a recording where exported; exports never "
+            "carry recordings, so none came with them"
+        )
