@@ -9,6 +9,7 @@ sections for every format alike.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterator
 from dataclasses import replace
@@ -41,6 +42,9 @@ _PRUNE = [
     "//svg",
 ]
 _SKIP_TAGS = frozenset({"graphic", "figure", "figcaption", "fn", "note"})
+# Blocks trafilatura nests in list items and table cells (documentation and CMS pages).
+# (A <code> among them is a block only when it spans lines: "the <code>x</code> flag".)
+_BLOCK_TAGS = frozenset({"p", "head", "list", "quote", "table"})
 _WS = re.compile(r"\s+")
 _HEAD_LEVEL = re.compile(r"^h([1-6])$")
 
@@ -72,7 +76,11 @@ def extract_xml(html: str, url: str | None = None) -> etree._Element | None:
 
 
 def _text(el: etree._Element, skip_lists: bool = False) -> str:
-    """The element's spoken text: nested figures (and, on demand, lists) left out."""
+    """The element's spoken text: nested figures (and, on demand, lists) left out.
+
+    Blocks nested in it (a list item's heading and paragraphs) are set apart by a
+    space: glued, "Page Inspector" and "Examine the HTML…" read "Page InspectorExamine".
+    """
     parts: list[str] = []
 
     def walk(node: etree._Element) -> None:
@@ -84,6 +92,10 @@ def _text(el: etree._Element, skip_lists: bool = False) -> str:
                 pass
             elif tag == "lb":
                 parts.append(" ")
+            elif tag in _BLOCK_TAGS:
+                parts.append(" ")
+                walk(child)
+                parts.append(" ")
             else:
                 walk(child)
             if child.tail:
@@ -94,7 +106,11 @@ def _text(el: etree._Element, skip_lists: bool = False) -> str:
 
 
 def _elements(root: etree._Element) -> Iterator[tuple[str, str, int]]:
-    """(kind, text, level) in reading order: head, para, item, quote, code."""
+    """(kind, text, level) in reading order: head, para, item, quote, code, row.
+
+    A table's row ("cell, cell") is prose apart from a paragraph: never joined to
+    the row before it as the rest of a split paragraph.
+    """
     for el in root:
         tag = el.tag if isinstance(el.tag, str) else ""
         if tag in _SKIP_TAGS:
@@ -107,13 +123,24 @@ def _elements(root: etree._Element) -> Iterator[tuple[str, str, int]]:
         elif tag == "list":
             yield from _list_items(el)
         elif tag == "quote":
-            yield "quote", _text(el), 0
+            # trafilatura turns a <pre> inside a list item into a quote: code all the same.
+            if lines.looks_like_code(_text(el)):
+                yield "code", "".join(el.itertext()).strip(), 0
+            else:
+                yield "quote", _text(el), 0
         elif tag == "code":
             yield "code", "".join(el.itertext()).strip("\n"), 0
         elif tag == "table":
             for row in el.iter("row"):
-                cells = [_text(c) for c in row if c.tag == "cell"]
-                yield "para", ", ".join(c for c in cells if c), 0
+                cells = [c for c in row if c.tag == "cell"]
+                if any(child.tag in _BLOCK_TAGS for c in cells for child in c):
+                    # A layout table: a whole story in one cell (AP's pages) is read as
+                    # its paragraphs, never flattened into one line of "cell, cell".
+                    for cell in cells:
+                        yield from _elements(cell)
+                    continue
+                texts = [_text(c) for c in cells]
+                yield "row", ", ".join(t for t in texts if t), 0
         elif tag in ("div", "main", "section", "body"):
             yield from _elements(el)
         else:
@@ -121,14 +148,71 @@ def _elements(root: etree._Element) -> Iterator[tuple[str, str, int]]:
 
 
 def _list_items(lst: etree._Element) -> Iterator[tuple[str, str, int]]:
-    """Each item's own text, then the items of any list nested in it."""
+    """Each item's own text, then the items of any list nested in it.
+
+    An item that holds blocks (documentation's definition lists, a product page's
+    feature boxes) is read block by block: its first words as the item, then its
+    paragraphs, code and nested lists in their own kinds, so code inside an item
+    is announced, not read out as prose. A definition's term ("msg", "Author:")
+    or a box's title labels the first paragraph after it when it is short; a long
+    term (a function's signature) is a paragraph of its own.
+    """
+    term = ""  # a definition list's term, waiting for its definition
     for item in lst:
         if item.tag != "item":
             continue
-        yield "item", _text(item, skip_lists=True), 0
-        for nested in item:
-            if nested.tag == "list":
-                yield from _list_items(nested)
+        if item.get("rend", "").startswith("dt"):
+            if term:  # a term without a definition: a plain list (Apache's status lines)
+                yield "item", term, 0
+            term = lines.strip_permalink(_text(item))
+            continue
+        short = len(term.split()) <= 5 and not any(c in term for c in "(=")
+        label = term.rstrip(":").strip() if short else ""
+        if term and not label:
+            yield "para", term, 0
+        term = ""
+        blocks = [
+            child.tag in _BLOCK_TAGS
+            or (child.tag == "code" and "\n" in "".join(child.itertext()).strip())
+            for child in item
+        ]
+        if not any(blocks):
+            text = _text(item, skip_lists=True)
+            yield "item", f"{label}: {text}" if label and text else text or label, 0
+            for nested in item:
+                if nested.tag == "list":
+                    yield from _list_items(nested)
+            continue
+        pieces: list[tuple[str, str, int]] = []
+        inline = [item.text or ""]
+        for child, block in zip(item, blocks, strict=True):
+            if block:
+                pieces.append(("inline", "".join(inline), 0))
+                inline = []
+                holder = etree.Element("div")
+                holder.append(copy.deepcopy(child))
+                pieces.extend(_elements(holder))
+            elif child.tag not in _SKIP_TAGS:
+                inline.append(" " if child.tag == "lb" else _text(child))
+            inline.append(child.tail or "")
+        pieces.append(("inline", "".join(inline), 0))
+        first = "item" if label or not item.get("rend", "").startswith("dd") else "para"
+        for kind, raw, level in pieces:
+            text = lines.strip_symbols(_WS.sub(" ", raw)) if kind == "inline" else raw
+            if not text:
+                continue
+            if kind == "head":  # a feature box's title ("Page Inspector") labels its text
+                label = f"{label}: {text}" if label else text
+                continue
+            if kind in ("inline", "para"):
+                kind, first = first, "para"
+            if label and kind != "code":
+                text, label = f"{label}: {text}", ""
+            yield kind, text, level
+        if label:  # a term or title with nothing after it is still read
+            yield "para", label, 0
+    if term:
+        yield "item", term, 0
 
 
 def _admonitions(items: list[tuple[str, str, int]]) -> Iterator[tuple[str, str, int]]:
@@ -136,14 +220,20 @@ def _admonitions(items: list[tuple[str, str, int]]) -> Iterator[tuple[str, str, 
 
     Sphinx writes the title as a paragraph of its own; read alone it is a
     one-word paragraph, and what follows loses its frame. Joined ("Note: …"),
-    the pair becomes a callout.
+    the pair becomes a callout. What follows may be a definition list's entry
+    ("See also" over "PEP 372 - Ordered Dictionaries: PEP written by …").
     """
     i = 0
     while i < len(items):
         kind, text, _ = items[i]
         label = text.strip().rstrip(":")
         nxt = items[i + 1] if i + 1 < len(items) else None
-        if kind == "para" and label.lower() in lines.ADMONITIONS and nxt and nxt[0] == "para":
+        if (
+            kind == "para"
+            and label.lower() in lines.ADMONITIONS
+            and nxt
+            and nxt[0] in ("para", "item")
+        ):
             yield "para", f"{label}: {nxt[1]}", 0
             i += 2
             continue
@@ -152,11 +242,41 @@ def _admonitions(items: list[tuple[str, str, int]]) -> Iterator[tuple[str, str, 
 
 
 def tokenize(root: etree._Element, title: str = "") -> list[Token]:
+    """The page's outline as tokens, without its chrome.
+
+    Before anything is judged, trailing calls to action are cut from a line
+    ("… create a new one. Learn more") and the fragments a page split at its
+    links and bold words are joined back into their paragraph ("… told The
+    Grayzone that" + "an Ecuadorian official was robbed …"). Chrome headings do
+    not count as sections, and the title loses the site's name ("… | CNN
+    Politics") that pages put in their <title>.
+    """
     body = root.find("main")
-    items = list(_admonitions([e for e in _elements(body if body is not None else root) if e[1]]))
-    has_sections = any(kind == "head" and level > 1 for kind, _, level in items)
-    if not title:
-        title = next((text for kind, text, level in items if kind == "head" and level == 1), "")
+    items: list[tuple[str, str, int]] = []
+    for kind, raw, level in _elements(body if body is not None else root):
+        text = raw if kind == "code" else lines.trim_chrome(raw)
+        if not text:
+            continue
+        if items and kind == items[-1][0] == "para" and lines.continues(items[-1][1], text):
+            items[-1] = ("para", lines.join_fragments(items[-1][1], text), 0)
+            continue
+        items.append((kind, text, level))
+    items = list(_admonitions(items))
+    chrome = [lines.chrome_kind(text) if kind != "code" else None for kind, text, _ in items]
+    has_sections = any(
+        kind == "head" and level > 1 and judged is None
+        for (kind, _, level), judged in zip(items, chrome, strict=True)
+    )
+    page_title = title or next(
+        (
+            text
+            for (kind, text, level), judged in zip(items, chrome, strict=True)
+            if kind == "head" and level == 1 and judged is None
+        ),
+        "",
+    )
+    site = [root.get("sitename") or "", root.get("hostname") or ""]
+    title = lines.title_without_site(page_title, site + (root.get("categories") or "").split(";"))
     tokens: list[Token] = [Token("title", title)] if title else []
     if not has_sections:
         # One untitled run of prose: a single section named after the article.
@@ -164,14 +284,13 @@ def tokenize(root: etree._Element, title: str = "") -> list[Token]:
     seen_heading = not has_sections
     skipped_title = False
     in_citations = False
-    for kind, text, level in items:
-        chrome = lines.chrome_kind(text) if kind != "code" else None
-        if chrome == "stop" and seen_heading:
+    for (kind, text, level), judged in zip(items, chrome, strict=True):
+        if judged == "stop" and seen_heading:
             break
-        if chrome is not None:
+        if judged is not None:
             continue
         if kind == "head":
-            if level == 1 and not skipped_title and text == title:
+            if level == 1 and not skipped_title and text in (title, page_title):
                 skipped_title = True
                 continue
             in_citations = text.lower().rstrip(":") in lines.CITATION_HEADINGS

@@ -32,12 +32,28 @@ CHROME_PATTERNS: tuple[tuple[str, bool], ...] = (
     # A byline with a role or a handle; a bare "By Dana Reyes" is too close to a
     # heading ("By the Numbers") to drop on its shape.
     (r"^by (?-i:[A-Z][\w'’-]+ [A-Z][\w'’-]+)(?:, [^.]{1,40}|\s+follow @\w+)$", False),
-    (r"(?:^|\s)follow @\w+|^write to \S.{0,60}\bat$", False),  # handles, contact lines
-    (r"\bmost popular stories\b|^more must-reads\b", False),
+    (r"(?:^|\s)follow @\w+|^write to \S.{0,60}\bat(?: \S+@\S+)?$", False),  # handles, contacts
+    (r"\bmost popular stories\b", False),
+    (r"^more must-reads\b", True),  # TIME's list of other stories: the story is over
     (r"\bsign up for\b.{0,60}\bnewsletter\b|^want (?:weekly|daily)\b.{0,60}\?", False),
-    (r"^please share your (?:videos|photos|pictures|stories)\b", False),
+    (r"(?:^|[.?!] )please share your (?:videos|photos|pictures|stories)\b", False),
     (r"\bby clicking through our (?:photo )?gallery\b", False),
     (r"\bupdated \d{3,4} (?:gmt|utc|et)\b", False),  # a teaser's timestamp line
+    # The corpus of real pages (tests/article/corpus): credits, promos, widget labels.
+    (r"^part of complete coverage on\b", True),  # CNN's box of other stories follows
+    (r"\bcontributed to this (?:report|story)\.?$", False),  # the credit after a story
+    (r"^(?:cnn|ap|afp|reuters)$", False),  # a wire service's name alone: its credit
+    (r"^(?:ap |afp |reuters |getty )?(?:photo|image)s?(?: credit)?\s*[/:]", False),
+    (r"^(?:author|authors|release):\s*\S.{0,60}$", False),  # a HOWTO's field list
+    (r"^see more (?:photos|pictures|images|videos)\b", False),  # the gallery is not read
+    (r"^follow\b.{1,60}\bon (?:facebook|twitter|instagram|x)\b", False),
+    (r"\blinks on\b.{0,40}\bare affiliate links\b", False),  # the shop's disclosure
+    # A teaser box: "… Can Anything Change That? Read more. »" (the link's capital: a
+    # sentence that ends "… to read more." is prose).
+    (r"(?:^|[.?!]\s+)(?-i:Read more|READ MORE)\W*$", False),
+    (r"^can you guess\b[^.!?]{0,80}\?$|^take (?:our|the|this) quiz\b", False),  # a quiz's title
+    (r"^(?:table of )?contents:?$|^footnotes$", False),  # labels of lists that are not read
+    (r"^[\W_]+$", False),  # a rule drawn in text ("---", "* * *"): nothing to say
 )
 _CHROME = [(re.compile(p, re.IGNORECASE), stop) for p, stop in CHROME_PATTERNS]
 
@@ -79,12 +95,16 @@ _CALLOUT = re.compile(r"^([A-Z][\w'-]*(?: [A-Za-z][\w'-]*){0,3}):\s+(\S.*)$")
 _TERMINAL = (".", "!", ",", ";", ":", "…", '"', "”", "'")
 
 
+# Symbols that are words when read: "1.5°C" is "1.5 degrees C" (the narration says it).
+_KEPT_SYMBOLS = frozenset("°")
+
+
 def strip_symbols(text: str) -> str:
     """Drop emoji, pictographs and their joiners; keep letters and punctuation."""
     out = []
     for ch in text:
         cat = unicodedata.category(ch)
-        if cat == "So" or ch in "\ufe0f\ufe0e\u200d\u20e3":
+        if (cat == "So" and ch not in _KEPT_SYMBOLS) or ch in "\ufe0f\ufe0e\u200d\u20e3":
             continue
         if cat == "Cs" or (cat == "Co"):
             continue
@@ -163,3 +183,99 @@ def looks_like_caption(line: str) -> bool:
     if text[0].islower():
         return words >= 3
     return words > 14 or len(text) > 90
+
+
+# Calls to action a page glues to the end of a real paragraph: cut off, the
+# paragraph kept ("… or create a new one. Learn more"; a fold's "...more").
+TRAILING_CHROME: tuple[str, ...] = (
+    r"(?:(?<=[.!?:])\s*|^)(?-i:Learn more)(?: about [^.!?]{1,40})?$",
+    r"\s*(?:\.\.\.|…)\s*more$",
+)
+_TRAILING = [re.compile(p, re.IGNORECASE) for p in TRAILING_CHROME]
+
+
+def trim_chrome(line: str) -> str:
+    """The line without a call to action at its end ("" when that was all of it)."""
+    for pattern in _TRAILING:
+        line = pattern.sub("", line)
+    return line.strip()
+
+
+_SENTENCE_END = (".", "!", "?", ":", ";", "…", '"', "”", "'", "’")
+# A paragraph cut at a link or a bold phrase ends mid-sentence: on a comma or a
+# word that cannot end one. The next piece then continues it.
+_OPEN_END = re.compile(
+    r"(?:,|\b(?:the|a|an|to|of|by|that|under|at|in|on|for|with|from|as|and|or|than|"
+    r"into|his|her|their|its|was|were|is|are|took))$",
+    re.IGNORECASE,
+)
+
+
+def continues(previous: str, line: str) -> bool:
+    """Whether `line` is the rest of the paragraph `previous` (a page split it).
+
+    Only an open end joins: a short heading-like paragraph ("Spying, stealing
+    diapers, and burglary plans") ends on a full word and stays apart.
+    """
+    prev = previous.rstrip()
+    if not prev or not line or prev.endswith(_SENTENCE_END):
+        return False
+    return bool(_OPEN_END.search(prev)) or line[0].islower() or line[0] in ",;:)"
+
+
+def join_fragments(previous: str, line: str) -> str:
+    """Two pieces of one paragraph as one, spaced as prose."""
+    return previous.rstrip() + ("" if line[0] in ",;:.)" else " ") + line.lstrip()
+
+
+# Code that reached the text as a paragraph or quote: an interpreter prompt, a
+# shell prompt or a statement's keyword at its start (case matters: prose
+# starts "With", code starts "with").
+_CODE_START = re.compile(
+    r"^(?:>>>|\$ |\.\.\. |def \w|class \w|import \w|from [\w.]+ import |@\w|#!|"
+    r"for \w+ in |with \w|if __name__|print\()"
+)
+
+
+def looks_like_code(text: str) -> bool:
+    return bool(_CODE_START.match(text.strip()))
+
+
+def strip_permalink(text: str) -> str:
+    """A documentation entry's term without the "¶" link after it."""
+    return re.sub(r"\s*¶+\s*$", "", text).strip()
+
+
+# Separators pages put between a headline and the site's name in their <title>.
+_TITLE_PARTS = re.compile(r"(\s+(?:\||-{1,2}|–|—|·|::)\s+)")
+
+
+def title_without_site(title: str, names: list[str]) -> str:
+    """The headline without the site's name a page's <title> adds to it.
+
+    "… Supreme Court | CNN Politics" (site "CNN"), "LinkNaija | Nigeria's popular
+    news platform: Nollywood Actress …", "… Nissan PH - Auto News" (the page's
+    category). Only a part at either end that is the site's name (and up to two
+    words more: "CNN Politics") or a piece of it goes; "CNN's reporters - …"
+    stays, and so does a title that is nothing but the site's name.
+    """
+    sites = [n.strip() for n in names if len(n.strip()) >= 3]
+
+    def is_site(part: str) -> bool:
+        part = part.strip()
+        return len(part) >= 3 and any(
+            re.fullmatch(rf"{re.escape(n)}(?:\s+[\w&]+){{0,2}}", part, re.IGNORECASE)
+            or part.casefold() in n.casefold()
+            for n in sites
+        )
+
+    parts = _TITLE_PARTS.split(title.strip())
+    while len(parts) > 2 and is_site(parts[-1]):
+        parts = parts[:-2]
+    while len(parts) > 2 and is_site(parts[0]):
+        parts = parts[2:]
+    text = "".join(parts)
+    lead = re.match(r"^([^:]{1,60}):\s+(\S.*)$", text)
+    if lead and is_site(lead.group(1)):
+        text = lead.group(2)
+    return text

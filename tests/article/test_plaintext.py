@@ -1,7 +1,7 @@
 import json
 
 import pytest
-from helpers import GOLDEN, SEED, SEED_TITLES
+from helpers import GOLDEN, SEED, SEED_TITLES  # type: ignore[import-not-found, unused-ignore]  # tests/ on sys.path
 
 from audio_companion.article import BlockKind, parse_text
 from audio_companion.article.lines import chrome_kind, looks_like_caption, looks_like_heading
@@ -100,6 +100,27 @@ def test_line_shapes(line: str, heading: bool, caption: bool) -> None:
         ("Please share your videos, pictures and stories at our tips page.", "skip"),
         ("Get a glimpse of the night by clicking through our photo gallery.", "skip"),
         ("April 27, 2014 -- Updated 1531 GMT (2331 HKT)", "skip"),
+        ("Write to Alejandro de la Garza at alejandro.delagarza@time.com", "skip"),
+        ("More Must-Reads From TIME", "stop"),
+        ("Are you in the grips of the storm? Please share your videos at iReport.", "skip"),
+        # The corpus of real pages (tests/article/corpus).
+        ("Part of complete coverage on", "stop"),
+        ("CNN's Jason Carroll and Greg Botelho contributed to this report.", "skip"),
+        ("Associated Press writers in Kabul contributed to this story.", "skip"),
+        ("CNN", "skip"),
+        ("AP Photo/Uncredited", "skip"),
+        ("Photo: Dana Reyes", "skip"),
+        ("Author: Andrew Dalke and Raymond Hettinger", "skip"),
+        ("Release: 0.1", "skip"),
+        ("See more photos:", "skip"),
+        ("Follow ONE Esports on Facebook and Twitter for more LoL news.", "skip"),
+        ("Just a heads up, some of the links on ONE Esports are affiliate links.", "skip"),
+        ("Can Anything Change That? Read more. »", "skip"),
+        ("Can you guess what Americans think about the spending bill?", "skip"),
+        ("Contents:", "skip"),
+        ("Footnotes", "skip"),
+        ("---", "skip"),
+        ("* * *", "skip"),
         # Real prose that looks close: kept.
         ("By then, the house was quiet.", None),
         ("By the Numbers", None),
@@ -107,6 +128,15 @@ def test_line_shapes(line: str, heading: bool, caption: bool) -> None:
         ("By the time we sat down, the tea was cold.", None),
         ("Copying her routine helped: lights low, phones away.", None),
         ("Either | or is a choice we rarely write down.", None),
+        ("CNN's reporters asked the mayor twice.", None),
+        ("She had contributed to this report's early drafts, she said, and left.", None),
+        ("Photographs of the evening sky hung in the hall.", None),
+        ("Authors of the most popular tools answer questions.", None),
+        ("Follow the river until the path turns left.", None),
+        ("We wanted to read more before we slept.", None),
+        ("Can you guess the ending? Most readers cannot.", None),
+        ("By nine I only wished I could read more.", None),
+        ("The contents of the drawer were a mess.", None),
     ],
 )
 def test_chrome_table(line: str, kind: str | None) -> None:
