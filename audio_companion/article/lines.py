@@ -238,7 +238,11 @@ _CODE_START = re.compile(
 
 
 def looks_like_code(text: str) -> bool:
-    return bool(_CODE_START.match(text.strip()))
+    """Whether a quote is code or other preformatted text (Apache's scoreboard
+    "______...WR...W_....") rather than words: a code start, or mostly symbols."""
+    text = text.strip()
+    letters = sum(ch.isalnum() for ch in text)
+    return bool(_CODE_START.match(text)) or (len(text) >= 20 and letters < 0.3 * len(text))
 
 
 def strip_permalink(text: str) -> str:
