@@ -13,7 +13,7 @@ from typing import Protocol
 
 from audio_companion.checkin.captions import Captions
 from audio_companion.voice.intents import CommandVocabulary, match_command
-from audio_companion.voice.loop import ANY_ANSWER, Ask, Heard
+from audio_companion.voice.loop import ANY_ANSWER, Ask, Heard, StopHeard
 
 
 class Conversation(Protocol):
@@ -38,7 +38,11 @@ class Captioned:
 
     def say(self, text: str) -> None:
         self.captions.said(text)
-        self.inner.say(text)
+        try:
+            self.inner.say(text)
+        except StopHeard as stop:
+            self.captions.heard(stop.heard)  # said over the prompt: shown like any answer
+            raise
 
     def listen(self, ask: Ask = ANY_ANSWER) -> Heard:
         heard = self.inner.listen(ask)

@@ -10,6 +10,7 @@ for "resume"; silence re-prompts once, softer, then moves on.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 from collections.abc import Callable
@@ -39,7 +40,7 @@ from audio_companion.journal.mood import MOOD_RANGE
 from audio_companion.journal.schema import SessionEndReason
 from audio_companion.journal.store import Answer
 from audio_companion.voice.intents import Intent
-from audio_companion.voice.loop import Ask, Heard
+from audio_companion.voice.loop import Ask, Heard, StopHeard
 
 __all__ = [  # the wording is used through this module too
     "LINES",
@@ -141,11 +142,13 @@ class CheckinSession:
                     break
             for step in close_steps:
                 self._close(step)
-        except _Stop as stop:
-            if stop.reason == "stop_word":
+        except (_Stop, StopHeard) as stop:
+            reason = stop.reason if isinstance(stop, _Stop) else "stop_word"
+            if reason == "stop_word":
                 several = len(self.settings.partners) > 1
-                self.conv.say(LINES["stopped" if several else "stopped_one"])
-            return Outcome(stop.reason, tuple(self.answers))
+                with contextlib.suppress(StopHeard):  # "stop" again over the goodbye
+                    self.conv.say(LINES["stopped" if several else "stopped_one"])
+            return Outcome(reason, tuple(self.answers))
         return Outcome("time_box" if self._time_up else "completed", tuple(self.answers))
 
     # ---------------------------------------------------------------- steps

@@ -148,7 +148,8 @@ def open_voice(
         )
     else:
         recognizer = make_recognizer(options.engine, options.model)
-        settings = LoopSettings(vocabulary=vocabulary)
+        # A conversation: the stop word is heard even while the companion speaks.
+        settings = LoopSettings(vocabulary=vocabulary, barge_in=True)
     with (
         MicrophoneSource(options.input_device) as mic,
         SpeakerSink(options.output_device, rate or speaker_rate(prompts)) as speaker,

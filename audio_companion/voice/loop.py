@@ -13,12 +13,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Literal, Protocol
 
 from audio_companion.asr.base import UNKNOWN_WORD, Recognizer, RecognizerStream, Transcript
 from audio_companion.audio.chunk import AudioChunk
 from audio_companion.tts.prompts import PromptCache
 from audio_companion.voice.backchannel import without_backchannels
+from audio_companion.voice.barge import STOP_ONLY, BargeIn, StopWatcher
 from audio_companion.voice.duplex import EchoFilter, HalfDuplexGate
 from audio_companion.voice.endpoint import (
     Endpointer,
@@ -26,8 +26,16 @@ from audio_companion.voice.endpoint import (
     FrameClassifier,
     UtteranceEnded,
 )
+from audio_companion.voice.heard import (
+    ANY_ANSWER,
+    Ask,
+    AudioSink,
+    AudioSource,
+    Heard,
+    LoopStats,
+    StopHeard,
+)
 from audio_companion.voice.intents import (
-    NO_COMMAND,
     Command,
     CommandVocabulary,
     Intent,
@@ -36,24 +44,7 @@ from audio_companion.voice.intents import (
 )
 from audio_companion.voice.turn import TurnSettings, sounds_finished
 
-__all__ = ["ANY_ANSWER", "Ask", "Heard", "LoopSettings", "TurnSettings", "VoiceLoop"]
-
-
-class AudioSource(Protocol):
-    exhausted: bool
-
-    def read(self, timeout: float = 1.0) -> AudioChunk | None: ...
-
-
-class PlaybackLike(Protocol):
-    start: float | None
-    end: float | None
-
-    def wait(self, timeout: float | None = None) -> bool: ...
-
-
-class AudioSink(Protocol):
-    def play(self, chunk: AudioChunk, at: float | None = None) -> PlaybackLike: ...
+__all__ = ["ANY_ANSWER", "Ask", "Heard", "LoopSettings", "StopHeard", "TurnSettings", "VoiceLoop"]
 
 
 @dataclass(frozen=True)
@@ -63,60 +54,8 @@ class LoopSettings:
     echo_window_s: float = 30.0
     vocabulary: CommandVocabulary = field(default_factory=CommandVocabulary)
     turn: TurnSettings = field(default_factory=TurnSettings)
-
-
-@dataclass(frozen=True)
-class Heard:
-    """One turn of listening: what was said, or why nothing was."""
-
-    kind: Literal["speech", "timeout", "end"]
-    text: str = ""
-    command: Command = NO_COMMAND
-    transcript: Transcript | None = None
-    started: float | None = None  # utterance start/end on the source's clock
-    ended: float | None = None
-    audio: AudioChunk | None = None  # the utterance as the recogniser heard it
-
-    @property
-    def is_stop(self) -> bool:
-        return self.command.intent is Intent.STOP
-
-
-@dataclass(frozen=True)
-class Ask:
-    """What one `listen` is for: how long to wait for speech, and which answers count.
-
-    One value handed down through every layer of a conversation (captions, typed
-    answers, the voice loop) rather than the same three arguments at each.
-    """
-
-    timeout_s: float | None = None  # None: wait as long as it takes
-    expect_number: bool = False
-    allowed: frozenset[Intent] | None = None  # None: any command
-    mode: Literal["answer", "command"] = "answer"
-    """"command": only a command, yes/no or number is expected, so the recogniser is
-    primed with (or restricted to) exactly the allowed words and rejects what it is
-    unsure of; "answer": free speech, nothing primed."""
-    backchannels: bool = False
-    """Answer mode, a partner's protected turn: another person in the room may say
-    "mm-hm" or "yeah" meanwhile. Such an utterance is no turn, and such sentences
-    are not part of the answer nor the sign that it is over (`voice.backchannel`)."""
-
-
-ANY_ANSWER = Ask()
-"""`listen` with no limits: wait as long as it takes, for any answer."""
-
-
-@dataclass
-class LoopStats:
-    prompts: int = 0
-    utterances: int = 0
-    echoes_dropped: int = 0
-    gated_chunks: int = 0
-    recognition_seconds: list[float] = field(default_factory=list)
-    early_ends: int = 0  # turns ended on a complete command or finished sentence
-    backchannels: int = 0  # utterances that were only a listener's "mm-hm"
-    speculative_seconds: list[float] = field(default_factory=list)  # whisper's early decodes
+    barge_in: bool = False
+    """Listen for the stop words while a prompt plays (`voice.barge.StopWatcher`)."""
 
 
 class VoiceLoop:
@@ -148,6 +87,11 @@ class VoiceLoop:
         self._partial = ""  # the streaming engine's latest guess at this utterance
         self._speculated = False  # this pause was already judged for an early end
         self._draft: Transcript | None = None  # answer mode: the words before this pause
+        self._watcher = (
+            StopWatcher(recognizer, self.settings.vocabulary, classifier, clock)
+            if self.settings.barge_in
+            else None
+        )
 
     @property
     def vocabulary(self) -> CommandVocabulary:
@@ -167,12 +111,20 @@ class VoiceLoop:
         return max(own, self.settings.turn.answer_end_silence_s)
 
     def say(self, text: str) -> None:
-        """Speak and wait until the sound has played; the gate learns exactly when."""
+        """Speak and wait until the sound has played; the gate learns exactly when.
+
+        With `LoopSettings.barge_in`, a stop word said over the prompt cuts it
+        short and raises `StopHeard`: nothing more is said or asked.
+        """
         audio = self.prompts.get(text)
         # Muted from before the first sample is queued until the sink says the
         # last one played (and never before now), plus the gate's tail.
         self.gate.speaking_started(self.clock())
         playback = self.sink.play(audio)
+        if self._watcher is not None:
+            barged = self._watcher.watch(playback, self.source, text)
+            if barged is not None:
+                self._barged_in(barged)
         playback.wait()
         end = playback.end if playback.end is not None else self.clock()
         # `wait` returns once the last sample is queued; the speaker's buffer
@@ -202,6 +154,18 @@ class VoiceLoop:
         """
         with self.prompts.listening():
             return self._listen(ask)
+
+    def _barged_in(self, barged: BargeIn) -> None:
+        """The stop word over our own voice: silence the speaker and end the conversation."""
+        stop = getattr(self.sink, "stop", None)
+        if callable(stop):
+            stop()  # the rest of the sentence is not played
+        self.gate.speaking_ended(self.clock())
+        self.stats.utterances += 1
+        command = match_command(barged.text, self.vocabulary, allowed=STOP_ONLY)
+        transcript = Transcript(barged.text, (), barged.confidence, self.recognizer.name)
+        heard = Heard("speech", barged.text, command, transcript, barged.started, barged.ended)
+        raise StopHeard(replace(heard, audio=barged.audio))
 
     def _listen(self, ask: Ask) -> Heard:
         self.endpointer.reset(self.clock())

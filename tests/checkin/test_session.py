@@ -21,8 +21,8 @@ from audio_companion.checkin.session import (
     night_of,
     time_up_line,
 )
-from audio_companion.voice.intents import CommandVocabulary, Intent
-from audio_companion.voice.loop import ANY_ANSWER, Ask, Heard
+from audio_companion.voice.intents import Command, CommandVocabulary, Intent
+from audio_companion.voice.loop import ANY_ANSWER, Ask, Heard, StopHeard
 
 NIGHT = date(2026, 11, 27)
 
@@ -413,3 +413,30 @@ def test_a_couple_turn_names_the_partner_asked() -> None:
     assert [(t.step, t.partner) for t in turns[:4]] == [
         ("checkin", "Sam"), ("checkin", "Alex"), ("mood", "Sam"), ("mood", "Alex")
     ]  # fmt: skip
+
+
+class StopOverPrompt(Script):
+    """Someone says the stop word over the `at`-th prompt (and again over the goodbye)."""
+
+    def __init__(self, replies: list[str | tuple[str, float]], at: int) -> None:
+        super().__init__(replies)
+        self.at = at
+
+    def say(self, text: str) -> None:
+        super().say(text)
+        if len(self.said) >= self.at:
+            raise StopHeard(Heard("speech", "Stop.", Command(Intent.STOP)))
+
+
+def test_a_stop_word_said_over_a_prompt_ends_the_session_there() -> None:
+    script = StopOverPrompt(FULL, at=3)  # the greeting, the first question, then a follow-up
+    kept: list[Answer] = []
+    session = CheckinSession(
+        load_deck("nightly"), script, kept.append, CheckinSettings(night=NIGHT),
+        clock=script.clock, wall_clock=lambda: 1_790_000_000.0 + script.t,
+    )  # fmt: skip
+    outcome = session.run()
+    assert outcome.reason == "stop_word"
+    assert [a.step for a in outcome.answers] == ["checkin"]  # what was said before is kept
+    assert script.said[-1] == LINES["stopped_one"] and len(script.said) == 4
+    assert len(script.asks) == 1  # nothing asked after the stop

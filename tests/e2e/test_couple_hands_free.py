@@ -137,3 +137,44 @@ def test_a_partners_turn_is_kept_whole_and_the_others_stop_word_ends_it(
     assert not any(w in kept.lower() for w in ("mm-hmm", "yeah", "lighthouse")), kept
     asked = [e["partner"] for e in listens]
     assert asked[0] == "Sam" and asked[-1] == "Alex", lines
+
+
+def test_a_stop_word_said_while_the_companion_speaks_stops_it_at_once(
+    pulse: PulseRig, tmp_path: Path
+) -> None:
+    """Alex says "lighthouse" over the greeting (about six seconds long): the greeting is
+    cut, nothing more is asked, and the goodbye follows within moments."""
+    import sys
+
+    from child import Child
+
+    journal = tmp_path / "journal.sqlite3"
+    lighthouse = tmp_path / "lighthouse.wav"
+    write_wav(lighthouse, Alex.say("Lighthouse."))
+    exe = Path(sys.executable).with_name("audio-companion")
+    env = {**pulse.env, "XDG_CACHE_HOME": str(pulse.dir / "cache"), "PYTHONUNBUFFERED": "1"}
+    argv = [exe, "checkin", "--engine", "whisper", "--format", "jsonl", "--night", NIGHT,
+            "--journal", journal, "--partners", "Sam,Alex",
+            "--stop-word", "Sam=pineapple,Alex=lighthouse"]  # fmt: skip
+    events: list[dict[str, Any]] = []
+    with Child(argv, env=env) as child:
+        while (event := child.next_event(timeout=90)) is not None:
+            events.append(event)
+            if event["event"] == "end":
+                break
+            if event["event"] == "say" and len(events) == 1:
+                time.sleep(1.0)  # into the greeting, while it plays
+                pulse.play_into_mic(lighthouse)
+                spoken = time.monotonic()  # paplay returns when it has played
+        assert event is not None and event["reason"] == "stop_word", child.describe()
+        assert child.wait(30) == 0, child.describe()
+    lines = "\n".join(child.lines)
+    says = [e["text"] for e in events if e["event"] == "say"]
+    assert len(says) == 2 and says[0].startswith("Good evening"), lines  # greeting, goodbye
+    assert not [e for e in events if e["event"] == "listen"], lines
+    goodbye = next(t for t, line in child.stamped if says[1] in line)
+    # The greeting would have gone on for about five more seconds.
+    assert goodbye - spoken < 2.0, (goodbye - spoken, lines)
+    with Journal.open(journal) as j:
+        [summary] = j.sessions()
+    assert summary.end_reason == "stop_word" and summary.answer_count == 0
