@@ -10,6 +10,8 @@ A deck file (its name is the file name without ``.toml``)::
     title = "Nightly check-in"          # required
     description = "..."                 # optional
     time_box_minutes = 10               # optional, 1..120, default 10
+    recall = true                       # optional: after the greeting, one kind sentence
+                                        # from the journal (see checkin.recall); default false
 
     [[step]]                            # one table per step, in order
     id = "mood"                         # required: letters, digits, - and _; unique
@@ -20,6 +22,9 @@ A deck file (its name is the file name without ``.toml``)::
                                         # (default); false: both at once, kept as "both"
     read_back = true                    # gratitude: then read each partner's list to the
                                         # other by name (default true)
+    private = true                      # free/mood/gratitude/feeling: a later night recalls
+                                        # its answers only to the one who gave them, never
+                                        # with a partner listening (default false)
     confirm = "I heard {value}. Is that right?"   # mood: asked when unsure; needs {value}
     count = 3                           # gratitude: answers asked one at a time (1..10, default 3)
     more = ["What else?"]               # gratitude: wordings for the second and later answers

@@ -64,29 +64,20 @@ _MISPLACED: Final[Mapping[str, str]] = {
 }
 
 _COMMON_KEYS: Final = ("id", "kind", "prompts")
+_ANSWER_KEYS: Final = ("softer", "per_partner", "private")  # every step that waits for answers
 _KIND_KEYS: Final[Mapping[StepKind, tuple[str, ...]]] = {
     StepKind.SAY: (),
-    StepKind.FREE: ("softer", "per_partner"),
-    StepKind.MOOD: ("softer", "per_partner", "confirm"),
-    StepKind.GRATITUDE: ("softer", "per_partner", "count", "more", "nudge", "read_back"),
-    StepKind.FEELING: ("softer", "per_partner", "explain"),
+    StepKind.FREE: _ANSWER_KEYS,
+    StepKind.MOOD: (*_ANSWER_KEYS, "confirm"),
+    StepKind.GRATITUDE: (*_ANSWER_KEYS, "count", "more", "nudge", "read_back"),
+    StepKind.FEELING: (*_ANSWER_KEYS, "explain"),
     StepKind.CLOSE: (),
     StepKind.BREATHING: ("minutes",),
 }
-_STEP_KEYS: Final = (
-    *_COMMON_KEYS,
-    "softer",
-    "per_partner",
-    "confirm",
-    "count",
-    "more",
-    "nudge",
-    "explain",
-    "minutes",
-    "include",
-    "read_back",
+_STEP_KEYS: Final = frozenset(
+    {*_COMMON_KEYS, "include", *(key for keys in _KIND_KEYS.values() for key in keys)}
 )
-_TOP_KEYS: Final = ("title", "description", "time_box_minutes", "step")
+_TOP_KEYS: Final = ("title", "description", "time_box_minutes", "recall", "step")
 _KINDS: Final = ", ".join(kind.value for kind in StepKind)
 
 
@@ -160,6 +151,7 @@ class DeckParser:
         description = self._text(None, "", table, "description", required=False)
         minutes = self._number(None, "", table, "time_box_minutes", 1.0, MAX_TIME_BOX_MINUTES)
         time_box = DEFAULT_TIME_BOX_MINUTES if minutes is None else minutes
+        recall = self._flag(None, "", table, "recall", default=False)
         raw_steps = table.get("step")
         if raw_steps is None:
             self.fail(1, "no steps; add a [[step]] table for each step")
@@ -209,6 +201,7 @@ class DeckParser:
             time_box_s=time_box * 60.0,
             steps=tuple(steps),
             source=self.file.shown,
+            recall=recall,
         )
 
     def _include(self, index: int, raw: Mapping[str, object]) -> list[Step]:
@@ -267,6 +260,7 @@ class DeckParser:
 
         per_partner = self._flag(index, label, raw, "per_partner")
         read_back = self._flag(index, label, raw, "read_back")
+        private = self._flag(index, label, raw, "private", default=False)
         count = DEFAULT_GRATITUDE_COUNT if kind is StepKind.GRATITUDE else 1
         if "count" in raw:
             value = raw["count"]
@@ -294,6 +288,7 @@ class DeckParser:
             softer=self._wordings(index, label, raw, "softer", required=False),
             per_partner=per_partner,
             read_back=read_back,
+            private=private,
             count=count,
             nudge=self._text(index, label, raw, "nudge", required=False),
             explain=self._text(index, label, raw, "explain", required=False),
@@ -305,9 +300,16 @@ class DeckParser:
         self._check_placeholders(index, label, step)
         return step
 
-    def _flag(self, index: int, label: str, raw: Mapping[str, object], key: str) -> bool:
-        """A true/false key, true when absent."""
-        value = raw.get(key, True)
+    def _flag(
+        self,
+        index: int | None,
+        label: str,
+        raw: Mapping[str, object],
+        key: str,
+        default: bool = True,
+    ) -> bool:
+        """A true/false key of a step (or, index None, of the deck); `default` when absent."""
+        value = raw.get(key, default)
         if not isinstance(value, bool):
             self.fail(
                 self.loc.key(index, key),

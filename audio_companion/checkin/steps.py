@@ -60,6 +60,8 @@ class Step:
     line: int = 0
     more: tuple[str, ...] = ()  # gratitude: wordings for answers 2..count; empty: reuse prompts
     read_back: bool = True  # gratitude: read each partner's list to the other afterwards
+    # Answers recalled on a later night only to the one person who gave them, never to a couple.
+    private: bool = False
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,7 @@ class Deck:
     time_box_s: float
     steps: tuple[Step, ...]
     source: str
+    recall: bool = False  # say one kind sentence from the journal after the greeting (`recall`)
 
 
 PLACEHOLDERS: Final[Mapping[str, str]] = {

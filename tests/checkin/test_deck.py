@@ -264,7 +264,8 @@ MALFORMED = [
     pytest.param(
         HEAD + '\n[[step]]\nid = "ask"\nkind = "free"\npromts = ["How?"]\nprompts = ["How?"]\n',
         12,
-        'step "ask": unknown key "promts" (use one of: id, kind, prompts, softer, per_partner)',
+        'step "ask": unknown key "promts" '
+        "(use one of: id, kind, prompts, softer, per_partner, private)",
         id="unknown-key",
     ),
     pytest.param(
@@ -398,7 +399,7 @@ MALFORMED = [
     pytest.param(
         HEAD.replace("time_box_minutes = 10\n", 'time_box_minutes = 10\nauthor = "me"\n'),
         3,
-        'unknown key "author" (use one of: title, description, time_box_minutes, step)',
+        'unknown key "author" (use one of: title, description, time_box_minutes, recall, step)',
         id="unknown-top-level-key",
     ),
     pytest.param(
