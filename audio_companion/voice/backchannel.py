@@ -60,26 +60,51 @@ def without_backchannels(text: str) -> str:
     """`text` without the listener's backchannels, as far as the words can tell.
 
     Whole sentences that are only backchannels go ("Today was long. Mm-hmm.
-    Work was hard." -> "Today was long. Work was hard."), and so do backchannel
-    phrases between commas after the answer's opening: whisper joins the
-    partner's "Yeah" to the speaker's next sentence ("...helped. Yeah, and I
-    slept well" on the rig). The answer's own first words stay ("Yeah, it was
-    a good day." answers the question); a speaker's filler later in the answer
-    ("it was, yeah, long") is lost with the partner's, which costs the journal
-    nothing.
+    Work was hard." -> "Today was long. Work was hard."), and so do, after the
+    answer's opening, comma-separated pieces that are only backchannels and
+    the unmistakable ones ("yeah", "mm-hmm", not "right" or "sure", which
+    speakers say as words) at either edge of a piece: whisper joins the
+    partner's "Yeah" to the speaker's words in every way ("...helped. Yeah, and
+    I slept well", "...helped yeah, and I slept well" on the rig). The answer's
+    own first words stay ("Yeah, it was a good day." answers the question); a
+    speaker's filler later in the answer ("it was, yeah, long") is lost with
+    the partner's, which costs the journal nothing.
     """
     out: list[str] = []
     for sentence in (s.strip() for s in _SENTENCE.findall(text) if s.strip()):
         if _is_backchannel_sentence(sentence):
             continue
-        parts = [p.strip() for p in sentence.split(",")]
-        kept = [
-            p
-            for i, p in enumerate(parts)
-            if (not out and i == 0) or not _is_backchannel_sentence(p)
-        ]
-        joined = ", ".join(p for p in kept if p)
-        if joined and kept[0] != parts[0]:  # the sentence lost its opening "Yeah,"
-            joined = joined[0].upper() + joined[1:]
-        out.append(joined)
-    return " ".join(p for p in out if p)
+        body, end = _ENDING.match(sentence).groups()  # type: ignore[union-attr]
+        pieces: list[str] = []
+        for i, piece in enumerate(p.strip() for p in body.split(",")):
+            opening = not out and i == 0
+            if not opening and _is_backchannel_sentence(piece):
+                continue
+            kept = _trim_edges(piece, lead=not opening)
+            if kept:
+                pieces.append(kept)
+        if pieces:
+            said = ", ".join(pieces)
+            if not body.lstrip().startswith(said.split()[0]):  # its opening "Yeah" went
+                said = said[0].upper() + said[1:]
+            out.append(said + end)
+    return " ".join(out)
+
+
+_ENDING = re.compile(r"^(.*?)([.!?…]*)$", re.DOTALL)
+_UNMISTAKABLE: Final = frozenset({"mm", "mmm", "hmm", "hm", "mhm", "yeah", "yep", "uh", "huh"})
+
+
+def _trim_edges(piece: str, *, lead: bool) -> str:
+    """`piece` without unmistakable backchannel words at its end (and its start, if `lead`)."""
+    words = piece.split()
+
+    def unmistakable(word: str) -> bool:
+        parts = _words(word)
+        return bool(parts) and all(p in _UNMISTAKABLE for p in parts)
+
+    while lead and len(words) > 1 and unmistakable(words[0]):
+        words.pop(0)
+    while len(words) > 1 and unmistakable(words[-1]):
+        words.pop()
+    return " ".join(words)

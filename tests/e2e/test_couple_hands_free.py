@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hands_free import NETGUARD, NIGHT, Said, kept_words
+from hands_free import Checkin, Said, kept_words
 from rig import Person, PulseRig
 
 from audio_companion.audio.chunk import AudioChunk
@@ -38,6 +38,7 @@ SAM = [  # with the pause after each part; Alex's backchannels fall in Sam's pau
     ("Alex", "Yeah.", 0.6),
     ("Sam", "And I slept well last night.", 0.0),
 ]
+COUPLE = ("--partners", "Sam,Alex", "--stop-word", "Sam=pineapple,Alex=lighthouse")
 SAMS_ANSWER = Said("", ("tired", "walk", "dinner", "helped", "slept", "night"))
 
 
@@ -85,28 +86,14 @@ def two_voices(parts: list[tuple[str, str, float]], folder: Path) -> Path:
 def test_a_partners_turn_is_kept_whole_and_the_others_stop_word_ends_it(
     pulse: PulseRig, tmp_path: Path
 ) -> None:
-    import sys
-
-    from child import Child
-
     journal = tmp_path / "journal.sqlite3"
     netlog = tmp_path / "net.log"
     room = two_voices(SAM, tmp_path)
     lighthouse = tmp_path / "lighthouse.wav"
     write_wav(lighthouse, Alex.say("Lighthouse."))
-    exe = Path(sys.executable).with_name("audio-companion")
-    env = {
-        **pulse.env,
-        "XDG_CACHE_HOME": str(pulse.dir / "cache"),
-        "PYTHONPATH": str(NETGUARD),
-        "NETGUARD_LOG": str(netlog),
-        "PYTHONUNBUFFERED": "1",
-    }
-    argv = [exe, "checkin", "--engine", "whisper", "--format", "jsonl", "--night", NIGHT,
-            "--journal", journal, "--partners", "Sam,Alex",
-            "--stop-word", "Sam=pineapple,Alex=lighthouse"]  # fmt: skip
     listens: list[dict[str, Any]] = []
-    with Child(argv, env=env) as child:
+    with Checkin(pulse, journal, netlog, *COUPLE) as checkin:
+        child = checkin.child
         while (event := child.next_event(timeout=90)) is not None:
             if event["event"] == "end":
                 break
@@ -144,20 +131,12 @@ def test_a_stop_word_said_while_the_companion_speaks_stops_it_at_once(
 ) -> None:
     """Alex says "lighthouse" over the greeting (about six seconds long): the greeting is
     cut, nothing more is asked, and the goodbye follows within moments."""
-    import sys
-
-    from child import Child
-
     journal = tmp_path / "journal.sqlite3"
     lighthouse = tmp_path / "lighthouse.wav"
     write_wav(lighthouse, Alex.say("Lighthouse."))
-    exe = Path(sys.executable).with_name("audio-companion")
-    env = {**pulse.env, "XDG_CACHE_HOME": str(pulse.dir / "cache"), "PYTHONUNBUFFERED": "1"}
-    argv = [exe, "checkin", "--engine", "whisper", "--format", "jsonl", "--night", NIGHT,
-            "--journal", journal, "--partners", "Sam,Alex",
-            "--stop-word", "Sam=pineapple,Alex=lighthouse"]  # fmt: skip
     events: list[dict[str, Any]] = []
-    with Child(argv, env=env) as child:
+    with Checkin(pulse, journal, tmp_path / "net.log", *COUPLE) as checkin:
+        child = checkin.child
         while (event := child.next_event(timeout=90)) is not None:
             events.append(event)
             if event["event"] == "end":

@@ -46,6 +46,12 @@ def test_answers_are_not_backchannels(text: str) -> None:
         # Whisper joins the partner's "Yeah" to the speaker's next sentence.
         ("The walk helped. Yeah, and I slept well.", "The walk helped. And I slept well."),
         ("The walk helped, yeah, and I slept well.", "The walk helped, and I slept well."),
+        ("The walk helped yeah, and I slept well.", "The walk helped, and I slept well."),
+        ("The walk helped. Yeah and I slept well.", "The walk helped. And I slept well."),
+        (
+            "Turn right, then left. I am not sure, but yes.",
+            "Turn right, then left. I am not sure, but yes.",
+        ),
         ("Mm-hmm. Stop.", "Stop."),  # the stop word is never a backchannel
     ],
 )
