@@ -9,7 +9,6 @@ journal is used rather than WAL: at rest the journal is one file, easy to back u
 
 from __future__ import annotations
 
-import io
 import json
 import sqlite3
 import threading
@@ -17,7 +16,6 @@ import time
 import wave
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import Any, TypeVar
@@ -27,7 +25,32 @@ from audio_companion.audio.chunk import AudioChunk
 from audio_companion.errors import JournalError
 from audio_companion.journal.mood import validate_mood
 from audio_companion.journal.private import create_or_repair
+from audio_companion.journal.records import (
+    Answer,
+    AnswerRecord,
+    MoodPoint,
+    SessionHead,
+    SessionRecord,
+    SessionSummary,
+    SpokenAnswer,
+    chunk_from_wav,
+    wav_bytes,
+)
 from audio_companion.journal.schema import END_REASONS, SessionEndReason, migrate
+
+# The record types live in `records`; they are exported from here too, where they always were.
+__all__ = [
+    "LIST_HINT",
+    "Answer",
+    "AnswerRecord",
+    "Journal",
+    "MoodPoint",
+    "SessionHead",
+    "SessionRecord",
+    "SessionSummary",
+    "SpokenAnswer",
+    "default_journal_path",
+]
 
 LIST_HINT = "see: audio-companion journal list"
 
@@ -50,99 +73,7 @@ def default_journal_path(environ: Mapping[str, str] | None = None) -> Path:
     return paths.journal_path(environ)
 
 
-@dataclass(frozen=True)
-class SessionHead:
-    """What a summary and a whole session both say of one session (its row in `sessions`)."""
-
-    id: int
-    started_at: float
-    ended_at: float | None
-    deck: str
-    partners: tuple[str, ...]
-    engine: str
-    end_reason: str | None  # None: still running, or the process died before it ended
-
-
-@dataclass(frozen=True)
-class SessionSummary(SessionHead):
-    """One line of `journal list`: a session without its answers."""
-
-    answer_count: int
-    mean_mood: float | None
-
-
-@dataclass(frozen=True)
-class SpokenAnswer:
-    """What was asked and what was heard: the part an answer to store and a stored one share."""
-
-    partner: str | None
-    step: str
-    kind: str
-    prompt: str
-    transcript: str
-    mood: int | None
-    confidence: float | None
-    started_at: float  # wall-clock seconds
-    ended_at: float
-
-
-@dataclass(frozen=True)
-class Answer(SpokenAnswer):
-    """One answer as the check-in hears it, to store; `audio` only when recordings are kept."""
-
-    audio: AudioChunk | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class AnswerRecord(SpokenAnswer):
-    """One stored answer. Audio is fetched separately (`Journal.audio`) to keep reads light."""
-
-    id: int
-    session_id: int
-    written_at: float  # when the journal committed it: exported, so an import keeps it
-    audio_seconds: float | None  # None: no recording kept
-
-    @property
-    def has_audio(self) -> bool:
-        return self.audio_seconds is not None
-
-
-@dataclass(frozen=True)
-class SessionRecord(SessionHead):
-    """A whole session with its answers in the order they were given."""
-
-    answers: tuple[AnswerRecord, ...]
-
-    @property
-    def audio_count(self) -> int:
-        return sum(1 for a in self.answers if a.has_audio)
-
-
 _Session = TypeVar("_Session", SessionSummary, SessionRecord)
-
-
-@dataclass(frozen=True)
-class MoodPoint:
-    at: float
-    partner: str | None
-    mood: int
-
-
-def _wav_bytes(chunk: AudioChunk) -> bytes:
-    buf = io.BytesIO()
-    with wave.open(buf, "wb") as w:
-        w.setnchannels(chunk.channels)
-        w.setsampwidth(chunk.width)
-        w.setframerate(chunk.rate)
-        w.writeframes(chunk.audio)
-    return buf.getvalue()
-
-
-def _chunk_from_wav(data: bytes) -> AudioChunk:
-    with wave.open(io.BytesIO(data), "rb") as w:
-        return AudioChunk(
-            w.getframerate(), w.getsampwidth(), w.getnchannels(), w.readframes(w.getnframes())
-        )
 
 
 class Journal:
@@ -248,7 +179,7 @@ class Journal:
         mood, audio = answer.mood, answer.audio
         if mood is not None:
             validate_mood(mood)
-        blob = _wav_bytes(audio) if audio is not None else None
+        blob = wav_bytes(audio) if audio is not None else None
         seconds = audio.duration if audio is not None else None
         with self._transaction() as conn:
             if (
@@ -372,7 +303,7 @@ class Journal:
         if not rows or rows[0]["audio"] is None:
             return None
         try:
-            return _chunk_from_wav(bytes(rows[0]["audio"]))
+            return chunk_from_wav(bytes(rows[0]["audio"]))
         except (wave.Error, EOFError, ValueError) as exc:
             raise JournalError(f"{self.path}: answer {answer_id} has unreadable audio") from exc
 
