@@ -49,7 +49,7 @@ from audio_companion.checkin.couple import BOTH
 from audio_companion.checkin.steps import NAME_PATTERN, Deck, StepKind
 from audio_companion.checkin.wording import night_of
 from audio_companion.errors import DeckError
-from audio_companion.journal.store import AnswerRecord, SessionRecord
+from audio_companion.journal import AnswerRecord, SessionRecord
 from audio_companion.journal.trend import streak
 from audio_companion.numbers import number_to_words, ordinal_words
 

@@ -6,6 +6,11 @@ means no prompt waits for synthesis. Both sides use the functions here, so the
 texts rendered ahead are the texts said (a test runs a whole check-in and
 checks it). Texts that depend on an answer ({value}, {appreciations}) cannot
 be known ahead and are left out.
+
+The night's recall sentence (`checkin.recall`) is known ahead too, but it is made
+of what people said on other nights, and this list is the companion's own wording,
+kept on disk for next time. So it is not here: `checkin` renders it ahead with
+`PromptCache.soon`, in memory only, and deleting the journal deletes it.
 """
 
 from __future__ import annotations

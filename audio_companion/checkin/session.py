@@ -76,6 +76,7 @@ class CheckinSettings:
     answer_timeout_s: float = 8.0  # silence before the softer re-prompt
     warn_before_s: float = 60.0
     keep_audio: bool = False
+    recall: str | None = None  # said once after the greeting (`checkin.recall`); read at the edge
 
 
 @dataclass(frozen=True)
@@ -130,12 +131,19 @@ class CheckinSession:
         box = self.settings.time_box_s or self.deck.time_box_s
         self._deadline = self.clock() + box
         close_steps = [s for s in self.deck.steps if s.kind is StepKind.CLOSE]
+        recall = self.settings.recall  # after the greeting; without one, before the first question
         try:
             for step in self.deck.steps:
                 if step.kind is StepKind.CLOSE:
                     continue  # closing words come last, even when time runs out
                 try:
+                    if recall and step.kind.answered:
+                        self.conv.say(recall)
+                        recall = None
                     self._step(step)
+                    if recall and step.kind is StepKind.SAY:
+                        self.conv.say(recall)
+                        recall = None
                 except _TimeUp:
                     self._time_up = True
                     self.conv.say(time_up_line(box))

@@ -27,6 +27,7 @@ from audio_companion.cli.voice import stop_word_option, with_voice_options
 
 if TYPE_CHECKING:
     from audio_companion.checkin.conversation import Conversation
+    from audio_companion.checkin.steps import Deck
 
 # The pattern a deck's breathing step uses: slow, even breaths (about 5.5 a minute).
 CHECKIN_BREATHING = "resonance"
@@ -107,19 +108,23 @@ def checkin(
     chosen = load_deck(deck)
     names = tuple(n.strip() for n in (partners or "").split(",") if n.strip())
     vocabulary = vocabulary_for(stop_word, names)
+    path = journal_path or default_journal_path()
+    tonight = night or night_of(datetime.now())
     settings = CheckinSettings(
-        night=night or night_of(datetime.now()),
+        night=tonight,
         partners=names,
         time_box_s=minutes * 60 if minutes else None,
         keep_audio=save_audio,
+        recall=_recall(path, chosen, tonight, names) if chosen.recall else None,
     )
-    path = journal_path or default_journal_path()
     speaks = not (text_mode and mute)
     prompts = prompt_cache(announce=speaks)
     if speaks:
         # Every prompt of tonight is rendered before it is needed: the first now,
         # the rest while the first plays (then other nights' wordings, for next time).
         prompts.prepare(deck_prompts(chosen, settings.night, settings.partners))
+        if settings.recall:  # made of what was said: rendered ahead, kept in memory only
+            prompts.soon(settings.recall)
     captions: Captions = (
         JsonCaptions(show) if output_format == "jsonl" else TextCaptions(show, echo=not text_mode)
     )
@@ -163,6 +168,20 @@ def checkin(
         journal.end_session(session_id, time.time(), outcome.reason)
     prompts.close()
     captions.ended(outcome.reason, len(outcome.answers), str(path), session_id)
+
+
+def _recall(path: Path, deck: Deck, tonight: date, names: tuple[str, ...]) -> str | None:
+    """Tonight's recall sentence, read from the journal before the session starts (nothing
+    is created when there is no journal yet); the session itself never reads the journal."""
+    from audio_companion.checkin.deck import load_deck
+    from audio_companion.checkin.recall import other_decks, recall
+    from audio_companion.journal.store import Journal
+
+    if not path.expanduser().exists():
+        return None
+    with Journal.open(path) as journal:
+        records = journal.records()
+    return recall(records, tonight, names, deck, decks=other_decks(records, deck, load_deck))
 
 
 def _breather(

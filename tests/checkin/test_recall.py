@@ -19,7 +19,7 @@ from audio_companion.checkin.deck import load_deck
 from audio_companion.checkin.recall import other_decks, recall
 from audio_companion.checkin.steps import Deck, Step, StepKind
 from audio_companion.errors import DeckError
-from audio_companion.journal.store import AnswerRecord, SessionRecord
+from audio_companion.journal import AnswerRecord, SessionRecord
 
 ZONE = ZoneInfo("America/New_York")
 TONIGHT = date(2026, 11, 27)
