@@ -49,8 +49,13 @@ _WS = re.compile(r"\s+")
 _HEAD_LEVEL = re.compile(r"^h([1-6])$")
 
 
-def extract_xml(html: str, url: str | None = None) -> etree._Element | None:
-    """trafilatura's XML for the page's main content, or None when there is none."""
+def extract_xml(html: str, url: str | None = None, *, links: bool = False) -> etree._Element | None:
+    """trafilatura's XML for the page's main content, or None when there is none.
+
+    `links` keeps the links as ``<ref>`` elements; the text is read without them,
+    since trafilatura then loses the space after a link ("a security fairin Las
+    Vegas"), and only `mark_teasers` looks at them.
+    """
     xml = trafilatura.extract(
         html,
         url=url,
@@ -58,7 +63,7 @@ def extract_xml(html: str, url: str | None = None) -> etree._Element | None:
         include_comments=False,
         include_tables=True,
         include_images=False,
-        include_links=False,
+        include_links=links,
         include_formatting=True,
         favor_recall=True,
         with_metadata=True,
@@ -73,6 +78,37 @@ def extract_xml(html: str, url: str | None = None) -> etree._Element | None:
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
     root = etree.fromstring(xml.encode("utf-8"), parser)
     return root
+
+
+TEASER = "ac-teaser"  # attribute set on a paragraph that is only a link
+
+
+def mark_teasers(root: etree._Element, html: str, url: str | None = None) -> None:
+    """Mark the paragraphs of `root` that are nothing but a link on the page.
+
+    A second extraction with links finds them (their text, all of it inside
+    one ``<ref>``); the same paragraphs of `root` get the `TEASER` attribute,
+    matched by their words. `tokenize` drops them unless they continue a
+    sentence or a "See also".
+    """
+    linked = extract_xml(html, url, links=True)
+    if linked is None:
+        return
+    teasers = {_key(p) for p in linked.iter("p") if _only_a_link(p)}
+    for p in root.iter("p"):
+        if _key(p) in teasers:
+            p.set(TEASER, "1")
+
+
+def _key(p: etree._Element) -> str:
+    return " ".join("".join(p.itertext()).split())
+
+
+def _only_a_link(p: etree._Element) -> bool:
+    """A paragraph whose words are all one link's: a teaser for another page."""
+    text = "".join(p.itertext()).strip()
+    linked = "".join("".join(r.itertext()) for r in p.iter("ref")).strip()
+    return bool(text) and len(linked) >= len(text) - 2
 
 
 def _text(el: etree._Element, skip_lists: bool = False) -> str:
@@ -119,7 +155,7 @@ def _elements(root: etree._Element) -> Iterator[tuple[str, str, int]]:
             m = _HEAD_LEVEL.match(el.get("rend", ""))
             yield "head", lines.heading_text(_text(el)), int(m.group(1)) if m else 2
         elif tag == "p":
-            yield "para", _text(el), 0
+            yield ("link" if el.get(TEASER) else "para"), _text(el), 0
         elif tag == "list":
             yield from _list_items(el)
         elif tag == "quote":
@@ -245,9 +281,11 @@ def tokenize(root: etree._Element, title: str = "") -> list[Token]:
     """The page's outline as tokens, without its chrome.
 
     Before anything is judged, trailing calls to action are cut from a line
-    ("… create a new one. Learn more") and the fragments a page split at its
+    ("… create a new one. Learn more"), the fragments a page split at its
     links and bold words are joined back into their paragraph ("… told The
-    Grayzone that" + "an Ecuadorian official was robbed …"). Chrome headings do
+    Grayzone that" + "an Ecuadorian official was robbed …"), and a paragraph
+    that is nothing but a link is dropped: a teaser for another story ("Storm
+    prompts airlines to relax travel policies"), unless it is a "See also" entry. Chrome headings do
     not count as sections, and the title loses the site's name ("… | CNN
     Politics") that pages put in their <title>.
     """
@@ -257,9 +295,19 @@ def tokenize(root: etree._Element, title: str = "") -> list[Token]:
         text = raw if kind == "code" else lines.trim_chrome(raw)
         if not text:
             continue
-        if items and kind == items[-1][0] == "para" and lines.continues(items[-1][1], text):
-            items[-1] = ("para", lines.join_fragments(items[-1][1], text), 0)
+        last = items[-1] if items else ("", "", 0)
+        # A link inside a sentence the page split ("… by The Intercept's" + "Sam
+        # Biddle.") goes back into it: the paragraph before it has not ended.
+        open_before = last[0] == "para" and not last[1].rstrip().endswith(lines.SENTENCE_END)
+        if (kind == "link" and open_before) or (
+            kind == "para" and last[0] == "para" and lines.continues(last[1], text)
+        ):
+            items[-1] = ("para", lines.join_fragments(last[1], text), 0)
             continue
+        if kind == "link":
+            if last[0] != "para" or last[1].strip().rstrip(":").lower() not in lines.ADMONITIONS:
+                continue  # a paragraph that is only a link: a teaser for another story
+            kind = "para"  # the entry of a "See also"
         items.append((kind, text, level))
     items = list(_admonitions(items))
     chrome = [lines.chrome_kind(text) if kind != "code" else None for kind, text, _ in items]
@@ -314,6 +362,7 @@ def parse_html(html: str, url: str | None = None) -> Article:
     first_head = root.find(".//head")
     h1 = _text(first_head) if first_head is not None and first_head.get("rend") == "h1" else ""
     title = lines.heading_text(h1) if h1 else lines.heading_text(lines.strip_symbols(meta_title))
+    mark_teasers(root, html, url)
     tokens = tokenize(root, title)
     if not any(t.kind == "block" for t in tokens):
         raise ArticleError(NO_CONTENT)

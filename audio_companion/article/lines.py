@@ -201,7 +201,7 @@ def trim_chrome(line: str) -> str:
     return line.strip()
 
 
-_SENTENCE_END = (".", "!", "?", ":", ";", "…", '"', "”", "'", "’")
+SENTENCE_END = (".", "!", "?", ":", ";", "…", '"', "”", "'", "’")
 # A paragraph cut at a link or a bold phrase ends mid-sentence: on a comma or a
 # word that cannot end one. The next piece then continues it.
 _OPEN_END = re.compile(
@@ -218,7 +218,7 @@ def continues(previous: str, line: str) -> bool:
     diapers, and burglary plans") ends on a full word and stays apart.
     """
     prev = previous.rstrip()
-    if not prev or not line or prev.endswith(_SENTENCE_END):
+    if not prev or not line or prev.endswith(SENTENCE_END):
         return False
     return bool(_OPEN_END.search(prev)) or line[0].islower() or line[0] in ",;:)"
 

@@ -170,3 +170,25 @@ def test_the_paragraph_before_the_first_heading_is_read_first_and_is_the_teaser(
     article = parse_html(LEAD)
     assert article.teaser.startswith("Besides the while statement")
     assert article.sections[0].blocks[0].text == article.teaser  # narrated, not only described
+
+
+TEASERS = """<html><head><title>Harbour Lights</title></head><body><article>
+<h1>Harbour Lights</h1>
+<p>The harbour lamps were switched on again last night after two years of repairs, and the
+old quay filled with people walking slowly in both directions along the water.</p>
+<p><a href="/other/ferry-timetable">New winter timetable for the island ferry</a></p>
+<p>Most of the walkers we met said the light made the evening feel longer, and that the
+walk had become a habit they shared with a partner or a friend, as reported by
+<a href="/people/ines">Ines Varga.</a></p>
+<p>The council plans to keep the lamps lit until midnight through the winter months, and
+volunteers will check each of the forty posts once a week during the first season.</p>
+<p><a href="/other/bakery">Bakery on the quay wins a regional prize</a></p>
+</article></body></html>"""
+
+
+def test_a_paragraph_that_is_only_a_link_is_another_story_and_is_not_read() -> None:
+    article = parse_html(TEASERS)
+    spoken = " ".join(b.text for s in article.sections for b in s.all_blocks())
+    assert "ferry" not in spoken and "Bakery" not in spoken
+    assert "as reported by Ines Varga." in spoken  # a link inside a sentence stays
+    assert "forty posts" in spoken
