@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -106,7 +106,7 @@ def text_chart(daily: Sequence[DailyMood], weeks: int, today: date | None = None
     week_starts = [start + timedelta(days=7 * w) for w in range(weeks)]
     ruler = " ".join(f"{d:%d %b}".ljust(7) for d in week_starts)
     lines = [header, f"{'':{width}}  {ruler}".rstrip()]
-    for partner in sorted(by_partner, key=lambda p: "" if p is None else "\x01" + p):
+    for partner in sorted(by_partner, key=_partner_key):
         values = by_partner[partner]
         cells = []
         for w in week_starts:
@@ -115,11 +115,47 @@ def text_chart(daily: Sequence[DailyMood], weeks: int, today: date | None = None
         mean = sum(values.values()) / len(values)
         lines.append(f"{names[partner]:{width}}  {' '.join(cells)}  mean {mean:.1f}/{MOOD_MAX}")
     lines.append(f"{'':{width}}  {MOOD_MIN} {SPARK} {MOOD_MAX}   {NO_RATING} no rating")
+    if len(by_partner) > 1:
+        lines += ["", *_weekly_table(by_partner, names, week_starts, width)]
     return "\n".join(lines) + "\n"
 
 
+def _weekly_table(
+    by_partner: Mapping[str | None, Mapping[date, float]],
+    names: Mapping[str | None, str],
+    week_starts: Sequence[date],
+    width: int,
+) -> list[str]:
+    """Each partner's mean mood per week, side by side: a couple compares weeks at a glance,
+    which a row of glyphs each does not show (one person's chart has no such table)."""
+    order = sorted(by_partner, key=_partner_key)
+    columns = [(p, max(4, len(names[p]))) for p in order]
+    rows = ["  ".join([f"{'Week of':{width}}", *(f"{names[p]:>{w}}" for p, w in columns)])]
+    for start in week_starts:
+        cells = [f"{start:%d %b}".ljust(width)]
+        for partner, w in columns:
+            week = [m for d, m in by_partner[partner].items() if start <= d < start + 7 * ONE_DAY]
+            cells.append(f"{sum(week) / len(week):>{w}.1f}" if week else f"{'-':>{w}}")
+        rows.append("  ".join(cells))
+    return rows
+
+
+def _partner_key(partner: str | None) -> str:
+    """Nobody named first, then the names in order."""
+    return "" if partner is None else "\x01" + partner
+
+
 def png_chart(daily: Sequence[DailyMood], path: Path, title: str = "Mood per day") -> None:
-    """Draw mood per day (one line per partner) into a PNG at *path*, written 0600.
+    """Draw mood per day (one line per partner) into a PNG at *path*, written 0600."""
+    fig = mood_figure(daily, title)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    write_private(path, buf.getvalue())
+
+
+def mood_figure(daily: Sequence[DailyMood], title: str = "Mood per day") -> Any:
+    """The chart as a matplotlib Figure: one line per partner (a couple side by side on the
+    same scale, nobody named as "mood"), a legend once anyone is named.
 
     matplotlib is imported only here and drawn through its Agg canvas directly, so the rest of
     the package never needs it and no global pyplot state is touched.
@@ -136,7 +172,8 @@ def png_chart(daily: Sequence[DailyMood], path: Path, title: str = "Mood per day
     by_partner: dict[str | None, list[DailyMood]] = defaultdict(list)
     for d in daily:
         by_partner[d.partner].append(d)
-    for partner, rows in sorted(by_partner.items(), key=lambda kv: kv[0] or ""):
+    for partner in sorted(by_partner, key=_partner_key):
+        rows = by_partner[partner]
         ax.plot(
             np.array([r.day for r in rows], dtype="datetime64[D]"),
             [r.mean_mood for r in rows],
@@ -154,6 +191,4 @@ def png_chart(daily: Sequence[DailyMood], path: Path, title: str = "Mood per day
         ax.legend(loc="lower left")
     fig.autofmt_xdate()
     fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    write_private(path, buf.getvalue())
+    return fig

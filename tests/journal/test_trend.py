@@ -14,6 +14,7 @@ from audio_companion.journal.trend import (
     ChartsUnavailableError,
     DailyMood,
     daily_moods,
+    mood_figure,
     png_chart,
     streak,
     text_chart,
@@ -126,3 +127,55 @@ def test_png_chart_without_matplotlib_says_how_to_install(
     assert str(err.value) == "matplotlib is not installed; pip install 'audio-companion[charts]'"
     assert err.value.exit_code == 3
     assert not (tmp_path / "x.png").exists()
+
+
+def _day(n: int) -> date:
+    return TODAY - timedelta(days=n)
+
+
+COUPLE = [
+    DailyMood(_day(0), "Sam", 4.0),
+    DailyMood(_day(0), "Alex", 2.0),
+    DailyMood(_day(1), "Sam", 5.0),
+    DailyMood(_day(2), "Alex", 3.0),
+    DailyMood(_day(3), "both", 4.0),
+    DailyMood(_day(8), "Alex", 4.5),
+]
+
+
+def test_a_couples_weeks_side_by_side() -> None:
+    assert text_chart(COUPLE, weeks=2, today=TODAY) == (
+        "Mood, 2 weeks to Mon 20 May 2024\n"
+        "          07 May  14 May\n"
+        "Alex      ·····█· ····▄·▂  mean 3.2/5\n"
+        "Sam       ······· ·····█▆  mean 4.5/5\n"
+        "both      ······· ···▆···  mean 4.0/5\n"
+        "          1 ▁▂▄▆█ 5   · no rating\n"
+        "\n"
+        "Week of   Alex   Sam  both\n"
+        "07 May     4.5     -     -\n"
+        "14 May     2.5   4.5   4.0\n"
+    )
+
+
+def test_one_persons_chart_is_unchanged_with_no_table() -> None:
+    alone = [DailyMood(_day(0), None, 4.0), DailyMood(_day(2), None, 1.0)]
+    assert text_chart(alone, weeks=1, today=TODAY) == (
+        "Mood, 1 week to Mon 20 May 2024\n"
+        "          14 May\n"
+        "mood      ····▁·▆  mean 2.5/5\n"
+        "          1 ▁▂▄▆█ 5   · no rating\n"
+    )
+    sam = [d._replace(partner="Sam") for d in alone]  # one named person: no table either
+    assert "Week of" not in text_chart(sam, weeks=1, today=TODAY)
+
+
+def test_the_png_draws_one_line_per_partner() -> None:
+    pytest.importorskip("matplotlib")
+    [ax] = mood_figure(sorted(COUPLE)).axes  # by day, as daily_moods gives them
+    lines = {line.get_label(): list(line.get_ydata()) for line in ax.get_lines()}
+    assert lines == {"Alex": [4.5, 3.0, 2.0], "Sam": [5.0, 4.0], "both": [4.0]}
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Alex", "Sam", "both"]
+    [alone] = mood_figure([DailyMood(TODAY, None, 3.0)]).axes
+    assert [line.get_label() for line in alone.get_lines()] == ["mood"]
+    assert alone.get_legend() is None  # one unnamed person: nothing to tell apart
