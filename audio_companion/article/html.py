@@ -40,6 +40,9 @@ _PRUNE = [
     "//template",
     "//iframe",
     "//svg",
+    # Site notices ("Warning! This is a demo website ..."): Bootstrap's alert boxes.
+    "//*[@role='alert']",
+    "//div[contains(concat(' ', normalize-space(@class), ' '), ' alert ')]",
 ]
 _SKIP_TAGS = frozenset({"graphic", "figure", "figcaption", "fn", "note"})
 # Blocks trafilatura nests in list items and table cells (documentation and CMS pages).
@@ -304,6 +307,8 @@ def tokenize(root: etree._Element, title: str = "") -> list[Token]:
         ):
             items[-1] = ("para", lines.join_fragments(last[1], text), 0)
             continue
+        if kind == "para" and lines.stray_fragment(text):
+            continue  # "per month" left of a price widget: no paragraph is that
         if kind == "link":
             if last[0] != "para" or last[1].strip().rstrip(":").lower() not in lines.ADMONITIONS:
                 continue  # a paragraph that is only a link: a teaser for another story

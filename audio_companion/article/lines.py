@@ -223,6 +223,16 @@ def continues(previous: str, line: str) -> bool:
     return bool(_OPEN_END.search(prev)) or line[0].islower() or line[0] in ",;:)"
 
 
+_STRAY = re.compile(r"^[a-z][a-z']*(?: [a-z][a-z']*){0,2}$")
+
+
+def stray_fragment(text: str) -> bool:
+    """A paragraph of one to three lowercase words and no punctuation ("per month"):
+    the leftover of a widget, never prose. A list item may be that short; a
+    paragraph is not."""
+    return bool(_STRAY.match(text.strip()))
+
+
 def join_fragments(previous: str, line: str) -> str:
     """Two pieces of one paragraph as one, spaced as prose."""
     return previous.rstrip() + ("" if line[0] in ",;:.)" else " ") + line.lstrip()

@@ -14,6 +14,7 @@ from audio_companion.article.lines import (
     continues,
     join_fragments,
     looks_like_code,
+    stray_fragment,
     strip_permalink,
     strip_symbols,
     title_without_site,
@@ -219,3 +220,19 @@ def test_a_chrome_heading_ends_the_story_and_is_no_section() -> None:
     assert [s.title for s in article.sections] == ["Warming Says Hansen"]
     assert article.highlights == ()
     assert _texts(article) == [PROSE[3:-4]]
+
+
+@pytest.mark.parametrize(
+    ("text", "stray"),
+    [
+        ("per month", True),
+        ("per user", True),
+        ("and more", True),
+        ("Per month", False),  # a capitalised line may be a heading
+        ("per month.", False),
+        ("we walked for an hour", False),  # four words: a sentence's start
+        ("", False),
+    ],
+)
+def test_stray_fragment(text: str, stray: bool) -> None:
+    assert stray_fragment(text) is stray

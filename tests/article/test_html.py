@@ -192,3 +192,14 @@ def test_a_paragraph_that_is_only_a_link_is_another_story_and_is_not_read() -> N
     assert "ferry" not in spoken and "Bakery" not in spoken
     assert "as reported by Ines Varga." in spoken  # a link inside a sentence stays
     assert "forty posts" in spoken
+
+
+def test_site_notices_and_stray_widget_words_are_not_read() -> None:
+    page = TEASERS.replace(
+        "<article>",
+        '<article><div class="alert alert-warning" role="alert"><strong>Warning!</strong> '
+        "This site is a demo; prices here have no meaning.</div>",
+    ).replace("<p>The council", "<p>per month</p><p>The council")
+    spoken = " ".join(b.text for s in parse_html(page).sections for b in s.all_blocks())
+    assert "demo" not in spoken and "per month" not in spoken
+    assert "The council plans" in spoken
