@@ -298,3 +298,118 @@ def test_import_reads_daylio_times_in_the_zone_given(tmp_path: Path, zone: str, 
     with Journal.open(path) as j:
         started = j.records()[0].started_at
     assert iso(started, timezone.utc) == first
+
+
+# --- recall and a couple's trend --------------------------------------------------------------
+
+TONIGHT = "2026-11-27"  # the night recalled for; never the clock's
+
+
+def utc_evening(night: str, days_before: int) -> float:
+    d = date.fromisoformat(night) - timedelta(days=days_before)
+    return datetime(d.year, d.month, d.day, 21, 30, tzinfo=timezone.utc).timestamp()
+
+
+def remember(path: Path, days_before: int, said: list[tuple[str | None, str, str, int | None]],
+             partners: tuple[str, ...] = ()) -> None:  # fmt: skip
+    """A session `days_before` TONIGHT, 21:30 UTC: (partner, kind, transcript, mood) answers."""
+    t = utc_evening(TONIGHT, days_before)
+    steps = {"mood": "mood", "gratitude": "appreciations"}
+    with Journal.open(path) as j:
+        sid = j.start_session("nightly", list(partners), "text", t)
+        for n, (who, kind, text, mood) in enumerate(said, 1):
+            j.add_answer(sid, Answer(who, steps[kind], kind, "?", text, mood, None, t + n, t + n))
+        j.end_session(sid, t + 600, "completed")
+
+
+def recall_cmd(path: Path, *extra: str) -> tuple[int, str]:
+    return run(
+        ["journal", "recall", "--journal", str(path), "--on", TONIGHT, "--tz", "UTC", *extra]
+    )
+
+
+def test_recall_says_what_the_checkin_would(tmp_path: Path) -> None:
+    path = tmp_path / "j.sqlite3"
+    remember(path, 7, [(None, "mood", "four", 4), (None, "gratitude", "The soup.", None)])
+    assert recall_cmd(path) == (0, "A week ago you appreciated the soup.\n")
+    remember(path, 1, [(None, "mood", "four", 4)])  # the everyday streak comes after
+    assert recall_cmd(path) == (0, "A week ago you appreciated the soup.\n")
+    code, out = run(["journal", "recall", "--journal", str(path), "--on", "2026-11-23",
+                     "--tz", "UTC"])  # fmt: skip
+    assert (code, out) == (0, "Nothing to recall tonight (the night of 2026-11-23).\n")
+
+
+def test_recall_for_a_couple_by_name_and_never_the_absent(tmp_path: Path) -> None:
+    path = tmp_path / "j.sqlite3"
+    couple = ("Sam", "Alex")
+    remember(path, 7, [("Sam", "mood", "five", 5), ("Sam", "gratitude", "the tea", None),
+                       ("Alex", "mood", "four", 4)], couple)  # fmt: skip
+    assert recall_cmd(path, "--partners", "Sam, Alex") == (
+        0,
+        "Sam, a week ago you appreciated the tea.\n",
+    )
+    code, out = recall_cmd(path, "--partners", "Alex")
+    assert code == 0 and out.startswith("Nothing to recall tonight")
+
+
+def test_recall_never_from_a_low_night(tmp_path: Path) -> None:
+    path = tmp_path / "j.sqlite3"
+    remember(path, 7, [(None, "mood", "two", 2), (None, "gratitude", "the soup", None)])
+    code, out = recall_cmd(path)
+    assert code == 0 and out.startswith("Nothing to recall tonight") and "soup" not in out
+
+
+def test_recall_says_when_the_deck_would_not(tmp_path: Path) -> None:
+    path = tmp_path / "j.sqlite3"
+    remember(path, 1, [(None, "mood", "four", 4)])
+    code, out = recall_cmd(path, "--deck", "weekly")
+    assert code == 0
+    assert out.splitlines() == [
+        "This is your second night in a row.",
+        '(the deck "weekly" has recall off: its check-in does not say this)',
+    ]
+
+
+def test_recall_without_a_journal_creates_none(tmp_path: Path) -> None:
+    path = tmp_path / "sub" / "none.sqlite3"
+    code, out = recall_cmd(path)
+    assert (code, out) == (0, "Nothing to recall tonight (the night of 2026-11-27).\n")
+    assert not path.parent.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--on", "27.11.2026"], "YYYY-MM-DD"),
+        (["--tz", "Mars/Olympus"], "'Mars/Olympus' is not a time zone"),
+        (["--deck", "no-such-deck"], 'unknown deck "no-such-deck"'),
+    ],
+)
+def test_recall_options_are_checked(tmp_path: Path, args: list[str], expected: str) -> None:
+    code, out = run(["journal", "recall", "--journal", str(tmp_path / "j.sqlite3"), *args])
+    assert code == 2 and expected in out
+
+
+def test_recall_does_not_write(journal: Path) -> None:
+    before = journal.stat().st_mtime_ns
+    time.sleep(0.01)
+    code, _ = run(["journal", "recall", "--journal", str(journal), "--on", str(TODAY)])
+    assert code == 0 and journal.stat().st_mtime_ns == before
+
+
+def test_trend_shows_a_couple_side_by_side(tmp_path: Path) -> None:
+    path = tmp_path / "j.sqlite3"
+    with Journal.open(path) as j:
+        for days_ago, sam, alex in [(2, 5, 3), (0, 4, 2)]:
+            t = evening(days_ago)
+            sid = j.start_session("nightly", ["Sam", "Alex"], "text", t)
+            for n, (who, value) in enumerate([("Sam", sam), ("Alex", alex)]):
+                j.add_answer(sid, Answer(who, "mood", "mood", "?", str(value), value, None,
+                                         t + n, t + n))  # fmt: skip
+    code, out = run(["journal", "trend", "--journal", str(path), "--weeks", "1",
+                     "--until", str(TODAY)])  # fmt: skip
+    assert code == 0, out
+    lines = out.splitlines()
+    assert next(ln for ln in lines if ln.startswith("Alex")).split()[1] == "····▄·▂"
+    assert next(ln for ln in lines if ln.startswith("Sam")).split()[1] == "····█·▆"
+    assert lines[lines.index("Week of   Alex   Sam") + 1].split()[-2:] == ["2.5", "4.5"]

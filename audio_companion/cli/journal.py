@@ -1,4 +1,4 @@
-"""`journal`: the private check-in journal: list, show, export, trend, and import.
+"""`journal`: the private check-in journal: list, show, export, trend, recall, and import.
 
 No reading command creates a journal that does not exist yet: reading must never leave an
 empty diary file behind (or an empty folder) where none was asked for. Only `import` writes,
@@ -56,7 +56,8 @@ def _empty(path: Path) -> str:
 
 @main.group()
 def journal() -> None:
-    """The private check-in journal: list sessions, show one, export, mood trend, import."""
+    """The private check-in journal: list sessions, show one, export, mood trend, recall,
+    import."""
 
 
 @journal.command("list")
@@ -298,3 +299,63 @@ def journal_import(
             f"{n} answer{'s' if n != 1 else ''} had a recording where exported; exports never "
             "carry recordings, so none came with them"
         )
+
+
+@journal.command("recall")
+@click.option(
+    "--on",
+    "night",
+    type=DATE,
+    help="The night to recall for, YYYY-MM-DD (default: tonight; until 4 am it is still "
+    "the night before).",
+)
+@click.option(
+    "--partners",
+    help='Who checks in, as for checkin, e.g. "Sam,Alex": only their own words are recalled, '
+    "each partner's by name.",
+)
+@click.option(
+    "--deck",
+    default="nightly",
+    show_default=True,
+    help="The check-in's deck (a name or a .toml file): its private steps stay private.",
+)
+@click.option(
+    "--tz",
+    "zone",
+    type=ZoneParam(),
+    help="Zone the journal's times are read in, e.g. Europe/Berlin or +02:00 "
+    "(default: this machine's).",
+)
+@journal_option
+def journal_recall(
+    night: date | None,
+    partners: str | None,
+    deck: str,
+    zone: tzinfo | None,
+    journal_path: Path | None,
+) -> None:
+    """Print the sentence the check-in says after its greeting: the streak, what you
+    appreciated a week ago, or something from this night last year.
+    """
+    from audio_companion.checkin.deck import load_deck
+    from audio_companion.checkin.recall import other_decks, recall
+    from audio_companion.checkin.wording import night_of
+
+    chosen = load_deck(deck)
+    names = tuple(n.strip() for n in (partners or "").split(",") if n.strip())
+    tonight = night or night_of(datetime.now(zone))
+    path = _path(journal_path)
+    j = _open_existing(path)
+    records = []
+    if j is not None:
+        with j:
+            records = j.records()
+    decks = other_decks(records, chosen, load_deck)
+    line = recall(records, tonight, names, chosen, decks=decks, tz=zone)
+    if line is None:
+        click.echo(f"Nothing to recall tonight (the night of {tonight.isoformat()}).")
+        return
+    click.echo(line)
+    if not chosen.recall:
+        click.echo(f'(the deck "{chosen.name}" has recall off: its check-in does not say this)')
