@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
+import numpy as np
 import pytest
-from helpers import FakeSynth
 
+from audio_companion.audio.chunk import AudioChunk
 from audio_companion.checkin.conversation import TypedConversation
 from audio_companion.checkin.deck import load_deck
 from audio_companion.checkin.rehearsal import address, deck_prompts
@@ -108,6 +109,15 @@ def test_the_close_is_known_before_the_feeling_question() -> None:
     said_before, close = known[0]
     assert recorder.said[-1] == close and "the soup you made" in close
     assert said_before < len(recorder.said) - 2  # at least one more question came first
+
+
+class FakeSynth:
+    """Renders silence whose length follows the text: enough for a prompt cache."""
+
+    identity = "fake:silence"
+
+    def synthesize(self, text: str) -> AudioChunk:
+        return AudioChunk.from_int16(np.zeros(10 * len(text), dtype="<i2"), 16000)
 
 
 class Speaking(Recorder):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -34,7 +34,7 @@ class Script:
     that confidence, as if spoken; every Ask is kept, to see how it listened."""
 
     def __init__(
-        self, replies: list[str | tuple[str, float]], say_s: float = 4.0, answer_s: float = 5.0
+        self, replies: Sequence[str | tuple[str, float]], say_s: float = 4.0, answer_s: float = 5.0
     ) -> None:
         self.t = 0.0
         self.said: list[str] = []
@@ -63,7 +63,7 @@ class Script:
 
 
 def run(
-    replies: list[str | tuple[str, float]],
+    replies: Sequence[str | tuple[str, float]],
     deck: Deck | None = None,
     turns: list[Turn] | None = None,
     **settings: object,
@@ -297,14 +297,18 @@ def test_unsure_mood_is_confirmed() -> None:
 def test_a_number_the_recogniser_was_unsure_of_is_confirmed(
     confidence: float, confirmed: bool
 ) -> None:
-    replies = [FULL[0], ("four", confidence), *(["yes"] if confirmed else []), *FULL[2:]]
+    replies: list[str | tuple[str, float]] = [
+        FULL[0], ("four", confidence), *(["yes"] if confirmed else []), *FULL[2:]
+    ]  # fmt: skip
     script, answers, _ = run(replies)
     assert ("I heard 4. Is that right?" in script.said) is confirmed
     assert answers[1].mood == 4 and answers[1].confidence == confidence
 
 
 def test_a_misheard_number_denied_is_asked_again() -> None:
-    replies = [FULL[0], ("nine", 0.5), ("two", 0.55), ("no", 0.9), ("four", 0.85), *FULL[2:]]
+    replies: list[str | tuple[str, float]] = [
+        FULL[0], ("nine", 0.5), ("two", 0.55), ("no", 0.9), ("four", 0.85), *FULL[2:]
+    ]  # fmt: skip
     script, answers, _ = run(replies)
     assert LINES["number_range"] in script.said  # nine is no mood
     assert "I heard 2. Is that right?" in script.said
@@ -359,6 +363,11 @@ def test_feeling_without_the_form_is_explained_once() -> None:
 
 def test_breathe_first_runs_the_breathing_then_the_nightly_steps() -> None:
     minutes: list[float] = []
+
+    def breathe(m: float) -> bool:
+        minutes.append(m)
+        return True
+
     script = Script(FULL)
     kept: list[Answer] = []
     session = CheckinSession(
@@ -367,7 +376,7 @@ def test_breathe_first_runs_the_breathing_then_the_nightly_steps() -> None:
         kept.append,
         CheckinSettings(night=NIGHT),
         clock=script.clock,
-        breathe=lambda m: minutes.append(m) or True,
+        breathe=breathe,
     )
     assert session.run().reason == "completed"
     assert minutes == [1.0] and len(kept) == len(FULL)
@@ -418,7 +427,7 @@ def test_a_couple_turn_names_the_partner_asked() -> None:
 class StopOverPrompt(Script):
     """Someone says the stop word over the `at`-th prompt (and again over the goodbye)."""
 
-    def __init__(self, replies: list[str | tuple[str, float]], at: int) -> None:
+    def __init__(self, replies: Sequence[str | tuple[str, float]], at: int) -> None:
         super().__init__(replies)
         self.at = at
 
