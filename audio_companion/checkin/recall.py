@@ -225,7 +225,7 @@ def _phrase(transcript: str) -> str | None:
         return None
     first = text.split(" ", 1)[0].casefold()
     text = _WORD.sub(lambda m: _TO_YOU[" ".join(m.group(0).casefold().split())], text)
-    if first in _LOWER_FIRST:
+    if first in _LOWER_FIRST or first in _SUBJECTS:
         text = text[0].lower() + text[1:]
     return f"that {text}" if first in _SUBJECTS else text
 

@@ -254,6 +254,7 @@ def test_what_the_person_said_of_themselves_is_said_back_to_them() -> None:
     assert back("My sister called me") == "A week ago you appreciated your sister called you."
     assert back("I’m rested") == "A week ago you appreciated that you're rested."
     assert back("Alex made dinner") == "A week ago you appreciated Alex made dinner."
+    assert back("We cooked together!") == "A week ago you appreciated that we cooked together."
 
 
 def test_a_couple_hears_each_partners_memory_by_name() -> None:
