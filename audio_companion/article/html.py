@@ -57,7 +57,7 @@ def extract_xml(html: str, url: str | None = None, *, links: bool = False) -> et
 
     `links` keeps the links as ``<ref>`` elements; the text is read without them,
     since trafilatura then loses the space after a link ("a security fairin Las
-    Vegas"), and only `mark_teasers` looks at them.
+    Vegas"), and only `mark_furniture` looks at them.
     """
     xml = trafilatura.extract(
         html,
@@ -65,7 +65,7 @@ def extract_xml(html: str, url: str | None = None, *, links: bool = False) -> et
         output_format="xml",
         include_comments=False,
         include_tables=True,
-        include_images=False,
+        include_images=links,
         include_links=links,
         include_formatting=True,
         favor_recall=True,
@@ -84,23 +84,42 @@ def extract_xml(html: str, url: str | None = None, *, links: bool = False) -> et
 
 
 TEASER = "ac-teaser"  # attribute set on a paragraph that is only a link
+CAPTION = "ac-caption"  # attribute set on a paragraph that captions the image before it
+CAPTION_MAX_WORDS = 8
 
 
-def mark_teasers(root: etree._Element, html: str, url: str | None = None) -> None:
-    """Mark the paragraphs of `root` that are nothing but a link on the page.
+def mark_furniture(root: etree._Element, html: str, url: str | None = None) -> None:
+    """Mark the paragraphs of `root` that are a link or a caption, not the article.
 
-    A second extraction with links finds them (their text, all of it inside
-    one ``<ref>``); the same paragraphs of `root` get the `TEASER` attribute,
-    matched by their words. `tokenize` drops them unless they continue a
-    sentence or a "See also".
+    A second extraction, with links and images, shows what the text alone
+    cannot: a paragraph whose words are all one link's (a teaser for another
+    story), and a short unpunctuated line right under an image (its caption,
+    "Kate Henshaw"). The same paragraphs of `root`, matched by their words, get
+    the `TEASER` or `CAPTION` attribute; `tokenize` drops them (a teaser only
+    when it does not continue a sentence or a "See also").
     """
     linked = extract_xml(html, url, links=True)
     if linked is None:
         return
     teasers = {_key(p) for p in linked.iter("p") if _only_a_link(p)}
+    captions = {_key(p) for p in linked.iter("p") if _captions_an_image(p)}
     for p in root.iter("p"):
-        if _key(p) in teasers:
+        key = _key(p)
+        if key in captions:
+            p.set(CAPTION, "1")
+        elif key in teasers:
             p.set(TEASER, "1")
+
+
+def _captions_an_image(p: etree._Element) -> bool:
+    before = p.getprevious()
+    text = _key(p)
+    return (
+        before is not None
+        and before.tag == "graphic"
+        and 0 < len(text.split()) <= CAPTION_MAX_WORDS
+        and not text.endswith(lines.SENTENCE_END)
+    )
 
 
 def _key(p: etree._Element) -> str:
@@ -158,7 +177,8 @@ def _elements(root: etree._Element) -> Iterator[tuple[str, str, int]]:
             m = _HEAD_LEVEL.match(el.get("rend", ""))
             yield "head", lines.heading_text(_text(el)), int(m.group(1)) if m else 2
         elif tag == "p":
-            yield ("link" if el.get(TEASER) else "para"), _text(el), 0
+            if not el.get(CAPTION):
+                yield ("link" if el.get(TEASER) else "para"), _text(el), 0
         elif tag == "list":
             yield from _list_items(el)
         elif tag == "quote":
@@ -367,7 +387,7 @@ def parse_html(html: str, url: str | None = None) -> Article:
     first_head = root.find(".//head")
     h1 = _text(first_head) if first_head is not None and first_head.get("rend") == "h1" else ""
     title = lines.heading_text(h1) if h1 else lines.heading_text(lines.strip_symbols(meta_title))
-    mark_teasers(root, html, url)
+    mark_furniture(root, html, url)
     tokens = tokenize(root, title)
     if not any(t.kind == "block" for t in tokens):
         raise ArticleError(NO_CONTENT)

@@ -203,3 +203,13 @@ def test_site_notices_and_stray_widget_words_are_not_read() -> None:
     spoken = " ".join(b.text for s in parse_html(page).sections for b in s.all_blocks())
     assert "demo" not in spoken and "per month" not in spoken
     assert "The council plans" in spoken
+
+
+def test_a_short_line_under_a_photo_is_its_caption_and_is_not_read() -> None:
+    page = TEASERS.replace(
+        "<p>Most of the walkers",
+        '<div><img src="quay.jpg" alt="The quay"></div><div><em>The old quay at dusk</em></div>'
+        "<p>Most of the walkers",
+    )
+    spoken = " ".join(b.text for s in parse_html(page).sections for b in s.all_blocks())
+    assert "old quay at dusk" not in spoken and "Most of the walkers" in spoken
