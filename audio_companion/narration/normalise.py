@@ -319,6 +319,8 @@ RULES: tuple[Rule, ...] = (
         _money,
     ),
     Rule("percent", re.compile(r"(\d)\s?%"), _template(r"\1 percent")),
+    # "the #1 framework", "#3 on the list": a rank; "#ATL24" (a hashtag) is left alone.
+    Rule("rank", re.compile(r"(?<![\w&])#(\d+)\b"), _template(r"number \1")),
     Rule("degrees", re.compile(r"\s*°\s*(?P<scale>[CF](?![A-Za-z]))?"), _degrees),
     Rule(
         "units",

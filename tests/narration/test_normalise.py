@@ -16,6 +16,7 @@ BY_NAME = {rule.name: rule for rule in RULES}
         ("pictographs", "✨ zero spam ✨ 👍🏽", " zero spam  "),
         ("links", "see https://example.com/x, or www.example.org.", "see , or ."),
         ("emails", "write to me@example.org today", "write to  today"),
+        ("rank", "the #1 framework, #ATL24 and &#39;", "the number 1 framework, #ATL24 and &#39;"),
         ("footnote_brackets", "as shown[3] and [1-2] and [4, 5]", "as shown and  and "),
         ("footnote_superscripts", "a claim¹² here", "a claim here"),
         ("double_quotes", "“Hi” «there»", '"Hi" "there"'),
