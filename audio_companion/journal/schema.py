@@ -96,7 +96,7 @@ def migrate(conn: sqlite3.Connection, path: Path) -> None:
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     except BaseException:
-        with suppress(sqlite3.Error):
+        with suppress(Exception):  # sqlite3's error, or SQLCipher's on an encrypted journal
             conn.execute("ROLLBACK")
         raise
     conn.execute("COMMIT")

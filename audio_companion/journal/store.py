@@ -5,6 +5,8 @@ byte of it is written (see `private`); its schema and migrations are in `schema`
 Each answer is its own committed transaction with `synchronous=FULL`, so an answer survives the
 process being killed (or the power going) the instant `add_answer` returns. The default rollback
 journal is used rather than WAL: at rest the journal is one file, easy to back up or delete.
+An encrypted journal is the same database sealed by SQLCipher (see `sealed`): `Journal.open`
+takes its passphrase, and everything below works on it unchanged.
 """
 
 from __future__ import annotations
@@ -23,7 +25,10 @@ from typing import Any, TypeVar
 from audio_companion import paths
 from audio_companion.audio.chunk import AudioChunk
 from audio_companion.errors import JournalError
+from audio_companion.journal.connect import Connection, open_file
+from audio_companion.journal.lock import SharedLock, shared
 from audio_companion.journal.mood import validate_mood
+from audio_companion.journal.passphrase import Passphrase
 from audio_companion.journal.private import create_or_repair
 from audio_companion.journal.records import (
     Answer,
@@ -36,7 +41,8 @@ from audio_companion.journal.records import (
     chunk_from_wav,
     wav_bytes,
 )
-from audio_companion.journal.schema import END_REASONS, SessionEndReason, migrate
+from audio_companion.journal.schema import END_REASONS, SessionEndReason
+from audio_companion.journal.sealed import kind_of, remove_staging
 
 # The record types live in `records`; they are exported from here too, where they always were.
 __all__ = [
@@ -82,53 +88,49 @@ class Journal:
     Safe to share between the voice loop's threads: calls are serialised by a lock.
     """
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
-        self._conn = conn
+    def __init__(self, opened: Connection, path: Path, file_lock: SharedLock | None = None) -> None:
+        self._conn = opened.conn
+        self._db_errors = opened.errors  # sqlite3's, or SQLCipher's too for an encrypted one
+        self._row = opened.row
+        self.encrypted = opened.encrypted
         self.path = path
         self._lock = threading.Lock()
+        self._file_lock = file_lock
 
     # -- opening -----------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path) -> Journal:
+    def open(cls, path: Path, passphrase: Passphrase | None = None) -> Journal:
         """Open (creating if needed) the journal at *path*, private and at the current schema.
 
-        Raises JournalError, naming the file, when it is not a journal or cannot be made private.
+        An encrypted journal needs its *passphrase* (ignored for a plain one). The file stays
+        locked (shared) while open, so that no re-key replaces it under a check-in.
+        Raises JournalError, naming the file, when it is not a journal, cannot be made private,
+        or is encrypted and the passphrase is missing or wrong (then nothing is written).
         """
         path = Path(path).expanduser()
         try:
             create_or_repair(path)
+            file_lock = shared(path)
         except JournalError:
             raise
         except OSError as exc:
             reason = exc.strerror or str(exc)
             raise JournalError(f"{path}: cannot create or secure the journal ({reason})") from exc
         try:
-            conn = sqlite3.connect(
-                str(path), isolation_level=None, check_same_thread=False, timeout=10.0
-            )
-        except sqlite3.Error as exc:
-            raise JournalError(f"{path}: cannot open the journal ({exc})") from exc
-        try:
-            conn.execute("PRAGMA journal_mode=DELETE").fetchone()
-            conn.execute("PRAGMA synchronous=FULL")
-            conn.execute("PRAGMA foreign_keys=ON")
-            conn.execute("PRAGMA secure_delete=ON")  # deleted text is overwritten, not left
-            conn.execute("PRAGMA temp_store=MEMORY")  # no temporary copies in /var/tmp
-            migrate(conn, path)
-        except JournalError:
-            conn.close()
+            remove_staging(path)  # what a killed re-key left; none runs while we hold the lock
+            header = file_lock.header()
+            opened = open_file(path, kind_of(header, path), header, passphrase)
+        except BaseException:
+            file_lock.release()
             raise
-        except sqlite3.Error as exc:
-            conn.close()
-            raise JournalError(
-                f"{path}: not a readable journal ({exc}); move it aside to start a new one"
-            ) from exc
-        return cls(conn, path)
+        return cls(opened, path, file_lock)
 
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+            if self._file_lock is not None:
+                self._file_lock.release()  # after the connection: see `lock` on why
 
     def __enter__(self) -> Journal:
         return self
@@ -146,7 +148,7 @@ class Journal:
             try:
                 yield self._conn
             except BaseException:
-                with suppress(sqlite3.Error):
+                with suppress(*self._db_errors):
                     self._conn.execute("ROLLBACK")
                 raise
             self._conn.execute("COMMIT")
@@ -155,7 +157,7 @@ class Journal:
     def _errors(self) -> Iterator[None]:
         try:
             yield
-        except sqlite3.Error as exc:
+        except self._db_errors as exc:
             raise JournalError(f"{self.path}: journal error ({exc})") from exc
 
     def start_session(
@@ -254,7 +256,7 @@ class Journal:
     def _rows(self, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
         """Rows as mappings; the caller holds the lock (so a transaction can read too)."""
         cur = self._conn.execute(sql, tuple(params))
-        cur.row_factory = sqlite3.Row
+        cur.row_factory = self._row
         return list(cur.fetchall())
 
     def _query(self, sql: str, params: Sequence[object] = ()) -> list[sqlite3.Row]:
