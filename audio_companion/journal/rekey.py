@@ -36,7 +36,7 @@ from audio_companion.journal.schema import APPLICATION_ID, SCHEMA_VERSION
 
 KILL_AT = "AUDIO_COMPANION_KILL_AT"
 FAULT_LOG = "AUDIO_COMPANION_FAULT_LOG"
-STEPS = ("locked", "staging", "exported", "verified", "synced", "replaced", "settled", "wiped")
+STEPS = ("locked", "keyed", "staging", "exported", "verified", "synced", "replaced", "settled", "wiped")
 _WIPE_CHUNK = 1 << 20
 
 
@@ -93,9 +93,11 @@ def _rekey(path: Path, old: Passphrase | None, new: Passphrase | None) -> Conten
         source = _open(path, lock.header(), old)
         try:
             before = _contents(source)
+            new_key = None if new is None else sealed.raw_key(new, sealed.new_salt())
+            fault_point("keyed")  # the slow part (scrypt) done; from here on, files are written
             _create_private(staging)
             fault_point("staging")
-            new_key = _export(source, staging, new)
+            _export(source, staging, new_key)
         finally:
             source.close()
         fault_point("exported")
@@ -163,13 +165,8 @@ def _create_private(staging: Path) -> None:
         os.close(fd)
 
 
-def _export(source: sqlite3.Connection, staging: Path, new: Passphrase | None) -> str | None:
-    """Everything in *source* into *staging*, sealed with *new* (a fresh salt) or plain.
-
-    Returns the key the staging file was sealed with, for reading it back without a second
-    scrypt.
-    """
-    key = None if new is None else sealed.raw_key(new, sealed.new_salt())
+def _export(source: sqlite3.Connection, staging: Path, key: str | None) -> None:
+    """Everything in *source* into *staging*, sealed with *key* (None: plain)."""
     source.execute("ATTACH DATABASE ? AS staged KEY ?", (str(staging), key or ""))
     try:
         source.execute("SELECT sqlcipher_export('staged')")
@@ -178,7 +175,6 @@ def _export(source: sqlite3.Connection, staging: Path, new: Passphrase | None) -
         source.execute(f"PRAGMA staged.application_id = {APPLICATION_ID}")
     finally:
         source.execute("DETACH DATABASE staged")
-    return key
 
 
 def _verify(staging: Path, key: str | None, new: Passphrase | None, before: Contents) -> None:

@@ -79,7 +79,7 @@ def make_diary(path: Path, sessions: int, every: int = 5, seconds: float = 0.5) 
 DiaryMaker = Callable[..., Diary]
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def diary_factory() -> DiaryMaker:
     """`make_diary`, for tests that need a larger diary or several."""
     return make_diary
