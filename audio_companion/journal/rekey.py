@@ -36,7 +36,17 @@ from audio_companion.journal.schema import APPLICATION_ID, SCHEMA_VERSION
 
 KILL_AT = "AUDIO_COMPANION_KILL_AT"
 FAULT_LOG = "AUDIO_COMPANION_FAULT_LOG"
-STEPS = ("locked", "keyed", "staging", "exported", "verified", "synced", "replaced", "settled", "wiped")
+STEPS = (
+    "locked",
+    "keyed",
+    "staging",
+    "exported",
+    "verified",
+    "synced",
+    "replaced",
+    "settled",
+    "wiped",
+)
 _WIPE_CHUNK = 1 << 20
 
 
