@@ -134,6 +134,7 @@ from audio_companion.cli import (  # noqa: E402, F401
     cache,
     checkin,
     journal,
+    journal_crypto,
     models,
     remind,
     serve,

@@ -99,6 +99,7 @@ def checkin(
     from audio_companion.checkin.deck import load_deck
     from audio_companion.checkin.rehearsal import deck_prompts
     from audio_companion.checkin.session import CheckinSession, CheckinSettings, night_of
+    from audio_companion.cli.journal_crypto import passphrase_for
     from audio_companion.journal.store import Journal, default_journal_path
 
     if list_decks:
@@ -109,6 +110,7 @@ def checkin(
     names = tuple(n.strip() for n in (partners or "").split(",") if n.strip())
     vocabulary = vocabulary_for(stop_word, names)
     path = journal_path or default_journal_path()
+    key = passphrase_for(path)  # an encrypted journal's: asked now, before anything is said
     tonight = night or night_of(datetime.now())
     settings = CheckinSettings(
         night=tonight,
@@ -148,7 +150,7 @@ def checkin(
             voice = stack.enter_context(open_voice(voice_options, prompts, vocabulary))
             conversation = Captioned(voice.loop, captions)
             engine_name = voice.loop.recognizer.name
-        journal = stack.enter_context(Journal.open(path))
+        journal = stack.enter_context(Journal.open(path, key))
         session_id = journal.start_session(chosen.name, names, engine_name, time.time())
 
         session = CheckinSession(
@@ -175,11 +177,12 @@ def _recall(path: Path, deck: Deck, tonight: date, names: tuple[str, ...]) -> st
     is created when there is no journal yet); the session itself never reads the journal."""
     from audio_companion.checkin.deck import load_deck
     from audio_companion.checkin.recall import other_decks, recall
+    from audio_companion.cli.journal_crypto import passphrase_for
     from audio_companion.journal.store import Journal
 
     if not path.expanduser().exists():
         return None
-    with Journal.open(path) as journal:
+    with Journal.open(path, passphrase_for(path)) as journal:
         records = journal.records()
     return recall(records, tonight, names, deck, decks=other_decks(records, deck, load_deck))
 

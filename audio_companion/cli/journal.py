@@ -43,11 +43,12 @@ def _path(journal_path: Path | None) -> Path:
 
 def _open_existing(path: Path) -> Journal | None:
     """The journal at *path*, or None when there is none yet (nothing is created)."""
+    from audio_companion.cli.journal_crypto import passphrase_for
     from audio_companion.journal.store import Journal
 
     if not path.expanduser().exists():
         return None
-    return Journal.open(path)
+    return Journal.open(path, passphrase_for(path))
 
 
 def _empty(path: Path) -> str:
@@ -276,6 +277,7 @@ def journal_import(
     The format is told by the content. Sessions already in the journal are skipped, so a file
     can be imported again; a mistake in the file is reported and nothing is written.
     """
+    from audio_companion.cli.journal_crypto import passphrase_for
     from audio_companion.errors import InputError
     from audio_companion.journal.importer import decode, parse, session_key
     from audio_companion.journal.store import Journal
@@ -286,7 +288,7 @@ def journal_import(
         raise InputError(f"{file}: cannot read ({exc.strerror or exc})") from exc
     found = parse(decode(data, str(file)), str(file), zone, dict(moods))
     path = _path(journal_path)
-    with Journal.open(path) as j:
+    with Journal.open(path, passphrase_for(path)) as j:
         added = j.add_records(found.sessions, session_key)
     present = len(found.sessions) - added
     click.echo(

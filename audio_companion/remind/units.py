@@ -26,6 +26,7 @@ RUNTIME_LIMIT = "3h"  # a check-in's longest time box (2 h) and a snooze, with r
 
 CARRIED = (
     "AUDIO_COMPANION_JOURNAL",
+    "AUDIO_COMPANION_PASSPHRASE_FILE",
     "AUDIO_COMPANION_DECKS",
     "AUDIO_COMPANION_MODELS",
     "XDG_CONFIG_HOME",
@@ -36,7 +37,9 @@ CARRIED = (
 """Variables that decide where the companion keeps things (or which sound server it
 uses): the scheduler starts it with its own environment, not the login shell's, so
 those set when the reminder was made go with it, and its check-in lands in the
-same journal as one typed at the terminal."""
+same journal as one typed at the terminal. An encrypted journal's passphrase file is
+named (it is the one way to open the journal with nobody at a terminal); the passphrase
+itself, AUDIO_COMPANION_PASSPHRASE, is never written into a unit file or crontab."""
 
 ENV_PROGRAM = "/usr/bin/env"
 _PLAIN = re.compile(r"[A-Za-z0-9_./:,=+@-]+")
