@@ -336,6 +336,21 @@ def test_a_reminders_checkin_uses_the_passphrase_file(journal: Path, tmp_path: P
     assert missing.exit_code == 2 and error_line(missing) == f"{journal} {NOT_GIVEN}"
 
 
+def test_a_reminder_without_a_working_passphrase_fails_before_the_chime(
+    journal: Path, tmp_path: Path
+) -> None:
+    encrypted(journal)
+    before = snapshot(journal)
+    args = ["remind", "fire", "--id", "1", "--text", "--mute"]
+    missing = run(args, {"AUDIO_COMPANION_JOURNAL": str(journal)}, input="yes\n")
+    assert missing.exit_code == 2 and error_line(missing) == f"{journal} {NOT_GIVEN}"
+    assert "asking about tonight" not in missing.output  # nobody was asked "Ready?"
+    wrong = run(args, {"AUDIO_COMPANION_JOURNAL": str(journal), ENV: "not it"}, input="yes\n")
+    assert wrong.exit_code == 2 and "wrong passphrase" in error_line(wrong)
+    assert "asking about tonight" not in wrong.output
+    assert snapshot(journal) == before
+
+
 # -- the hidden prompt, on a real terminal -------------------------------------------------
 
 

@@ -1,4 +1,5 @@
-"""`journal`: the private check-in journal: list, show, export, trend, recall, and import.
+"""`journal`: the private check-in journal: list, show, export, trend, recall, and import
+(encrypt, decrypt and passphrase are in `cli.journal_crypto`).
 
 No reading command creates a journal that does not exist yet: reading must never leave an
 empty diary file behind (or an empty folder) where none was asked for. Only `import` writes,
@@ -57,8 +58,8 @@ def _empty(path: Path) -> str:
 
 @main.group()
 def journal() -> None:
-    """The private check-in journal: list sessions, show one, export, mood trend, recall,
-    import."""
+    """The private check-in journal: list sessions, show one, export, import, mood trend,
+    recall; encrypt it with a passphrase, decrypt it, change the passphrase."""
 
 
 @journal.command("list")

@@ -229,6 +229,7 @@ def fire(
 
     surroundings = _surroundings()
     load_deck(deck)  # a deck gone since `set` is reported now, not after "yes"
+    _check_the_journal_opens()
     vocabulary = flow.reminder_vocabulary(vocabulary_for(stop_word, parse_partners(partners)))
     settings = flow.FlowSettings()
     speaks = not (text_mode and mute)
@@ -334,3 +335,16 @@ def _typed_rounds(
             yield _Round(Captioned(typed, _captions(echo=False)), lambda: None)
 
     return typed_round
+
+
+def _check_the_journal_opens() -> None:
+    """An encrypted journal's passphrase is found and tried before the chime: a reminder
+    that asks "Ready?" and then cannot start the check-in would be a broken promise."""
+    from audio_companion.cli.journal_crypto import passphrase_for
+    from audio_companion.journal.store import Journal, default_journal_path
+
+    path = default_journal_path()
+    key = passphrase_for(path)
+    if key is not None:
+        with Journal.open(path, key):
+            pass
