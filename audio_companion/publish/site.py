@@ -10,11 +10,13 @@ served from another host (say 127.0.0.1) than the base URL written in the feed.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import re
 from collections.abc import Sequence
 from html import escape
+from importlib import resources
 
 from audio_companion.media.tags import Chapter
 from audio_companion.publish.feed import Channel, Episode, Transcript, clock
@@ -27,64 +29,16 @@ TRANSCRIPT_LABELS = {
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _URL = re.compile(r"https?://[^\s<>\"']+")
 
-_CSS = """\
-:root { color-scheme: light dark; --bg: #fdfcf9; --fg: #1d1d1f; --muted: #5f6368;
-  --card: #ffffff; --line: #dedbd3; --accent: #1f5fbf; }
-@media (prefers-color-scheme: dark) {
-  :root { --bg: #16171a; --fg: #e8e6e3; --muted: #a4a7ad; --card: #202226;
-    --line: #34373d; --accent: #8ab4f8; }
-}
-* { box-sizing: border-box; }
-body { margin: 0; background: var(--bg); color: var(--fg);
-  font: 17px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
-main { max-width: 46rem; margin: 0 auto; padding: 1.5rem 1rem 3rem; }
-a { color: var(--accent); }
-header.show { display: flex; flex-wrap: wrap; gap: 1.25rem; align-items: flex-start; }
-header.show img { width: 10rem; height: 10rem; object-fit: cover; border-radius: .75rem; }
-header.show .about { flex: 1 1 18rem; }
-h1 { margin: 0 0 .5rem; line-height: 1.2; }
-.subscribe { display: flex; gap: .5rem; margin: .75rem 0 .25rem; }
-.subscribe input { flex: 1; min-width: 0; padding: .4rem .5rem; font: inherit;
-  font-size: .9rem; color: inherit; background: var(--card);
-  border: 1px solid var(--line); border-radius: .4rem; }
-button { font: inherit; font-size: .9rem; padding: .35rem .8rem; cursor: pointer;
-  color: inherit; background: var(--card); border: 1px solid var(--line);
-  border-radius: .4rem; }
-button:hover { border-color: var(--accent); }
-.muted { color: var(--muted); font-size: .9rem; }
-.episode { background: var(--card); border: 1px solid var(--line);
-  border-radius: .75rem; padding: 1rem 1.25rem; margin: 1.25rem 0; }
-.episode h3 { margin: 0 0 .25rem; line-height: 1.3; }
-audio { width: 100%; margin: .75rem 0; }
-ol.chapters { padding-left: 1.5rem; }
-ol.chapters li { margin: .2rem 0; }
-ol.chapters button { text-align: left; }
-.time { font-variant-numeric: tabular-nums; color: var(--muted); margin-right: .4rem; }
-"""
+SPEEDS = ("0.8", "1", "1.25", "1.5", "1.75", "2")
+SKIP_BACK_S = 15
+SKIP_FORWARD_S = 30
 
-# Data never goes into the script: it reads the page's own attributes, so
-# HTML escaping is the only escaping needed.
-_JS = """\
-document.getElementById("copy-feed").addEventListener("click", function (ev) {
-  var field = document.getElementById("feed-url"), button = ev.currentTarget;
-  function select() { field.focus(); field.select(); }
-  function done() { button.textContent = "Copied"; }
-  if (navigator.clipboard && window.isSecureContext) {
-    navigator.clipboard.writeText(field.value).then(done, select);
-  } else {
-    select();
-    try { if (document.execCommand("copy")) { done(); } } catch (e) { /* selected */ }
-  }
-});
-document.addEventListener("click", function (ev) {
-  var seek = ev.target.closest("[data-seek]");
-  if (!seek) { return; }
-  var audio = seek.closest("article").querySelector("audio");
-  audio.currentTime = parseFloat(seek.getAttribute("data-seek"));
-  var playing = audio.play();
-  if (playing && playing.catch) { playing.catch(function () {}); }
-});
-"""
+
+@functools.cache
+def page_asset(name: str) -> str:
+    """`player.css` or `player.js` from the package's `page` folder, inlined in the
+    page so it works from file:// and from any host with no other request."""
+    return resources.files("audio_companion.publish").joinpath("page", name).read_text("utf-8")
 
 
 def relative_to(url: str, base: str) -> str:
@@ -147,7 +101,7 @@ def render_index(
         f'<meta name="description" content="{_e(channel.description)}">',
         f'<link rel="alternate" type="application/rss+xml" title="{_e(channel.title)}"'
         f' href="{_e(feed_href)}">',
-        f"<style>\n{_CSS}</style>",
+        f"<style>\n{page_asset('player.css')}</style>",
         "</head>",
         "<body>",
         "<main>",
@@ -162,11 +116,14 @@ def render_index(
         '<button type="button" id="copy-feed">Copy</button>',
         "</div>",
         f'<p class="muted"><a href="{_e(feed_href)}">RSS feed</a> · by {_e(channel.author)}</p>',
+        '<p class="muted keys">Keys: <kbd>Space</kbd> play or pause ·'
+        f" <kbd>←</kbd> back {SKIP_BACK_S} s · <kbd>→</kbd> forward {SKIP_FORWARD_S} s."
+        " Click a sentence of a transcript to play from there.</p>",
         "</div>",
         "</header>",
         *body,
         "</main>",
-        f"<script>\n{_JS}</script>",
+        f"<script>\n{page_asset('player.js')}</script>",
         "</body>",
         "</html>",
         "",
@@ -176,16 +133,30 @@ def render_index(
 
 def _episode(ep: Episode, base: str) -> str:
     date = ep.published.date().isoformat()
+    title = _e(ep.title)
+    vtt = next((t for t in ep.transcripts if t.mime == "text/vtt"), None)
+    track = (
+        f'<track kind="metadata" label="Transcript" src="{_e(relative_to(vtt.url, base))}">'
+        if vtt
+        else ""
+    )
     parts = [
-        f'<article class="episode" id="{_e(episode_id(ep))}">',
-        f'<h3><span class="number">{ep.number}.</span> {_e(ep.title)}</h3>',
+        f'<article class="episode" id="{_e(episode_id(ep))}" data-key="{_e(ep.guid)}"'
+        f' aria-labelledby="{_e(episode_id(ep))}-title">',
+        f'<h3 id="{_e(episode_id(ep))}-title"><span class="number">{ep.number}.</span>'
+        f" {title}</h3>",
         f'<p class="muted"><time datetime="{date}">{date}</time>'
-        f' · <span class="duration">{format_duration(ep.duration_s)}</span></p>',
-        f'<audio controls preload="metadata" src="{_e(relative_to(ep.url, base))}"></audio>',
+        f' · <span class="duration">{format_duration(ep.duration_s)}</span>'
+        ' <span class="badge" hidden>Finished</span></p>',
+        f'<audio controls preload="metadata" src="{_e(relative_to(ep.url, base))}"'
+        f' aria-label="{title}">{track}</audio>',
+        _controls(),
         *_paragraphs(ep.description),
     ]
     if ep.chapters:
         parts.append(_chapters(ep.chapters))
+    if vtt:
+        parts.append(_transcript(ep.title))
     links = [
         f'<a href="{_e(relative_to(t.url, base))}">{_e(_transcript_label(t))}</a>'
         for t in ep.transcripts
@@ -201,6 +172,41 @@ def _episode(ep: Episode, base: str) -> str:
         parts.append("</ul>")
     parts.append("</article>")
     return "\n".join(parts)
+
+
+def _controls() -> str:
+    """Skip buttons, the speed menu and the resume offer the script fills in."""
+    speeds = "".join(
+        f'<option value="{s}"{" selected" if s == "1" else ""}>{s}×</option>' for s in SPEEDS
+    )
+    return "\n".join(
+        [
+            '<div class="controls">',
+            f'<button type="button" data-skip="-{SKIP_BACK_S}"'
+            f' aria-label="Back {SKIP_BACK_S} seconds">Back {SKIP_BACK_S} s</button>',
+            f'<button type="button" data-skip="{SKIP_FORWARD_S}"'
+            f' aria-label="Forward {SKIP_FORWARD_S} seconds">Forward {SKIP_FORWARD_S} s</button>',
+            f'<label>Speed <select class="speed">{speeds}</select></label>',
+            '<button type="button" class="resume" hidden>Resume</button>',
+            "</div>",
+        ]
+    )
+
+
+def _transcript(title: str) -> str:
+    """The box the script fills with the WebVTT cues, one clickable span each."""
+    return "\n".join(
+        [
+            '<div class="transcript-head">',
+            "<h4>Transcript</h4>",
+            '<button type="button" class="follow" hidden>Follow along</button>',
+            "</div>",
+            f'<div class="transcript" role="region" tabindex="0"'
+            f' aria-label="Transcript of {_e(title)}">',
+            '<p class="muted">Loading the transcript…</p>',
+            "</div>",
+        ]
+    )
 
 
 def _chapters(chapters: Sequence[Chapter]) -> str:

@@ -230,7 +230,9 @@ def test_episode_shows_date_duration_and_audio() -> None:
     page = render_index(CHANNEL, [FULL])
     assert '<time datetime="2026-01-01">2026-01-01</time>' in page
     assert '<span class="duration">1:05</span>' in page
-    assert tags(page, "audio") == [{"controls": None, "preload": "metadata", "src": "s1e1.mp3"}]
+    assert tags(page, "audio") == [
+        {"controls": None, "preload": "metadata", "src": "s1e1.mp3", "aria-label": "Part 1.1"}
+    ]
     assert "<p>Notes for 1.1.</p>" in page
 
 
@@ -266,7 +268,7 @@ def test_transcripts_chapters_json_and_sources() -> None:
     )
     assert "<li>A book without a link</li>" in page
     bare = render_index(CHANNEL, [episode(1, 2)])
-    assert "Sources" not in bare and "Transcript" not in bare
+    assert "Sources" not in bare and ">Transcript (" not in bare
 
 
 def test_copy_button_and_feed_link() -> None:
@@ -282,3 +284,73 @@ def test_copy_button_and_feed_link() -> None:
 def test_output_is_stable() -> None:
     eps = [FULL, episode(1, 2), episode(2, 1)]
     assert render_index(CHANNEL, eps) == render_index(CHANNEL, list(reversed(eps)))
+
+
+def test_player_controls_for_each_episode() -> None:
+    page = render_index(CHANNEL, [FULL, episode(1, 2)])
+    check(page)
+    skips = [b["data-skip"] for b in tags(page, "button") if "data-skip" in b]
+    assert skips == ["-15", "30", "-15", "30"]
+    labels = [b["aria-label"] for b in tags(page, "button") if "data-skip" in b]
+    assert labels[:2] == ["Back 15 seconds", "Forward 30 seconds"]
+    assert re.findall(r">(Back 15 s|Forward 30 s)</button>", page)[:2] == [
+        "Back 15 s",
+        "Forward 30 s",
+    ]
+    speeds = [o["value"] for o in tags(page, "option")]
+    assert speeds == ["0.8", "1", "1.25", "1.5", "1.75", "2"] * 2
+    assert [o for o in tags(page, "option") if "selected" in o] == [
+        {"value": "1", "selected": None}
+    ] * 2
+    assert page.count("<label>Speed <select") == 2  # a visible label wraps each menu
+    resume = [b for b in tags(page, "button") if b.get("class") == "resume"]
+    assert resume == [{"type": "button", "class": "resume", "hidden": None}] * 2
+    assert page.count('<span class="badge" hidden>Finished</span>') == 2
+
+
+def test_articles_carry_their_guid_for_remembered_positions() -> None:
+    ep = replace(FULL, guid='tag:x,2026:"a"&b')
+    page = render_index(CHANNEL, [ep])
+    (article,) = tags(page, "article")
+    assert article["data-key"] == 'tag:x,2026:"a"&b'
+    assert article["aria-labelledby"] == "s1e1-title"
+    assert [h["id"] for h in tags(page, "h3")] == ["s1e1-title"]
+
+
+def test_transcript_box_reads_the_vtt_track() -> None:
+    page = render_index(CHANNEL, [FULL])
+    check(page)
+    assert tags(page, "track") == [{"kind": "metadata", "label": "Transcript", "src": "s1e1.vtt"}]
+    assert page.index("<track") > page.index("<audio") and page.index("</audio>") > page.index(
+        "<track"
+    )
+    (box,) = [d for d in tags(page, "div") if d.get("class") == "transcript"]
+    assert box == {
+        "class": "transcript",
+        "role": "region",
+        "tabindex": "0",
+        "aria-label": "Transcript of Part 1.1",
+    }
+    assert {"type": "button", "class": "follow", "hidden": None} in tags(page, "button")
+    srt_only = replace(FULL, transcripts=(Transcript(BASE + "s1e1.srt", "application/x-subrip"),))
+    bare = render_index(CHANNEL, [srt_only])
+    assert tags(bare, "track") == [] and 'class="transcript"' not in bare
+    assert tags(bare, "audio")[0]["src"] == "s1e1.mp3"
+
+
+def test_keyboard_help_and_inline_player() -> None:
+    page = render_index(CHANNEL, [FULL])
+    assert "<kbd>Space</kbd> play or pause" in page
+    assert "<kbd>←</kbd> back 15 s · <kbd>→</kbd> forward 30 s" in page
+    script = page[page.index("<script>") : page.index("</script>")]
+    for needle in ("localStorage", "playbackRate", "ArrowLeft", "ArrowRight", "track"):
+        assert needle in script
+    style = page[page.index("<style>") : page.index("</style>")]
+    assert ".cue.now" in style and "prefers-color-scheme: dark" in style
+
+
+def test_page_assets_ship_as_package_data() -> None:
+    from importlib import resources
+
+    folder = resources.files("audio_companion.publish").joinpath("page")
+    assert {"player.css", "player.js"} <= {p.name for p in folder.iterdir()}
