@@ -16,7 +16,7 @@ from typing import Final, Literal, get_args
 
 from audio_companion.errors import JournalError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 APPLICATION_ID = 0x41434A31  # "ACJ1": marks the file as an audio-companion journal
 
 SessionEndReason = Literal["completed", "stop_word", "time_box", "interrupted"]
@@ -67,9 +67,31 @@ def _create_v1(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX sessions_started ON sessions(started_at)")
 
 
+def _add_paces_v2(conn: sqlite3.Connection) -> None:
+    """Version 2: a person's own resonance pace, one row per finished protocol.
+
+    A table of its own, not a kind of check-in session: comfort ratings of a
+    breathing pace are no mood, and must not reach `journal list` or the mood
+    trend. `steps` is JSON (each pace tried, how it was rated), so that a
+    future heart-rate sensor's numbers fit without another migration.
+    """
+    conn.execute(
+        """CREATE TABLE paces (
+            id INTEGER PRIMARY KEY,
+            measured_at REAL NOT NULL,
+            breaths_per_minute REAL NOT NULL
+                CHECK (breaths_per_minute > 0 AND breaths_per_minute <= 30),
+            measure TEXT NOT NULL CHECK (measure IN ('comfort', 'hrv')),
+            protocol TEXT NOT NULL,
+            steps TEXT NOT NULL DEFAULT '[]'
+        )"""
+    )
+    conn.execute("CREATE INDEX paces_measured ON paces(measured_at)")
+
+
 # MIGRATIONS[n] upgrades a journal at version n-1 to version n, inside one transaction.
 # A future schema change appends a function here and bumps SCHEMA_VERSION.
-MIGRATIONS: dict[int, Migration] = {1: _create_v1}
+MIGRATIONS: dict[int, Migration] = {1: _create_v1, 2: _add_paces_v2}
 
 
 def migrate(conn: sqlite3.Connection, path: Path) -> None:

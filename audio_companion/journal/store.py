@@ -28,6 +28,7 @@ from audio_companion.errors import JournalError
 from audio_companion.journal.connect import Connection, open_file
 from audio_companion.journal.lock import SharedLock, shared
 from audio_companion.journal.mood import validate_mood
+from audio_companion.journal.paces import Pace, PaceRecord, steps_from_json, steps_json
 from audio_companion.journal.passphrase import Passphrase
 from audio_companion.journal.private import create_or_repair
 from audio_companion.journal.records import (
@@ -250,6 +251,37 @@ class Journal:
                     answer = {**vars(a), "id": a.id if keep else None, "session_id": sid}
                     conn.execute(_insert("answers", _ANSWER_COLUMNS), answer)
         return len(new)
+
+    def add_pace(self, pace: Pace) -> int:
+        """Keep a resonance protocol's result; the newest one is the person's pace from then on."""
+        with self._transaction() as conn:
+            cur = conn.execute(
+                """INSERT INTO paces (measured_at, breaths_per_minute, measure, protocol, steps)
+                   VALUES (?, ?, ?, ?, ?)""",
+                (
+                    float(pace.measured_at),
+                    float(pace.breaths_per_minute),
+                    pace.measure,
+                    pace.protocol,
+                    steps_json(pace.steps),
+                ),
+            )
+            return int(cur.lastrowid or 0)
+
+    def latest_pace(self) -> PaceRecord | None:
+        """The pace found last (by when it was measured), or None before any protocol ran."""
+        rows = self._query("SELECT * FROM paces ORDER BY measured_at DESC, id DESC LIMIT 1")
+        if not rows:
+            return None
+        r = rows[0]
+        return PaceRecord(
+            measured_at=r["measured_at"],
+            breaths_per_minute=r["breaths_per_minute"],
+            measure=r["measure"],
+            protocol=r["protocol"],
+            steps=steps_from_json(r["steps"], str(self.path)),
+            id=r["id"],
+        )
 
     # -- reading -----------------------------------------------------------------------
 

@@ -49,7 +49,7 @@ def test_the_decrypted_file_is_what_python_sqlite_reads(diary: Diary) -> None:
     rekey.decrypt(diary.path, OLD)
     conn = sqlite3.connect(diary.path)
     try:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == rekey.SCHEMA_VERSION
         assert conn.execute("PRAGMA application_id").fetchone()[0] == 0x41434A31
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:

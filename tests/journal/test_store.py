@@ -219,12 +219,13 @@ def test_migration_hook_runs_missing_steps(tmp_path: Path, monkeypatch: pytest.M
     def add_tags(conn: sqlite3.Connection) -> None:
         conn.execute("ALTER TABLE sessions ADD COLUMN tags TEXT")
 
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
-    monkeypatch.setitem(schema.MIGRATIONS, 2, add_tags)
+    future = schema.SCHEMA_VERSION + 1
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", future)
+    monkeypatch.setitem(schema.MIGRATIONS, future, add_tags)
     with Journal.open(path) as j:
         assert len(j.sessions()) == 1
     conn = sqlite3.connect(path)
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == 2
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == future
     assert "tags" in [r[1] for r in conn.execute("PRAGMA table_info(sessions)")]
     conn.close()
 

@@ -1,0 +1,68 @@
+"""A person's own resonance pace, as the journal keeps it (the `paces` table, schema 2).
+
+The breathing protocol that finds the pace lives in `breathing.resonance`; the journal only
+keeps what it found, with every pace tried and how it was rated, so the choice can be read
+back and checked later. The values are plain so that the journal never imports breathing.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from typing import Final, Literal, get_args
+
+from audio_companion.errors import JournalError
+
+PaceMeasure = Literal["comfort", "hrv"]
+"""What chose the pace: the person's comfort ratings, or a heart-rate variability sensor."""
+PACE_MEASURES: Final = frozenset(get_args(PaceMeasure))
+MAX_BREATHS_PER_MINUTE: Final = 30.0  # the table's CHECK: more is panting, not a pace
+
+
+@dataclass(frozen=True)
+class PaceStep:
+    """One pace tried: how fast, for how long, and how it was rated (None: not rated)."""
+
+    breaths_per_minute: float
+    seconds: float
+    comfort: int | None = None
+    hrv: float | None = None
+    heard: str = ""  # what the person said, as recognised (or typed)
+
+
+@dataclass(frozen=True)
+class Pace:
+    """A protocol's result, to store: the chosen pace and the steps that led to it."""
+
+    measured_at: float  # wall-clock seconds
+    breaths_per_minute: float
+    measure: PaceMeasure
+    protocol: str
+    steps: tuple[PaceStep, ...] = ()
+
+    def __post_init__(self) -> None:
+        bpm = self.breaths_per_minute
+        if not math.isfinite(bpm) or not 0 < bpm <= MAX_BREATHS_PER_MINUTE:
+            raise ValueError(f"a pace must be 0 to {MAX_BREATHS_PER_MINUTE:g} a minute, not {bpm}")
+        if self.measure not in PACE_MEASURES:
+            raise ValueError(f"measure must be one of {sorted(PACE_MEASURES)}, not {self.measure}")
+
+
+@dataclass(frozen=True)
+class PaceRecord(Pace):
+    """A stored pace, with its row id."""
+
+    id: int = 0
+
+
+def steps_json(steps: tuple[PaceStep, ...]) -> str:
+    return json.dumps([vars(s) for s in steps], ensure_ascii=False)
+
+
+def steps_from_json(text: str, where: str) -> tuple[PaceStep, ...]:
+    """The steps column read back; JournalError naming *where* if it is not what we wrote."""
+    try:
+        return tuple(PaceStep(**item) for item in json.loads(text))
+    except (TypeError, ValueError) as exc:
+        raise JournalError(f"{where}: a stored resonance pace has unreadable steps") from exc
