@@ -18,6 +18,7 @@ import numpy as np
 
 from audio_companion.audio import dsp
 from audio_companion.audio.chunk import AudioChunk
+from audio_companion.breathing import sounds as generated
 from audio_companion.breathing.errors import BreathingError
 from audio_companion.breathing.patterns import DEFAULT_WORDS, Pattern
 from audio_companion.breathing.schedule import (
@@ -41,10 +42,12 @@ TAIL_KEEP = 0.02  # seconds kept after the last audible sample
 FADE_OUT = 0.005  # after the trailing cut, so it cannot click
 SPEECH_PEAK = 0.6  # words are normalised to this peak (fraction of full scale)
 COUNT_GAIN = 0.45  # the count is quieter than the cues
-TONE_GAIN = 0.22
-TONE_SECONDS = 0.6
-TONE_FADE_IN = 0.008
-TONE_FADE_OUT = 0.12
+COUNTDOWN = ("3", "2", "1")  # before the first breath, one second apart
+COUNTDOWN_STEP = 1.0
+COUNTDOWN_GAIN = 0.8  # spoken countdown: a little softer than the cue words
+GONG_GAP = 1.0  # quiet between the close's last word and the gong
+GONG_TAIL = 1.0  # after the gong's own decay
+TONE_GAIN = generated.TONE_GAIN
 
 
 def intro_text(pattern: Pattern) -> str:
@@ -67,6 +70,9 @@ class CueStyle:
     tones: bool = False
     count: bool = False  # quiet "two, three, …" each second of phases ≥ 6 s
     intro: bool = True  # spoken intro and close
+    countdown: bool = False  # "three, two, one" (or three pips) before the first breath
+    gong: bool = False  # a gong after the close (or at the end, without one)
+    double_out: bool = False  # the out-tone as two short falling glides
 
     def __post_init__(self) -> None:
         if not (self.voice or self.tones):
@@ -82,6 +88,9 @@ class CueBank(Mapping[str, AudioChunk]):
     lead_trimmed: dict[str, float] = field(default_factory=dict)  # seconds cut at the start
     intro_seconds: float = 0.0  # span the plan gives the intro: its audio + INTRO_GAP
     close_seconds: float = 0.0  # span of the close: its audio + CLOSE_TAIL
+    # Seconds into a sound where a further onset lies: the countdown inside the
+    # intro, the gong inside the close (each after a quiet gap of its own).
+    marks: dict[str, list[float]] = field(default_factory=dict)
 
     def __getitem__(self, key: str) -> AudioChunk:
         try:
@@ -129,21 +138,13 @@ def tone(
     f0: float, f1: float, seconds: float, gain: float = TONE_GAIN, rate: int = RATE
 ) -> np.ndarray:
     """A sine gliding exponentially from f0 to f1, with raised-cosine fades (no clicks)."""
-    return dsp.tone(f0, f1, seconds, gain, rate, fade_in=TONE_FADE_IN, fade_out=TONE_FADE_OUT)
+    return generated.tone(f0, f1, seconds, gain, rate)
 
 
-def _tone_for(kind: str, word: str, phase_seconds: float) -> np.ndarray:
-    """Rising for in, falling for out, level for holds; a short higher rise for a top-up."""
-    secs = min(TONE_SECONDS, phase_seconds * 0.5)
-    if kind == "in":
-        if word != DEFAULT_WORDS["in"]:  # the sigh's top-up: continue upwards, briefly
-            return tone(440.0, 554.0, min(0.3, secs))
-        return tone(330.0, 440.0, secs)
-    if kind == "out":
-        return tone(440.0, 330.0, secs)
-    if kind == "count":
-        return tone(660.0, 660.0, 0.06, gain=TONE_GAIN * 0.4)
-    return tone(392.0, 392.0, min(0.35, secs), gain=TONE_GAIN * 0.8)
+def _tone_for(kind: str, word: str, phase_seconds: float, double_out: bool = False) -> np.ndarray:
+    """Rising for in, falling for out, a short level note for holds (see breathing.sounds)."""
+    top_up = kind == "in" and word != DEFAULT_WORDS["in"]
+    return generated.phase_tone(kind, top_up, phase_seconds, RATE, double_out=double_out)
 
 
 ACK_GAIN = 0.15
@@ -212,20 +213,62 @@ def render_cues(
             words, lead = _speech(cache, text, gain)
             parts.append(words)
         if style.tones:
-            parts.append(_tone_for(kind, word, secs))
+            parts.append(_tone_for(kind, word, secs, style.double_out))
         bank.sounds[key] = _chunk(dsp.mix(*parts))
         bank.lead_trimmed[key] = lead / RATE
-    if style.intro:
-        for key, text, pad in (
-            (INTRO_SOUND, intro_text(pattern), INTRO_GAP),
-            (CLOSE_SOUND, CLOSE_TEXT, CLOSE_TAIL),
-        ):
-            samples, lead = _speech(cache, text, SPEECH_PEAK)
-            bank.sounds[key] = _chunk(samples)
-            bank.lead_trimmed[key] = lead / RATE
-            span = len(samples) / RATE + pad
-            if key == INTRO_SOUND:
-                bank.intro_seconds = span
-            else:
-                bank.close_seconds = span
+    _frame(bank, pattern, cache, style)
     return bank
+
+
+def _at(parts: list[tuple[int, np.ndarray]]) -> np.ndarray:
+    """Sounds placed at their sample offsets (later ones cut what is left of earlier ones)."""
+    n = max((at + len(x) for at, x in parts), default=0)
+    out = np.zeros(n)
+    for at, x in parts:
+        out[at : at + len(x)] = x
+    return out
+
+
+def _frame(bank: CueBank, pattern: Pattern, cache: PromptCache, style: CueStyle) -> None:
+    """The intro (with its countdown) and the close (with its gong), each one sound.
+
+    The countdown and the gong are parts of those sounds at exact sample
+    offsets, recorded in `bank.marks`, so they start on their planned sample
+    live and rendered alike, and the schedule needs no new kind of cue.
+    """
+    intro: list[tuple[int, np.ndarray]] = []
+    close: list[tuple[int, np.ndarray]] = []
+    lead = {INTRO_SOUND: 0, CLOSE_SOUND: 0}
+    if style.intro:
+        words, lead[INTRO_SOUND] = _speech(cache, intro_text(pattern), SPEECH_PEAK)
+        intro.append((0, words))
+        words, lead[CLOSE_SOUND] = _speech(cache, CLOSE_TEXT, SPEECH_PEAK)
+        close.append((0, words))
+    intro_span = len(intro[0][1]) / RATE + INTRO_GAP if intro else 0.0
+    close_span = len(close[0][1]) / RATE + CLOSE_TAIL if close else 0.0
+    if style.countdown:
+        start = round(intro_span * RATE)
+        marks = []
+        for i, word in enumerate(COUNTDOWN):
+            at = start + round(i * COUNTDOWN_STEP * RATE)
+            marks.append(at / RATE)
+            beep = [generated.pip(RATE)] if style.tones else []
+            if style.voice:
+                beep.append(
+                    _speech(cache, number_words(int(word)), SPEECH_PEAK * COUNTDOWN_GAIN)[0]
+                )
+            intro.append((at, dsp.mix(*beep)))
+        bank.marks[INTRO_SOUND] = marks
+        intro_span = marks[-1] + COUNTDOWN_STEP
+    if style.gong:
+        at = round((len(close[0][1]) / RATE + GONG_GAP) * RATE) if close else 0
+        ring = generated.gong(RATE)
+        close.append((at, ring))
+        bank.marks[CLOSE_SOUND] = [at / RATE]
+        close_span = (at + len(ring)) / RATE + GONG_TAIL
+    for key, parts in ((INTRO_SOUND, intro), (CLOSE_SOUND, close)):
+        if parts:
+            bank.sounds[key] = _chunk(_at(parts))
+            bank.lead_trimmed[key] = lead[key] / RATE
+    bank.intro_seconds = intro_span
+    bank.close_seconds = close_span

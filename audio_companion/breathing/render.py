@@ -24,7 +24,8 @@ import numpy as np
 from audio_companion import DEFAULT_AUTHOR
 from audio_companion.audio import dsp
 from audio_companion.audio.chunk import AudioChunk
-from audio_companion.breathing.cues import RATE
+from audio_companion.breathing.ambient import mix_under
+from audio_companion.breathing.cues import RATE, CueBank
 from audio_companion.breathing.errors import BreathingError
 from audio_companion.breathing.schedule import Cue, plan_duration
 from audio_companion.fsutil import atomic_path
@@ -42,6 +43,10 @@ class RenderedSession:
     audio: AudioChunk
     onsets: list[float]  # seconds: start sample / rate of each cue, in plan order
     cues: tuple[Cue, ...]
+    # Seconds: further onsets inside cue sounds (the countdown, the gong), in order.
+    marks: tuple[float, ...] = ()
+    # [start, end) samples where each cue's sound plays: what the ambient bed ducks under.
+    spans: tuple[tuple[int, int], ...] = ()
 
     @property
     def duration(self) -> float:
@@ -56,9 +61,20 @@ class WrittenSession:
     chapters: tuple[Chapter, ...]
 
 
-def render_session(plan: Sequence[Cue], cues: Mapping[str, AudioChunk]) -> RenderedSession:
+def render_session(
+    plan: Sequence[Cue],
+    cues: Mapping[str, AudioChunk],
+    *,
+    ambient: str | None = None,
+    seed: int = 1,
+) -> RenderedSession:
     """Place every cue's sound at its planned sample; a sound still playing when
-    the next cue is due is cut (with a short fade) so that onsets stay exact."""
+    the next cue is due is cut (with a short fade) so that onsets stay exact.
+
+    With `ambient` (a kind of breathing.ambient), the generated bed is mixed
+    under the cues afterwards, ducked under each cue's span; the cue samples
+    themselves are not moved, so the onsets are the same.
+    """
     if not plan:
         raise BreathingError("nothing to render: the plan has no cues")
     missing = sorted({c.sound for c in plan if c.sound not in cues})
@@ -75,10 +91,19 @@ def render_session(plan: Sequence[Cue], cues: Mapping[str, AudioChunk]) -> Rende
     parts: list[bytes] = []
     pos = 0
     fade = round(CUT_FADE * rate)
+    inner = cues.marks if isinstance(cues, CueBank) else {}
+    marks: list[float] = []
+    spans: list[tuple[int, int]] = []
     for i, (cue, start) in enumerate(zip(ordered, starts, strict=True)):
         parts.append(bytes(2 * (start - pos)))
         limit = (starts[i + 1] if i + 1 < len(starts) else total) - start
         sound = cues[cue.sound]
+        spans.append((start, start + min(limit, sound.frames)))
+        marks.extend(
+            (start + round(m * rate)) / rate
+            for m in inner.get(cue.sound, [])
+            if round(m * rate) < min(limit, sound.frames)
+        )
         if sound.frames <= limit:
             parts.append(sound.audio)
             pos = start + sound.frames
@@ -88,8 +113,12 @@ def render_session(plan: Sequence[Cue], cues: Mapping[str, AudioChunk]) -> Rende
             pos = start + limit
     parts.append(bytes(2 * (total - pos)))
     audio = AudioChunk(rate, 2, 1, b"".join(parts))
+    if ambient is not None:
+        track = np.frombuffer(audio.audio, dtype="<i2")
+        bedded = mix_under(track, ambient, rate, spans, seed)
+        audio = AudioChunk(rate, 2, 1, bedded.tobytes())
     onsets = [start / rate for start in starts]
-    return RenderedSession(audio, onsets, tuple(ordered))
+    return RenderedSession(audio, onsets, tuple(ordered), tuple(marks), tuple(spans))
 
 
 def minute_chapters(duration: float, every: float = CHAPTER_SECONDS) -> list[Chapter]:

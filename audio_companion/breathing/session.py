@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from audio_companion import DEFAULT_AUTHOR
+from audio_companion.breathing.ambient import AMBIENT_KINDS
 from audio_companion.breathing.cues import CueBank, CueStyle, render_cues
+from audio_companion.breathing.errors import BreathingError
 from audio_companion.breathing.live import CueSink, LivePlayer, LiveReport, Poll
 from audio_companion.breathing.patterns import Pattern
 from audio_companion.breathing.render import (
@@ -45,16 +47,23 @@ class BreathingSession:
 
     The one description that preparing, rendering to a file and playing live all
     take, instead of each repeating the pattern, length and style arguments. A
-    bad length fails here, before any synthesis.
+    bad length or an unknown ambient bed fails here, before any synthesis.
+    `ambient` names a generated bed under the cues (breathing.ambient), made
+    from `seed`, so the same session renders to the same file.
     """
 
     pattern: Pattern
     minutes: float | None = None
     cycles: int | None = None
     style: CueStyle = field(default_factory=CueStyle)
+    ambient: str | None = None
+    seed: int = 1
 
     def __post_init__(self) -> None:
         Length.of(self.minutes, self.cycles)
+        if self.ambient is not None and self.ambient not in AMBIENT_KINDS:
+            known = ", ".join(AMBIENT_KINDS)
+            raise BreathingError(f"unknown ambient bed '{self.ambient}'; use one of: {known}")
 
     @property
     def title(self) -> str:
@@ -82,7 +91,7 @@ def render_file(
     """`breathe --render FILE.mp3`: the whole session as a tagged, chaptered MP3."""
     bank, cues = prepare(session, speech)
     return write_session(
-        render_session(cues, bank),
+        render_session(cues, bank, ambient=session.ambient, seed=session.seed),
         dest,
         title or session.title,
         artist=artist,

@@ -48,6 +48,25 @@ if TYPE_CHECKING:
 )
 @click.option("--count", is_flag=True, help="Count quietly through long phases.")
 @click.option(
+    "--voice-cues/--no-voice-cues",
+    default=True,
+    show_default=True,
+    help="Spoken cues, intro and close; without them the session is tones only.",
+)
+@click.option(
+    "--countdown/--no-countdown",
+    default=True,
+    show_default=True,
+    help="Three, two, one (spoken, or three pips) before the first breath.",
+)
+@click.option("--gong/--no-gong", default=True, show_default=True, help="A soft gong at the end.")
+@click.option("--double-out", is_flag=True, help="The out-breath tone as two short falling glides.")
+@click.option(
+    "--ambient",
+    type=click.Choice(["brown", "pink", "rain-like"]),
+    help="A generated noise bed under the cues; fades in and out, ducks under every cue.",
+)
+@click.option(
     "--listen/--no-listen",
     default=True,
     show_default=True,
@@ -69,6 +88,11 @@ def breathe(
     render_to: Path | None,
     tones: bool,
     count: bool,
+    voice_cues: bool,
+    countdown: bool,
+    gong: bool,
+    double_out: bool,
+    ambient: str | None,
     listen: bool,
     voice_options: VoiceOptions,
     stop_word: str | None,
@@ -89,7 +113,16 @@ def breathe(
     if minutes is None and breaths is None:
         minutes = 4.0
     # One clear line for a bad length, before any work.
-    session = BreathingSession(chosen, minutes, breaths, CueStyle(tones=tones, count=count))
+    style = CueStyle(
+        voice=voice_cues,
+        tones=tones or not voice_cues,
+        count=count,
+        intro=voice_cues,
+        countdown=countdown,
+        gong=gong,
+        double_out=double_out,
+    )
+    session = BreathingSession(chosen, minutes, breaths, style, ambient=ambient)
     prompts = prompt_cache()
 
     if render_to is not None:
