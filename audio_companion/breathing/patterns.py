@@ -149,6 +149,35 @@ ALIASES: dict[str, str] = {
     "478": "4-7-8",
 }
 
+RESONANCE = "resonance"
+
+
+def resonance_pattern(breaths_per_minute: float) -> Pattern:
+    """`resonance` at a person's own pace (found by `breathe --find-resonance`).
+
+    The same shape as the built-in, in and out equally long, so only the pace
+    changes; each phase is rounded to a tenth of a second, so it can be said
+    ("in for 4.6") and 6.5 a minute is breathed as 6.52. That is well within
+    what a person can follow, and far finer than the protocol's 0.5 steps.
+    """
+    if not math.isfinite(breaths_per_minute) or breaths_per_minute <= 0:
+        raise BreathingError(f"a resonance pace must be above 0 a minute, not {breaths_per_minute}")
+    half = round(30.0 / breaths_per_minute, 1)
+    return _pattern(
+        RESONANCE,
+        f"Resonance breathing at your own pace: in {half:g}, out {half:g}, "
+        f"about {breaths_per_minute:g} breaths a minute.",
+        ("in", half, None),
+        ("out", half, None),
+    )
+
+
+def is_resonance(spec: str) -> bool:
+    """Whether --pattern asks for resonance breathing (by name or alias)."""
+    key = spec.strip().lower()
+    return ALIASES.get(key, key) == RESONANCE
+
+
 # Positions of the numbers in "4-2-6-0" by how many there are.
 _SHORT_FORMS: dict[int, tuple[PhaseKind, ...]] = {
     2: ("in", "out"),
@@ -235,10 +264,16 @@ def _phase_from_toml(path: Path, number: int, item: Any) -> Phase | None:
         raise BreathingError(f"pattern file {path}, phase {number}: {exc}") from None
 
 
-def resolve_pattern(spec: str) -> Pattern:
-    """What the CLI's --pattern takes: a built-in name or alias, '4-2-6-0', or a .toml file."""
+def resolve_pattern(spec: str, resonance_pace: float | None = None) -> Pattern:
+    """What the CLI's --pattern takes: a built-in name or alias, '4-2-6-0', or a .toml file.
+
+    `resonance_pace` is the person's own pace (breaths a minute) when one was
+    found: `resonance` then breathes at it instead of the built-in 5.45.
+    """
     key = spec.strip().lower()
     key = ALIASES.get(key, key)
+    if key == RESONANCE and resonance_pace is not None:
+        return resonance_pattern(resonance_pace)
     if key in BUILTINS:
         return BUILTINS[key]
     if _SHORT_RE.match(key):
