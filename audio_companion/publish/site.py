@@ -182,10 +182,9 @@ def _controls() -> str:
     return "\n".join(
         [
             '<div class="controls">',
-            f'<button type="button" data-skip="-{SKIP_BACK_S}"'
-            f' aria-label="Back {SKIP_BACK_S} seconds">Back {SKIP_BACK_S} s</button>',
-            f'<button type="button" data-skip="{SKIP_FORWARD_S}"'
-            f' aria-label="Forward {SKIP_FORWARD_S} seconds">Forward {SKIP_FORWARD_S} s</button>',
+            f'<button type="button" data-skip="-{SKIP_BACK_S}">Back {SKIP_BACK_S} seconds</button>',
+            f'<button type="button" data-skip="{SKIP_FORWARD_S}">'
+            f"Forward {SKIP_FORWARD_S} seconds</button>",
             f'<label>Speed <select class="speed">{speeds}</select></label>',
             '<button type="button" class="resume" hidden>Resume</button>',
             "</div>",

@@ -291,12 +291,15 @@ def test_player_controls_for_each_episode() -> None:
     check(page)
     skips = [b["data-skip"] for b in tags(page, "button") if "data-skip" in b]
     assert skips == ["-15", "30", "-15", "30"]
-    labels = [b["aria-label"] for b in tags(page, "button") if "data-skip" in b]
-    assert labels[:2] == ["Back 15 seconds", "Forward 30 seconds"]
-    assert re.findall(r">(Back 15 s|Forward 30 s)</button>", page)[:2] == [
-        "Back 15 s",
-        "Forward 30 s",
-    ]
+    # The visible text is the accessible name (axe: label-content-name-mismatch).
+    assert (
+        re.findall(r'data-skip="[-0-9]+">([^<]*)</button>', page)
+        == [
+            "Back 15 seconds",
+            "Forward 30 seconds",
+        ]
+        * 2
+    )
     speeds = [o["value"] for o in tags(page, "option")]
     assert speeds == ["0.8", "1", "1.25", "1.5", "1.75", "2"] * 2
     assert [o for o in tags(page, "option") if "selected" in o] == [
