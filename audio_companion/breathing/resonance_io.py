@@ -268,8 +268,14 @@ def episode(
 
 
 def render_episode(
-    plan_: ResonancePlan, dest: Path, prompts: PromptCache, style: CueStyle | None = None
+    plan_: ResonancePlan,
+    dest: Path,
+    prompts: PromptCache,
+    style: CueStyle | None = None,
+    *,
+    ambient: str | None = None,
 ) -> WrittenSession:
     """`breathe --find-resonance --render FILE.mp3`: the protocol to follow from any player."""
     cues, sounds = episode(plan_, prompts, style)
-    return write_session(render_session(cues, sounds), dest, EPISODE_TITLE)
+    rendered = render_session(cues, sounds, ambient=ambient)
+    return write_session(rendered, dest, EPISODE_TITLE)
