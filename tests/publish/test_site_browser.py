@@ -509,16 +509,55 @@ def test_axe_finds_no_serious_or_critical_violations(site: Site, browser: Any, s
         _set_time(browser, 12.4)  # a highlighted sentence, a current chapter
         browser.refresh()  # and a resume offer
         _ready(browser)
-        browser.execute_script(AXE.read_text("utf-8"))
-        result = browser.execute_async_script(
-            "var done = arguments[arguments.length - 1];"
-            "axe.run(document, {resultTypes: ['violations']})"
-            ".then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact,"
-            " nodes: v.nodes.map(n => n.target.join(' '))}))),"
-            " e => done(String(e)));"
-        )
+        serious = _serious_violations(browser)
     finally:
         browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
-    assert isinstance(result, list), result
-    serious = [v for v in result if v["impact"] in ("serious", "critical")]
     assert serious == []
+
+
+def _serious_violations(browser: Any) -> list[dict[str, Any]]:
+    """axe-core (vendored, run offline) on the open page: its serious and critical findings."""
+    browser.execute_script(AXE.read_text("utf-8"))
+    result = browser.execute_async_script(
+        "var done = arguments[arguments.length - 1];"
+        "axe.run(document, {resultTypes: ['violations']})"
+        ".then(r => done(r.violations.map(v => ({id: v.id, impact: v.impact,"
+        " nodes: v.nodes.map(n => n.target.join(' '))}))),"
+        " e => done(String(e)));"
+    )
+    assert isinstance(result, list), result
+    return [v for v in result if v["impact"] in ("serious", "critical")]
+
+
+def test_a_built_feed_folder_plays_with_its_transcript(sample_feed: Path, browser: Any) -> None:
+    """The page `build` wrote, served by the project's server: every episode's
+    transcript comes from its own .vtt, sentence for sentence, and axe is content."""
+    with running_server(sample_feed, "127.0.0.1", 0) as url:
+        browser.get(url + "index.html")
+        browser.execute_script("window.localStorage.clear();")
+        browser.refresh()
+        boxes = browser.find_elements(By.CSS_SELECTOR, ".transcript")
+        assert boxes, "the built page should have a transcript box per episode"
+        _wait(
+            browser,
+            "return Array.from(document.querySelectorAll('.transcript'))"
+            ".every(b => b.getAttribute('data-ready') === 'true');",
+            "every built transcript should load from its .vtt",
+        )
+        for box in boxes:
+            article = box.find_element(By.XPATH, "./ancestor::article")
+            vtt = article.find_element(By.TAG_NAME, "track").get_attribute("src")
+            cues = (sample_feed / vtt.rsplit("/", 1)[-1]).read_text("utf-8").count(" --> ")
+            assert len(box.find_elements(By.CSS_SELECTOR, ".cue")) == cues > 0
+        assert _serious_violations(browser) == []
+
+
+def test_the_axe_check_catches_a_planted_violation(site: Site, browser: Any) -> None:
+    """The check above is live: an image without alt text and a nameless button fail it."""
+    _fresh(browser, site)
+    browser.execute_script(
+        "var main = document.querySelector('main');"
+        "main.insertAdjacentHTML('beforeend', '<img src=\"cover.png\"><button></button>');"
+    )
+    ids = {v["id"] for v in _serious_violations(browser)}
+    assert {"image-alt", "button-name"} <= ids
