@@ -14,7 +14,8 @@ from typing import Any
 
 from audio_companion import DEFAULT_AUTHOR
 from audio_companion.breathing.ambient import AMBIENT_KINDS
-from audio_companion.breathing.cues import CueBank, CueStyle, render_cues
+from audio_companion.breathing.bed import LiveBed
+from audio_companion.breathing.cues import RATE, CueBank, CueStyle, render_cues
 from audio_companion.breathing.errors import BreathingError
 from audio_companion.breathing.live import CueSink, LivePlayer, LiveReport, Poll
 from audio_companion.breathing.patterns import Pattern
@@ -126,6 +127,22 @@ def live_player(
     """A LivePlayer ready to `run()`, for callers that want its safe windows while it runs."""
     bank = render_cues(session.pattern, speech, session.style)
     return LivePlayer(_schedule(session, bank, clock), bank, sink, clock=clock)
+
+
+def live_bed(session: BreathingSession, sink: CueSink, player: LivePlayer) -> LiveBed | None:
+    """The session's ambient bed for a second output stream, ducking under `player`'s
+    sounds; None when the session has no bed. Call `start()` just before `player.run()`."""
+    if session.ambient is None:
+        return None
+    rate = getattr(sink, "rate", RATE)
+    return LiveBed(
+        sink,
+        session.ambient,
+        rate,
+        lambda: player.own_sounds,
+        seed=session.seed,
+        clock=player.clock,
+    )
 
 
 def _schedule(
