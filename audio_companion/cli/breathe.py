@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from audio_companion.cli import main, show
+from audio_companion.cli.journal import journal_option
 from audio_companion.cli.stack import (
     VoiceOptions,
     VoiceStack,
@@ -20,6 +21,7 @@ from audio_companion.cli.stack import (
 from audio_companion.cli.voice import stop_word_option, with_voice_options
 
 if TYPE_CHECKING:
+    from audio_companion.breathing.cues import CueStyle
     from audio_companion.breathing.session import BreathingSession
     from audio_companion.tts.prompts import PromptCache
     from audio_companion.voice.intents import CommandVocabulary
@@ -81,6 +83,15 @@ if TYPE_CHECKING:
     help="Write each cue's planned and actual start, and every command heard with what it "
     "did and when (JSON), to this file.",
 )
+@click.option(
+    "--find-resonance",
+    is_flag=True,
+    help="Find your own resonance pace: 6.5 down to 4.5 breaths a minute, about 2 minutes "
+    "each, rated for comfort (1-5, or easier/harder) after each; kept in the journal, and "
+    "--pattern resonance uses it from then on. Comfort, not heart rate variability: there is "
+    "no sensor. With --render, the steps as one episode, without questions.",
+)
+@journal_option
 def breathe(
     pattern: str,
     minutes: float | None,
@@ -97,6 +108,8 @@ def breathe(
     voice_options: VoiceOptions,
     stop_word: str | None,
     report_to: Path | None,
+    find_resonance: bool,
+    journal_path: Path | None,
 ) -> None:
     """Breathe along with spoken cues that start exactly on each phase boundary.
 
@@ -109,7 +122,9 @@ def breathe(
     from audio_companion.breathing import BreathingSession, resolve_pattern
     from audio_companion.breathing.cues import CueStyle
 
-    chosen = resolve_pattern(pattern)
+    if find_resonance:
+        _resonance_options(minutes, breaths, listen or render_to is not None)
+    chosen = resolve_pattern(pattern, None if find_resonance else _own_pace(pattern, journal_path))
     if minutes is None and breaths is None:
         minutes = 4.0
     # One clear line for a bad length, before any work.
@@ -124,6 +139,9 @@ def breathe(
     )
     session = BreathingSession(chosen, minutes, breaths, style, ambient=ambient)
     prompts = prompt_cache()
+    if find_resonance:
+        _find_resonance(style, ambient, render_to, voice_options, stop_word, journal_path, prompts)
+        return
 
     if render_to is not None:
         from audio_companion.breathing import render_file
@@ -194,3 +212,114 @@ def _live(
 
         data = report_data(session, player, report)
         write_bytes_atomic(report_to, json.dumps(data, indent=1).encode())
+
+
+def _resonance_options(minutes: float | None, breaths: int | None, asks: bool) -> None:
+    """The protocol sets its own paces and lengths, and listens: say so, before any work."""
+    from audio_companion.breathing.errors import BreathingError
+
+    source = click.get_current_context().get_parameter_source("pattern")
+    if (
+        minutes is not None
+        or breaths is not None
+        or source is click.core.ParameterSource.COMMANDLINE
+    ):
+        raise BreathingError(
+            "--find-resonance sets its own paces and lengths; leave out --pattern, --minutes "
+            "and --breaths"
+        )
+    if not asks:
+        raise BreathingError(
+            "--find-resonance asks how each pace felt: drop --no-listen, or --render it"
+        )
+
+
+def _own_pace(pattern: str, journal_path: Path | None) -> float | None:
+    """The pace --find-resonance kept, for --pattern resonance; None: the built-in one.
+
+    Reading never creates a journal; an encrypted one without its passphrase
+    falls back to the built-in pace with a note, rather than not breathing at all.
+    """
+    from audio_companion.breathing.patterns import is_resonance
+    from audio_companion.cli.journal_crypto import passphrase_for
+    from audio_companion.journal.passphrase import PassphraseError
+    from audio_companion.journal.store import Journal, default_journal_path
+
+    path = journal_path if journal_path is not None else default_journal_path()
+    if not is_resonance(pattern) or not path.expanduser().exists():
+        return None
+    try:
+        with Journal.open(path, passphrase_for(path)) as journal:
+            found = journal.latest_pace()
+    except PassphraseError as exc:
+        click.echo(f"{exc}; breathing at the built-in resonance pace.", err=True)
+        return None
+    if found is None:
+        return None
+    how = "by comfort" if found.measure == "comfort" else "by heart rate variability"
+    click.echo(f"Your resonance pace: {found.breaths_per_minute:g} breaths a minute (found {how}).")
+    return found.breaths_per_minute
+
+
+def _find_resonance(
+    style: CueStyle,
+    ambient: str | None,
+    render_to: Path | None,
+    options: VoiceOptions,
+    stop_word: str | None,
+    journal_path: Path | None,
+    prompts: PromptCache,
+) -> None:
+    """`breathe --find-resonance`: the stepped protocol, live and rated, or rendered."""
+    import dataclasses
+    import time
+
+    from audio_companion.breathing import resonance_io as io
+    from audio_companion.breathing.cues import RATE as CUE_RATE
+    from audio_companion.breathing.resonance import ResonanceProtocol, stepped_plan
+    from audio_companion.breathing.voice import VoiceControl
+    from audio_companion.cli.journal_crypto import passphrase_for
+    from audio_companion.journal.store import Journal, default_journal_path
+
+    plan = stepped_plan()
+    if render_to is not None:
+        written = io.render_episode(plan, render_to, prompts, style, ambient=ambient)
+        click.echo(
+            f"Wrote {written.path} ({written.duration_s / 60:.1f} min, {len(plan.steps)} paces)."
+        )
+        return
+    path = journal_path if journal_path is not None else default_journal_path()
+    vocabulary = io.comfort_vocabulary(vocabulary_for(stop_word))
+    # The journal first: a missing passphrase is told before any device opens.
+    with (
+        Journal.open(path, passphrase_for(path)) as journal,
+        open_voice(options, prompts, vocabulary, commands=True, rate=CUE_RATE) as voice,
+    ):
+        loop = voice.loop
+        click.echo(
+            "Finding your resonance pace (comfort, not heart rate variability); say stop to end."
+        )
+        sys.stdout.flush()
+        steps = io.LiveStep(
+            plan,
+            voice.speaker,
+            prompts,
+            dataclasses.replace(style, intro=False),
+            loop.say,
+            lambda player: VoiceControl(loop, player, show=show),
+        )
+        protocol = ResonanceProtocol(plan, time.monotonic, time.time)
+        pace = io.run(protocol, steps, io.VoiceAsker(loop), loop.say)
+        if pace is not None:
+            journal.add_pace(pace)
+    if pace is None:
+        click.echo(
+            "No pace kept (stopped, or no pace was rated); --pattern resonance is unchanged."
+        )
+        return
+    ratings = ", ".join(f"{s.breaths_per_minute:g}: {s.comfort or '-'}" for s in pace.steps)
+    click.echo(f"Comfort by pace: {ratings}.")
+    click.echo(
+        f"Your resonance pace: {pace.breaths_per_minute:g} breaths a minute, kept in {path}; "
+        "--pattern resonance uses it from now on."
+    )
