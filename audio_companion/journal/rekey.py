@@ -21,12 +21,12 @@ them, the same hooks a podcast build has, so tests can kill it at every step.
 from __future__ import annotations
 
 import os
-import signal
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 from audio_companion.errors import JournalError
+from audio_companion.faults import fault_point
 from audio_companion.journal import sealed
 from audio_companion.journal.connect import prepare
 from audio_companion.journal.lock import ExclusiveLock, exclusive
@@ -34,8 +34,6 @@ from audio_companion.journal.passphrase import Passphrase
 from audio_companion.journal.private import FILE_MODE
 from audio_companion.journal.schema import APPLICATION_ID, SCHEMA_VERSION
 
-KILL_AT = "AUDIO_COMPANION_KILL_AT"
-FAULT_LOG = "AUDIO_COMPANION_FAULT_LOG"
 STEPS = (
     "locked",
     "keyed",
@@ -48,16 +46,6 @@ STEPS = (
     "wiped",
 )
 _WIPE_CHUNK = 1 << 20
-
-
-def fault_point(step: str) -> None:
-    """A named step of a re-key: logged when asked, and the process killed here when asked."""
-    log = os.environ.get(FAULT_LOG)
-    if log:
-        with open(log, "a", encoding="utf-8") as f:
-            f.write(step + "\n")
-    if os.environ.get(KILL_AT) == step:
-        os.kill(os.getpid(), signal.SIGKILL)
 
 
 @dataclass(frozen=True)

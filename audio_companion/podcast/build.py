@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Protocol
 from audio_companion import __version__
 from audio_companion.article.model import Article
 from audio_companion.errors import BuildError
+from audio_companion.faults import fault_point
 from audio_companion.fsutil import (
     FolderBusy,
     folder_lock,
@@ -54,7 +55,7 @@ from audio_companion.podcast.produce import (
 )
 from audio_companion.podcast.season import breathing_season
 from audio_companion.podcast.settings import BuildSettings
-from audio_companion.podcast.switch import fault_point, fresh_name, retired, sweep
+from audio_companion.podcast.switch import fresh_name, retired, sweep
 from audio_companion.publish import feed
 from audio_companion.publish.cover import (
     COVER_DIGEST,

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from audio_companion.audio.chunk import AudioChunk
+from audio_companion.faults import fault_point
 from audio_companion.fsutil import write_bytes_atomic
 from audio_companion.media.chapters import json_chapters, shift
 from audio_companion.media.encode import encode_mp3, mp3_duration
@@ -22,7 +23,6 @@ from audio_companion.narration import transcript
 from audio_companion.narration.layout import RenderedEpisode, episode_chapters
 from audio_companion.narration.narrator import Narrator, Pending
 from audio_companion.podcast.settings import BuildSettings
-from audio_companion.podcast.switch import fault_point
 from audio_companion.publish.manifest import EpisodeRecord
 
 if TYPE_CHECKING:  # mastering pulls in scipy (~0.7 s): only builds that render pay for it

@@ -23,29 +23,15 @@ lists the steps a build passes).
 
 from __future__ import annotations
 
-import os
 import re
-import signal
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
+from audio_companion.faults import fault_point
 from audio_companion.publish.cover import COVER_DIGEST, published_cover
 from audio_companion.publish.manifest import Manifest
 
-KILL_AT = "AUDIO_COMPANION_KILL_AT"
-FAULT_LOG = "AUDIO_COMPANION_FAULT_LOG"
 SIDECARS = (".chapters.json", ".vtt", ".srt")  # beside an episode's .mp3, named after it
-
-
-def fault_point(step: str) -> None:
-    """A named step of publishing: logged when asked, and the process killed here
-    (SIGKILL: no clean-up at all, as a power cut) when it is the one asked for."""
-    log = os.environ.get(FAULT_LOG)
-    if log:
-        with open(log, "a", encoding="utf-8") as f:
-            f.write(step + "\n")
-    if os.environ.get(KILL_AT) == step:
-        os.kill(os.getpid(), signal.SIGKILL)
 
 
 def fresh_name(planned: str, digest: str, taken: Callable[[str], bool]) -> str:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from audio_companion import faults
 from audio_companion.errors import JournalError
 from audio_companion.journal import Journal, rekey, sealed
 from audio_companion.journal.passphrase import Passphrase, PassphraseError
@@ -159,6 +160,6 @@ def test_the_steps_are_passed_in_order(
     diary: Diary, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     log = tmp_path / "steps.txt"
-    monkeypatch.setenv(rekey.FAULT_LOG, str(log))
+    monkeypatch.setenv(faults.FAULT_LOG, str(log))
     rekey.encrypt(diary.path, OLD)
     assert tuple(log.read_text().split()) == rekey.STEPS

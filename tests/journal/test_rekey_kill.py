@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 import pytest
 from child import Child  # type: ignore[import-not-found, unused-ignore]  # tests/ on sys.path
 
+from audio_companion import faults
 from audio_companion.journal import rekey, sealed
 from audio_companion.journal.passphrase import Passphrase, PassphraseError
 from audio_companion.journal.sealed import Kind
@@ -70,7 +71,7 @@ STATES: dict[str, tuple[Passphrase | None, Passphrase | None]] = {
 
 
 def environment(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in (rekey.KILL_AT, rekey.FAULT_LOG)}
+    env = {k: v for k, v in os.environ.items() if k not in (faults.KILL_AT, faults.FAULT_LOG)}
     return {**env, **extra}
 
 
@@ -118,7 +119,7 @@ def test_every_step_is_named(originals: Diary, tmp_path: Path) -> None:
         log = tmp_path / f"{operation}.steps"
         done = subprocess.run(
             [sys.executable, "-c", CHILD, operation, str(copy.path)],
-            env=environment(**{rekey.FAULT_LOG: str(log)}),
+            env=environment(**{faults.FAULT_LOG: str(log)}),
             capture_output=True,
             text=True,
             timeout=60,
@@ -138,7 +139,7 @@ def test_killed_at_every_step_the_journal_is_whole(
         copy = copy_for(originals, operation, tmp_path / f"kill-{n}")
         killed = subprocess.run(
             [sys.executable, "-c", CHILD, operation, str(copy.path)],
-            env=environment(**{rekey.KILL_AT: step}),
+            env=environment(**{faults.KILL_AT: step}),
             capture_output=True,
             text=True,
             timeout=60,

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from helpers import ffmpeg_writing_to, needs_media
 
-from audio_companion.podcast.switch import FAULT_LOG
+from audio_companion.faults import FAULT_LOG
 
 SECTIONS = 24
 PARAGRAPH = (

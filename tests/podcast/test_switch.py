@@ -11,9 +11,10 @@ from pathlib import Path
 from helpers import FakeSynth, needs_media
 
 from audio_companion.article import parse_text
+from audio_companion.faults import FAULT_LOG, KILL_AT
 from audio_companion.podcast.build import build
 from audio_companion.podcast.settings import BuildSettings, ShowSettings
-from audio_companion.podcast.switch import FAULT_LOG, KILL_AT, files_of, fresh_name, in_use, strays
+from audio_companion.podcast.switch import files_of, fresh_name, in_use, strays
 from audio_companion.publish.cover import published_cover
 from audio_companion.publish.manifest import load_manifest
 from audio_companion.publish.validate import validate_folder
