@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import shutil
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -101,3 +102,35 @@ def ffmpeg_writing_to(folder: Path) -> list[int]:
         if cmd and cmd[0].endswith(b"ffmpeg") and any(str(folder).encode() in a for a in cmd):
             found.append(int(proc.name))
     return found
+
+
+JOURNAL_TODAY = date(2026, 11, 29)  # the day journal charts end in tests; never the clock's
+
+
+def evening(days_ago: int, today: date = JOURNAL_TODAY) -> float:
+    """Half past nine, local time, `days_ago` days before `today`."""
+    d = today - timedelta(days=days_ago)
+    return datetime(d.year, d.month, d.day, 21, 30).timestamp()
+
+
+def three_nights(path: Path, transcript: str = "night {n}", stopped_first: bool = False) -> Path:
+    """A couple's journal of three nights (3, 1 and 0 days ago), as check-ins leave it:
+    Alex's feeling (`transcript`, with the night's number) and Sam's mood (2, then 4)."""
+    from audio_companion.journal import Answer, Journal
+
+    with Journal.open(path) as j:
+        for n, days_ago in enumerate([3, 1, 0]):
+            t = evening(days_ago)
+            sid = j.start_session("nightly", ["Alex", "Sam"], "vosk", t)
+            j.add_answer(sid, Answer(
+                partner="Alex", step="feeling", kind="open",
+                prompt="How are you feeling today?", transcript=transcript.format(n=n),
+                mood=None, confidence=None, started_at=t + 5, ended_at=t + 9,
+            ))  # fmt: skip
+            j.add_answer(sid, Answer(
+                partner="Sam", step="mood", kind="mood", prompt="Mood, one to five?",
+                transcript="four", mood=4 if n else 2, confidence=None,
+                started_at=t + 10, ended_at=t + 11,
+            ))  # fmt: skip
+            j.end_session(sid, t + 600, "stop_word" if stopped_first and not n else "completed")
+    return path

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from helpers import JOURNAL_TODAY, evening, three_nights
 
 from audio_companion.cli import main
 from audio_companion.journal import Answer, Journal
@@ -24,33 +25,12 @@ def run(args: list[str], **kw: Any) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-TODAY = date(2026, 11, 29)  # the day the charts end; never the clock's
-
-
-def evening(days_ago: int) -> float:
-    d = TODAY - timedelta(days=days_ago)
-    return datetime(d.year, d.month, d.day, 21, 30).timestamp()
+TODAY = JOURNAL_TODAY  # the day the charts end; never the clock's
 
 
 @pytest.fixture
 def journal(tmp_path: Path) -> Path:
-    path = tmp_path / "journal.sqlite3"
-    with Journal.open(path) as j:
-        for n, days_ago in enumerate([3, 1, 0]):
-            t = evening(days_ago)
-            sid = j.start_session("nightly", ["Alex", "Sam"], "vosk", t)
-            j.add_answer(sid, Answer(
-                partner="Alex", step="feeling", kind="open",
-                prompt="How are you feeling today?", transcript=f"night {n}",
-                mood=None, confidence=None, started_at=t + 5, ended_at=t + 9,
-            ))  # fmt: skip
-            j.add_answer(sid, Answer(
-                partner="Sam", step="mood", kind="mood", prompt="Mood, one to five?",
-                transcript="four", mood=4 if n else 2, confidence=None,
-                started_at=t + 10, ended_at=t + 11,
-            ))  # fmt: skip
-            j.end_session(sid, t + 600, "completed" if n else "stop_word")
-    return path
+    return three_nights(tmp_path / "journal.sqlite3", stopped_first=True)
 
 
 def test_list_without_journal_does_not_create_it(tmp_path: Path) -> None:

@@ -15,20 +15,20 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator, Mapping
-from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
+from helpers import JOURNAL_TODAY, three_nights
 
 from audio_companion.cli import main
-from audio_companion.journal import Answer, Journal
+from audio_companion.journal import Journal
 from audio_companion.journal.passphrase import ENV, FILE_ENV, Passphrase
 
 SECRET = "correct horse battery staple"
 KEY = Passphrase(SECRET, ENV)
-TODAY = date(2026, 11, 29)  # the day the charts end; never the clock's
+TODAY = JOURNAL_TODAY  # the day the charts end; never the clock's
 NIGHT = "2026-11-27"
 ANSWERS = [
     "I feel fine, a bit tired",
@@ -64,31 +64,10 @@ def snapshot(path: Path) -> tuple[bytes, int, list[str]]:
     return path.read_bytes(), path.stat().st_mtime_ns, sorted(p.name for p in path.parent.iterdir())
 
 
-def evening(days_ago: int) -> float:
-    d = TODAY - timedelta(days=days_ago)
-    return datetime(d.year, d.month, d.day, 21, 30).timestamp()
-
-
 @pytest.fixture
 def journal(tmp_path: Path) -> Path:
     """A plain journal of three nights for a couple, as a check-in leaves it."""
-    path = tmp_path / "private" / "journal.sqlite3"
-    with Journal.open(path) as j:
-        for n, days_ago in enumerate([3, 1, 0]):
-            t = evening(days_ago)
-            sid = j.start_session("nightly", ["Alex", "Sam"], "vosk", t)
-            j.add_answer(sid, Answer(
-                partner="Alex", step="feeling", kind="open",
-                prompt="How are you feeling today?", transcript=f"lighthouse night {n}",
-                mood=None, confidence=None, started_at=t + 5, ended_at=t + 9,
-            ))  # fmt: skip
-            j.add_answer(sid, Answer(
-                partner="Sam", step="mood", kind="mood", prompt="Mood, one to five?",
-                transcript="four", mood=4 if n else 2, confidence=None,
-                started_at=t + 10, ended_at=t + 11,
-            ))  # fmt: skip
-            j.end_session(sid, t + 600, "completed")
-    return path
+    return three_nights(tmp_path / "private" / "journal.sqlite3", "lighthouse night {n}")
 
 
 def secret_file(folder: Path, text: str = SECRET + "\n", mode: int = 0o600) -> Path:
