@@ -15,7 +15,13 @@ its deadline. The recording's start is only known to within parec's latency,
 so that constant is reported on its own (median) and the spread and the drift
 between the first and the last minute are measured around it.
 
+`--sounds` renders every new sound (tones with the words, the doubled out-cue,
+the countdown, the gong); `--ambient KIND` adds a bed: cues are then found by
+matching their own samples in the decoded file (onsets.locate_onsets), and
+the bed's loudest 3 s and 0.4 s RMS is printed against the quietest cue's.
+
     .venv/bin/python scripts/bench_breathe.py [--pattern box] [--minutes 5] [--live]
+        [--sounds] [--ambient brown|pink|rain-like]
 """
 
 from __future__ import annotations
@@ -37,55 +43,95 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:.2f} ms"
 
 
-def bench_render(pattern_spec: str, minutes: float, workdir: Path) -> dict[str, float]:
+def bench_render(
+    pattern_spec: str,
+    minutes: float,
+    workdir: Path,
+    sounds: bool = False,
+    ambient: str | None = None,
+) -> dict[str, float]:
+    import numpy as np
+
     from audio_companion.audio.wav import read_wav
     from audio_companion.breathing import (
         BreathingSession,
+        CueStyle,
         prepare,
         render_session,
         resolve_pattern,
         write_session,
     )
-    from audio_companion.breathing.onsets import detect_onsets, match_onsets
+    from audio_companion.breathing.onsets import detect_onsets, locate_onsets, match_onsets
     from audio_companion.tts.base import VoiceSettings
     from audio_companion.tts.registry import make_synthesizer
 
     pattern = resolve_pattern(pattern_spec)
     synth = make_synthesizer(VoiceSettings())
+    style = (
+        CueStyle(tones=True, countdown=True, gong=True, double_out=True) if sounds else CueStyle()
+    )
     t0 = time.perf_counter()
-    bank, cues = prepare(BreathingSession(pattern, minutes), synth)
+    bank, cues = prepare(BreathingSession(pattern, minutes, style=style), synth)
     t1 = time.perf_counter()
-    rendered = render_session(cues, bank)
+    rendered = render_session(cues, bank, ambient=ambient)
     t2 = time.perf_counter()
     mp3 = workdir / "session.mp3"
     write_session(rendered, mp3, f"{pattern.name} benchmark")
     t3 = time.perf_counter()
 
     wav = workdir / "decoded.wav"
+    rate = ["-ar", str(rendered.audio.rate)] if ambient else []
     subprocess.run(
-        ["ffmpeg", "-v", "error", "-y", "-i", str(mp3), "-ac", "1", "-f", "wav", str(wav)],
+        ["ffmpeg", "-v", "error", "-y", "-i", str(mp3), "-ac", "1", *rate, "-f", "wav", str(wav)],
         check=True,
     )
     decoded = read_wav(wav)
-    onsets = detect_onsets(decoded.to_int16()[:, 0], decoded.rate)
-    close = rendered.cues[-1]
-    ignore = [(0.0, bank.intro_seconds)]
-    if close.phase_kind == "close":
-        ignore.append((close.offset, rendered.duration))
-    match = match_onsets(rendered.onsets, onsets, window=0.1, ignore=ignore)
+    samples = decoded.to_int16()[:, 0]
+    extra_stats: dict[str, float] = {}
+    if ambient:
+        at, templates = [], []
+        for cue in rendered.cues:
+            x = bank[cue.sound].to_int16()[:, 0]
+            for mark in [0.0, *bank.marks.get(cue.sound, [])]:
+                at.append(cue.offset + mark)
+                templates.append(x[round(mark * decoded.rate) :])
+        found = locate_onsets(samples, decoded.rate, at, templates)
+        errors = np.abs(np.array(found) - np.array(at))
+        max_ms, mean_ms, missing, extra = errors.max() * 1000, errors.mean() * 1000, 0, 0
+        dry = render_session(cues, bank).audio.to_int16()[:, 0].astype(np.float64)
+        bed = rendered.audio.to_int16()[:, 0].astype(np.float64) - dry
+        quietest = min(float(np.sqrt(np.mean(dry[a:b] ** 2))) for a, b in rendered.spans)
+        for name, secs in (("bed_short_term_db", 3.0), ("bed_momentary_db", 0.4)):
+            n = round(secs * decoded.rate)
+            windows = bed[: len(bed) // n * n].reshape(-1, n)
+            loudest = float(np.sqrt((windows**2).mean(axis=1)).max())
+            extra_stats[name] = 20 * np.log10(loudest / quietest)
+    else:
+        onsets = detect_onsets(samples, decoded.rate)
+        spans = []
+        for cue in rendered.cues:  # the intro and close sentences, up to their countdown or gong
+            if cue.phase_kind in ("intro", "close"):
+                end = bank.marks.get(cue.sound, [bank[cue.sound].duration])[0]
+                spans.append((cue.offset + 0.001, cue.offset + end - 0.3))
+        planned = sorted([*rendered.onsets, *rendered.marks])
+        match = match_onsets(planned, onsets, window=0.1, ignore=spans)
+        max_ms, mean_ms = match.max_abs * 1000, match.mean_abs * 1000
+        missing, extra = len(match.missing), len(match.extra)
     wall = t3 - t0
     return {
         "cues": len(rendered.cues),
+        "onsets": len(rendered.onsets) + len(rendered.marks),
         "audio_s": rendered.duration,
-        "onset_max_ms": match.max_abs * 1000,
-        "onset_mean_ms": match.mean_abs * 1000,
-        "missing": len(match.missing),
-        "extra": len(match.extra),
+        "onset_max_ms": max_ms,
+        "onset_mean_ms": mean_ms,
+        "missing": missing,
+        "extra": extra,
         "length_error_ms": (decoded.duration - rendered.duration) * 1000,
         "cue_render_s": t1 - t0,
         "place_s": t2 - t1,
         "encode_s": t3 - t2,
         "realtime_x": rendered.duration / wall,
+        **extra_stats,
     }
 
 
@@ -177,11 +223,13 @@ def main() -> int:
     ap.add_argument("--minutes", type=float, default=5.0)
     ap.add_argument("--live", action="store_true", help="also play live on the PulseAudio rig")
     ap.add_argument("--json", action="store_true", help="print the numbers as JSON")
+    ap.add_argument("--sounds", action="store_true", help="tones, double out, countdown, gong")
+    ap.add_argument("--ambient", choices=["brown", "pink", "rain-like"], help="a bed under it")
     args = ap.parse_args()
 
     results: dict[str, object] = {}
     with tempfile.TemporaryDirectory(prefix="ac-bench-breathe-") as tmp:
-        r = bench_render(args.pattern, args.minutes, Path(tmp))
+        r = bench_render(args.pattern, args.minutes, Path(tmp), args.sounds, args.ambient)
     results["render"] = r
     if not args.json:
         print(
@@ -196,7 +244,13 @@ def main() -> int:
             f"  onset error in the decoded MP3: max {r['onset_max_ms']:.2f} ms, "
             f"mean {r['onset_mean_ms']:.2f} ms; missing {r['missing']:.0f}, "
             f"extra {r['extra']:.0f}; length error {r['length_error_ms']:.1f} ms"
+            f" ({r['onsets']:.0f} onsets)"
         )
+        if "bed_short_term_db" in r:
+            print(
+                f"  bed against the quietest cue: short-term (3 s) {r['bed_short_term_db']:.1f} dB,"
+                f" momentary (0.4 s) {r['bed_momentary_db']:.1f} dB"
+            )
     if args.live:
         live = bench_live(args.pattern, args.minutes)
         results["live"] = live
