@@ -14,7 +14,7 @@ import functools
 import itertools
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from html import escape
 from importlib import resources
 
@@ -70,10 +70,20 @@ def episode_id(episode: Episode) -> str:
 
 
 def render_index(
-    channel: Channel, episodes: Sequence[Episode], cover_file: str | None = "cover.png"
+    channel: Channel,
+    episodes: Sequence[Episode],
+    cover_file: str | None = "cover.png",
+    vtt_texts: Mapping[str, str] | None = None,
 ) -> str:
-    """The whole page as text; write it as UTF-8 beside the feed."""
+    """The whole page as text; write it as UTF-8 beside the feed.
+
+    The page's transcripts come from each episode's .vtt through a `<track>`,
+    which browsers load over http(s) but refuse to a file:// page. `vtt_texts`
+    (episode guid to the WebVTT text) embeds them instead, so they work from
+    file:// too, at the cost of a larger page.
+    """
     base = channel.link
+    vtts = vtt_texts or {}
     cover = cover_file if cover_file is not None else relative_to(channel.image_url, base)
     ordered = sorted(episodes, key=lambda e: (e.season, e.number))
     seasons = [(s, list(eps)) for s, eps in itertools.groupby(ordered, key=lambda e: e.season)]
@@ -85,7 +95,7 @@ def render_index(
         else:
             body.append('<section class="season">')
             body.append('<h2 class="muted">Episodes</h2>')
-        body.extend(_episode(ep, base) for ep in eps)
+        body.extend(_episode(ep, base, vtts.get(ep.guid)) for ep in eps)
         body.append("</section>")
     if not ordered:
         body.append('<p class="muted">No episodes yet.</p>')
@@ -131,7 +141,7 @@ def render_index(
     return "\n".join(lines)
 
 
-def _episode(ep: Episode, base: str) -> str:
+def _episode(ep: Episode, base: str, vtt_text: str | None) -> str:
     date = ep.published.date().isoformat()
     title = _e(ep.title)
     vtt = next((t for t in ep.transcripts if t.mime == "text/vtt"), None)
@@ -156,7 +166,7 @@ def _episode(ep: Episode, base: str) -> str:
     if ep.chapters:
         parts.append(_chapters(ep.chapters))
     if vtt:
-        parts.append(_transcript(ep.title))
+        parts.append(_transcript(ep.title, vtt_text))
     links = [
         f'<a href="{_e(relative_to(t.url, base))}">{_e(_transcript_label(t))}</a>'
         for t in ep.transcripts
@@ -192,8 +202,10 @@ def _controls() -> str:
     )
 
 
-def _transcript(title: str) -> str:
-    """The box the script fills with the WebVTT cues, one clickable span each."""
+def _transcript(title: str, vtt_text: str | None) -> str:
+    """The box the script fills with the WebVTT cues, one clickable span each, from
+    the embedded text when there is one, else from the audio's track."""
+    embedded = [f'<pre class="vtt" hidden>{_e(vtt_text)}</pre>'] if vtt_text else []
     return "\n".join(
         [
             '<div class="transcript-head">',
@@ -204,6 +216,7 @@ def _transcript(title: str) -> str:
             f' aria-label="Transcript of {_e(title)}">',
             '<p class="muted">Loading the transcript…</p>',
             "</div>",
+            *embedded,
         ]
     )
 

@@ -357,3 +357,18 @@ def test_page_assets_ship_as_package_data() -> None:
 
     folder = resources.files("audio_companion.publish").joinpath("page")
     assert {"player.css", "player.js"} <= {p.name for p in folder.iterdir()}
+
+
+def test_vtt_text_can_be_embedded_for_file_urls() -> None:
+    vtt = "WEBVTT\n\n1\n00:00:00.000 --> 00:00:02.000\nTom &amp; <Jerry> </pre><script>x\n"
+    page = render_index(CHANNEL, [FULL, episode(1, 2)], vtt_texts={FULL.guid: vtt})
+    check(page)
+    assert page.count('<pre class="vtt" hidden>') == 1
+    assert page.count("<script>") == 1 and "</pre><script>" not in page
+    start = page.index('<pre class="vtt" hidden>') + len('<pre class="vtt" hidden>')
+    from html import unescape
+
+    assert unescape(page[start : page.index("</pre>", start)]) == vtt
+    assert page.index('<pre class="vtt"') > page.index('id="s1e1"')
+    assert page.index('<pre class="vtt"') < page.index('id="s1e2"')
+    assert render_index(CHANNEL, [FULL]) == render_index(CHANNEL, [FULL], vtt_texts={})

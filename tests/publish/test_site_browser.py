@@ -115,6 +115,7 @@ def _vtt(cues: tuple[str, ...], step: float) -> str:
 class Site:
     url: str
     episodes: tuple[Episode, ...]
+    root: Path
 
 
 def _mp3(path: Path, seconds: float, frequency: int) -> None:
@@ -167,7 +168,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     root = tmp_path_factory.mktemp("feed-site")
     episodes = _write_folder(root)
     with running_server(root, "127.0.0.1", 0) as url:
-        yield Site(url, episodes)
+        yield Site(url, episodes, root)
 
 
 @pytest.fixture(scope="module")
@@ -561,3 +562,37 @@ def test_the_axe_check_catches_a_planted_violation(site: Site, browser: Any) -> 
     )
     ids = {v["id"] for v in _serious_violations(browser)}
     assert {"image-alt", "button-name"} <= ids
+
+
+def test_embedded_transcripts_work_from_a_file_url(site: Site, browser: Any) -> None:
+    """From file:// the browser refuses the .vtt track (the page says so); with the
+    WebVTT text embedded the transcript follows along there too."""
+    browser.get(site.root.joinpath("index.html").as_uri())
+    _wait(browser, "return document.querySelector('track').readyState === 3;", "track refused")
+    note = browser.find_element(By.CSS_SELECTOR, "#s1e1 .transcript").text
+    assert "could not be loaded" in note
+
+    vtts = {
+        e.guid: (site.root / f"episode-{e.number}.vtt").read_text("utf-8") for e in site.episodes
+    }
+    page = site.root / "embedded.html"
+    page.write_text(render_index(CHANNEL, site.episodes, vtt_texts=vtts), "utf-8")
+    browser.get(page.as_uri())
+    browser.execute_script("window.localStorage.clear();")
+    browser.refresh()
+    _ready(browser)
+    texts = [c.text for c in browser.find_elements(By.CSS_SELECTOR, "#s1e1 .transcript .cue")]
+    assert texts == list(CUES)
+    second = browser.find_elements(By.CSS_SELECTOR, "#s1e2 .transcript .cue")
+    assert [c.text for c in second] == [TITLES[1]]
+    browser.execute_script(
+        f"window.seeks = []; {FIRST}.addEventListener('seeking',"
+        f" () => window.seeks.push({FIRST}.currentTime));"
+    )
+    browser.find_elements(By.CSS_SELECTOR, "#s1e1 .transcript .cue")[5].click()
+    try:
+        seeks = _wait(browser, "return window.seeks.length && window.seeks;", "a seek")
+        assert seeks[0] == pytest.approx(5 * CUE_S, abs=0.1)
+        _wait(browser, f"return {CUE_SPANS}[5].classList.contains('now');", "highlighted")
+    finally:
+        _pause_all(browser)

@@ -180,8 +180,8 @@
         self.setFollowing(false);
       }
     });
-    function fill() {
-      var cues = trackEl.track.cues, starts = [], p = document.createElement("p");
+    function fill(cues) {
+      var starts = [], p = document.createElement("p");
       self.chapters.forEach(function (li) {
         starts.push(parseFloat(li.querySelector("[data-seek]").getAttribute("data-seek")));
       });
@@ -197,7 +197,7 @@
         var span = document.createElement("span");
         span.className = "cue";
         span.setAttribute("data-start", String(cue.startTime));
-        span.textContent = cue.getCueAsHTML().textContent.replace(/\s+/g, " ").trim();
+        span.textContent = cue.text.replace(/\s+/g, " ").trim();
         if (p.childNodes.length) { p.appendChild(document.createTextNode(" ")); }
         p.appendChild(span);
         self.cues.push({ start: cue.startTime, end: cue.endTime, el: span, next: null });
@@ -213,14 +213,46 @@
       box.querySelector("p").textContent = "The transcript could not be loaded here " +
         "(browsers refuse it from a file:// page); the link below opens it.";
     }
+    function fromTrack() {
+      fill(Array.prototype.map.call(trackEl.track.cues, function (c) {
+        return { startTime: c.startTime, endTime: c.endTime,
+          text: c.getCueAsHTML().textContent };
+      }));
+    }
+    var embedded = this.article.querySelector("pre.vtt");
+    if (embedded) { fill(parseVtt(embedded.textContent)); return; }
     trackEl.track.mode = "hidden";
-    if (trackEl.readyState === 2) { fill(); }
+    if (trackEl.readyState === 2) { fromTrack(); }
     else if (trackEl.readyState === 3) { failed(); }
     else {
-      trackEl.addEventListener("load", fill);
+      trackEl.addEventListener("load", fromTrack);
       trackEl.addEventListener("error", failed);
     }
   };
+
+  /* The cues of a WebVTT text embedded in the page (for file://, where the
+     browser will not load the track): times, and text with tags dropped and
+     character references decoded by an inert <textarea>. */
+  function seconds(stamp) {
+    var parts = stamp.split(":"), t = 0;
+    for (var i = 0; i < parts.length; i++) { t = t * 60 + parseFloat(parts[i]); }
+    return t;
+  }
+  function parseVtt(text) {
+    var cues = [], decoder = document.createElement("textarea");
+    text.replace(/\r\n?/g, "\n").split(/\n{2,}/).forEach(function (block) {
+      var lines = block.split("\n");
+      for (var i = 0; i < lines.length; i++) {
+        var m = /^\s*([\d:.]+)\s+-->\s+([\d:.]+)/.exec(lines[i]);
+        if (m) {
+          decoder.innerHTML = lines.slice(i + 1).join(" ").replace(/<[^>]*>/g, "");
+          cues.push({ startTime: seconds(m[1]), endTime: seconds(m[2]), text: decoder.value });
+          return;
+        }
+      }
+    });
+    return cues;
+  }
 
   var players = articles.map(function (a) { return new Player(a); });
 
