@@ -52,6 +52,7 @@ from audio_companion.podcast.produce import (
     is_unchanged,
     produce_episode,
     transcript_paths,
+    vtt_texts,
 )
 from audio_companion.podcast.season import breathing_season
 from audio_companion.podcast.settings import BuildSettings
@@ -389,7 +390,7 @@ def _publish(
     feed_path = out / FEED_FILE
     # publish_cover records a cover it published; one hosted elsewhere has no record.
     cover_file = published_cover(manifest) if COVER_DIGEST in manifest.extra else None
-    page = render_index(channel, list(entries), cover_file)
+    page = render_index(channel, list(entries), cover_file, vtt_texts(out, entries))
     # The switch (podcast.switch): the manifest lists what is retired, one rename
     # puts the new feed in place, and only then do the retired files go.
     save_manifest(out, manifest)

@@ -9,6 +9,7 @@ be kept as they are.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +24,7 @@ from audio_companion.narration import transcript
 from audio_companion.narration.layout import RenderedEpisode, episode_chapters
 from audio_companion.narration.narrator import Narrator, Pending
 from audio_companion.podcast.settings import BuildSettings
+from audio_companion.publish.feed import Episode
 from audio_companion.publish.manifest import EpisodeRecord
 
 if TYPE_CHECKING:  # mastering pulls in scipy (~0.7 s): only builds that render pay for it
@@ -84,3 +86,15 @@ def produce_episode(
 def first_rate(narrator: Narrator, pending: Pending) -> int:
     """The sample rate the voice speaks at (the chime is made to match it)."""
     return narrator.result(pending)[0].rate
+
+
+def vtt_texts(out: Path, entries: Sequence[Episode]) -> dict[str, str]:
+    """Each episode's WebVTT text, for the index page to embed: a page opened from disk
+    (file://) may not load a `<track>`, and people open it that way on this machine."""
+    texts = {}
+    for ep in entries:
+        for t in ep.transcripts:
+            path = out / t.url.rsplit("/", 1)[-1]
+            if t.mime == "text/vtt" and path.is_file():
+                texts[ep.guid] = path.read_text(encoding="utf-8")
+    return texts

@@ -4,6 +4,7 @@ the sentence cache saves on the next build."""
 from __future__ import annotations
 
 import dataclasses
+import html
 import itertools
 import json
 import re
@@ -168,3 +169,13 @@ def test_chime_lengthens_each_episode_by_two_chimes(tmp_path: Path, sample: Arti
 def test_settings_are_frozen() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         settings(Path("x")).chime = True  # type: ignore[misc]
+
+
+def test_the_index_page_embeds_each_transcript_for_a_page_opened_from_disk(
+    sample_feed: Path,
+) -> None:
+    page = (sample_feed / "index.html").read_text(encoding="utf-8")
+    vtts = sorted(sample_feed.glob("*.vtt"))
+    assert vtts and page.count('<pre class="vtt" hidden>WEBVTT') == len(vtts)
+    first_cue = vtts[0].read_text(encoding="utf-8").split("\n\n")[1].splitlines()[-1]
+    assert html.escape(first_cue, quote=False) in page or html.escape(first_cue) in page
