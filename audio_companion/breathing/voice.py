@@ -13,6 +13,7 @@ quiet between cues does. "repeat" is understood and deliberately ignored
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from audio_companion.breathing.live import LivePlayer, Spoken
 from audio_companion.voice.duplex import normalize_words
@@ -56,6 +57,13 @@ COMMAND_ENDPOINT = EndpointSettings(start_speech_s=0.2, end_silence_s=0.4, pre_r
 # (With a 0.1 s tail the rig still clipped it now and then: the microphone's
 # capture times and the speaker's play times are only aligned to ~0.1 s.)
 COMMAND_GATE_TAIL_S = 0.0
+# Under an ambient bed the microphone hears the bed between words (in a room without
+# headphones), and the voice-activity detector calls steady noise speech: an utterance
+# then never ends on silence, only at its length limit (a spoken "stop" over a brown bed,
+# speaker looped into the microphone: 4.6 s). A pause is then judged by loudness: audio
+# far enough under the voice's loudest frame is a pause, and a complete command ends
+# the turn there. The bed plays at -32 dBFS, a command at the microphone about -20.
+AMBIENT_ENDPOINT = replace(COMMAND_ENDPOINT, quiet_ratio=0.35)
 
 
 class VoiceControl:

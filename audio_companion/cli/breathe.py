@@ -181,7 +181,14 @@ def _live(
         (
             open_speaker(options.output_device, prompts, CUE_RATE)
             if vocabulary is None
-            else open_voice(options, prompts, vocabulary, commands=True, rate=CUE_RATE)
+            else open_voice(
+                options,
+                prompts,
+                vocabulary,
+                commands=True,
+                rate=CUE_RATE,
+                ambient=bool(session.ambient),
+            )
         ) as voice,
         bed_speaker as bed_sink,
     ):

@@ -124,6 +124,7 @@ def open_voice(
     *,
     commands: bool = False,
     rate: int | None = None,
+    ambient: bool = False,
 ) -> Iterator[VoiceStack]:
     """Open the recogniser, microphone and speaker, joined by a voice loop.
 
@@ -132,7 +133,8 @@ def open_voice(
     sounds of our own (a breathing session): a short end of speech and no gate
     tail (what the recogniser expects is said per poll: command mode). `rate`
     opens the speaker at the rate of the sounds it will mostly play (breathing
-    cues), else at the prompt voice's.
+    cues), else at the prompt voice's. `ambient`: a noise bed plays under the
+    session, so pauses are judged by loudness (`breathing.voice.AMBIENT_ENDPOINT`).
     """
     from audio_companion.asr.registry import make_recognizer
     from audio_companion.audio.microphone import MicrophoneSource
@@ -140,11 +142,17 @@ def open_voice(
     from audio_companion.voice.loop import LoopSettings, VoiceLoop
 
     if commands:
-        from audio_companion.breathing.voice import COMMAND_ENDPOINT, COMMAND_GATE_TAIL_S
+        from audio_companion.breathing.voice import (
+            AMBIENT_ENDPOINT,
+            COMMAND_ENDPOINT,
+            COMMAND_GATE_TAIL_S,
+        )
 
         recognizer = make_recognizer(options.engine, options.model)
         settings = LoopSettings(
-            endpoint=COMMAND_ENDPOINT, gate_tail_s=COMMAND_GATE_TAIL_S, vocabulary=vocabulary
+            endpoint=AMBIENT_ENDPOINT if ambient else COMMAND_ENDPOINT,
+            gate_tail_s=COMMAND_GATE_TAIL_S,
+            vocabulary=vocabulary,
         )
     else:
         recognizer = make_recognizer(options.engine, options.model)

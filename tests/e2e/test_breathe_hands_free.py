@@ -186,16 +186,20 @@ def test_spoken_commands_each_have_their_effect(pulse: PulseRig, tmp_path: Path)
     assert all(c["deadline"] <= close[-1]["deadline"] for c in cues)
 
 
+@pytest.mark.parametrize("looped", [False, True], ids=["headphones", "speaker-in-the-mic"])
 def test_a_spoken_stop_ends_a_session_with_an_ambient_bed_and_silences_the_bed(
-    pulse: PulseRig, tmp_path: Path
+    pulse: PulseRig, tmp_path: Path, looped: bool
 ) -> None:
     """The bed plays on its own stream under the cues; "stop" ends the session and the bed
-    at once. (Not yet with the speaker looped back into the microphone: the bed then holds
-    the microphone's utterance open, and the stop took 4.6 s; see the README.)"""
+    at once, also when the speaker is looped back into the microphone, so that the bed is
+    in what the companion hears (before `AMBIENT_ENDPOINT` that stop took 4.6 s)."""
+    import contextlib
+
     import numpy as np
 
     report = tmp_path / "report.json"
     with (
+        pulse.loopback() if looped else contextlib.nullcontext(),
         pulse.record_speaker() as room,
         start(pulse, report, "--pattern", "box", "--minutes", "3", "--ambient", "brown") as child,
     ):
