@@ -134,3 +134,37 @@ def three_nights(path: Path, transcript: str = "night {n}", stopped_first: bool 
             ))  # fmt: skip
             j.end_session(sid, t + 600, "stop_word" if stopped_first and not n else "completed")
     return path
+
+
+def kill_after_two_answers(path: Path, secret: str | None = None) -> None:
+    """A check-in in a child process writes two answers to the journal at `path` (with
+    passphrase `secret` if encrypted) and is SIGKILLed before it ends the session."""
+    import os
+    import signal
+    import sys
+    import textwrap
+
+    from child import Child
+
+    key = "None" if secret is None else f'Passphrase({secret!r}, "typed")'
+    code = textwrap.dedent(
+        f"""
+        import time
+        from pathlib import Path
+        from audio_companion.journal import Answer, Journal
+        from audio_companion.journal.passphrase import Passphrase
+        j = Journal.open(Path({str(path)!r}), {key})
+        sid = j.start_session("nightly", ["Alex"], "vosk", 1.0)
+        for i in range(2):
+            j.add_answer(sid, Answer(partner="Alex", step=f"s{{i}}", kind="open", prompt="p",
+                         transcript=f"answer {{i}}", mood=None, confidence=None,
+                         started_at=2.0 + i, ended_at=3.0 + i))
+        print("ok", flush=True)
+        time.sleep(60)
+        """
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    with Child([sys.executable, "-c", code], env=env) as child:
+        assert child.expect("ok", timeout=30) == "ok"
+        child.signal(signal.SIGKILL)
+        assert child.wait(timeout=10) == -signal.SIGKILL

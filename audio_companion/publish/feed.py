@@ -117,8 +117,8 @@ def show_notes_html(ep: Episode) -> str:
     into one line.
     """
     out = [f"<p>{html.escape(p)}</p>" for p in ep.description.split("\n\n") if p.strip()]
-    if credit(ep):
-        out.append(f"<p>{html.escape(credit(ep))}</p>")
+    if line := credit(ep):
+        out.append(f"<p>{html.escape(line)}</p>")
     if len(ep.chapters) > 1:
         items = [f"<li>{clock(c.start)} {html.escape(c.title)}</li>" for c in ep.chapters]
         out.append("\n".join(["<p>Chapters:</p>", "<ul>", *items, "</ul>"]))

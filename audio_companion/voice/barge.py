@@ -15,8 +15,8 @@ microphone for one thing only, a short utterance that is a stop word:
   does not count while that prompt plays: without echo cancellation the
   microphone may hear the companion say it.
 
-What it hears is handed back to the voice loop, which silences the speaker and
-answers the next `listen` with it.
+What it hears is handed back to the voice loop as a `Heard`, which silences the
+speaker and ends the conversation with it (`StopHeard`).
 """
 
 from __future__ import annotations
@@ -24,10 +24,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
 
 from audio_companion.asr.base import Recognizer
-from audio_companion.audio.chunk import AudioChunk
 from audio_companion.voice.duplex import normalize_words
 from audio_companion.voice.endpoint import (
     Endpointer,
@@ -35,30 +33,10 @@ from audio_companion.voice.endpoint import (
     FrameClassifier,
     UtteranceEnded,
 )
+from audio_companion.voice.heard import AudioSource, Heard, PlaybackLike
 from audio_companion.voice.intents import CommandVocabulary, Intent, match_command
 
 STOP_ONLY = frozenset({Intent.STOP})
-
-
-class Source(Protocol):
-    exhausted: bool
-
-    def read(self, timeout: float = 1.0) -> AudioChunk | None: ...
-
-
-class Playing(Protocol):
-    def wait(self, timeout: float | None = None) -> bool: ...
-
-
-@dataclass(frozen=True)
-class BargeIn:
-    """A stop word heard over the companion's voice: what was said, and when it ended."""
-
-    text: str
-    confidence: float
-    started: float
-    ended: float
-    audio: AudioChunk
 
 
 @dataclass(frozen=True)
@@ -94,12 +72,11 @@ class StopWatcher:
         )
         self.endpointer = Endpointer(endpoint, classifier, clock=clock)
         self.clock = clock
-        self.decodes = 0
 
     def phrases(self) -> tuple[str, ...]:
         return self.vocabulary.phrases_for(STOP_ONLY, numbers=False)
 
-    def watch(self, playback: Playing, source: Source, prompt: str) -> BargeIn | None:
+    def watch(self, playback: PlaybackLike, source: AudioSource, prompt: str) -> Heard | None:
         """Listen until `playback` is done; the stop word heard meanwhile, or None."""
         self.endpointer.reset(self.clock())
         said_by_us = set(normalize_words(prompt))
@@ -116,17 +93,16 @@ class StopWatcher:
                         return heard
         return None
 
-    def _judge(self, event: UtteranceEnded, said_by_us: set[str]) -> BargeIn | None:
+    def _judge(self, event: UtteranceEnded, said_by_us: set[str]) -> Heard | None:
         speech = event.t - event.speech_start
         if event.reason != "silence" or speech > self.settings.max_speech_s:
             return None  # long sound: our own voice, not a word said over it
-        self.decodes += 1
         transcript = self.recognizer.transcribe(event.audio, self.phrases())
         command = match_command(transcript.text, self.vocabulary, allowed=STOP_ONLY)
         if command.intent is not Intent.STOP:
             return None
         if set(normalize_words(command.matched or transcript.text)) & said_by_us:
             return None  # the prompt says this word itself: maybe we heard ourselves
-        return BargeIn(
-            transcript.text, transcript.confidence, event.speech_start, event.t, event.audio
+        return Heard(
+            "speech", transcript.text, command, transcript, event.speech_start, event.t, event.audio
         )

@@ -18,7 +18,7 @@ from audio_companion.asr.base import UNKNOWN_WORD, Recognizer, RecognizerStream,
 from audio_companion.audio.chunk import AudioChunk
 from audio_companion.tts.prompts import PromptCache
 from audio_companion.voice.backchannel import without_backchannels
-from audio_companion.voice.barge import STOP_ONLY, BargeIn, StopWatcher
+from audio_companion.voice.barge import StopWatcher
 from audio_companion.voice.duplex import EchoFilter, HalfDuplexGate
 from audio_companion.voice.endpoint import (
     Endpointer,
@@ -155,17 +155,14 @@ class VoiceLoop:
         with self.prompts.listening():
             return self._listen(ask)
 
-    def _barged_in(self, barged: BargeIn) -> None:
+    def _barged_in(self, heard: Heard) -> None:
         """The stop word over our own voice: silence the speaker and end the conversation."""
         stop = getattr(self.sink, "stop", None)
         if callable(stop):
             stop()  # the rest of the sentence is not played
         self.gate.speaking_ended(self.clock())
         self.stats.utterances += 1
-        command = match_command(barged.text, self.vocabulary, allowed=STOP_ONLY)
-        transcript = Transcript(barged.text, (), barged.confidence, self.recognizer.name)
-        heard = Heard("speech", barged.text, command, transcript, barged.started, barged.ended)
-        raise StopHeard(replace(heard, audio=barged.audio))
+        raise StopHeard(heard)
 
     def _listen(self, ask: Ask) -> Heard:
         self.endpointer.reset(self.clock())

@@ -79,6 +79,16 @@ def test_live_cues_start_on_time_without_drift(pulse: PulseRig, tmp_path: Path) 
     assert abs(last - first) <= 0.005
 
 
+def stopped_by_voice(child: Child, report: Path, said: float) -> float:
+    """Seconds from the end of the spoken "stop" to the session saying it stopped; the
+    report must show that one command, and the session stopped by it."""
+    stopped = [t for t, ln in child.stamped if "Session stopped" in ln]
+    assert stopped, child.describe()
+    data = json.loads(report.read_text())
+    assert data["stopped"] and [c["command"] for c in data["commands"]] == ["stop"]
+    return stopped[0] - said
+
+
 def test_spoken_stop_ends_the_session_quickly(pulse: PulseRig, tmp_path: Path) -> None:
     report = tmp_path / "report.json"
     with (
@@ -95,11 +105,7 @@ def test_spoken_stop_ends_the_session_quickly(pulse: PulseRig, tmp_path: Path) -
         said = time.monotonic()
         assert child.wait(timeout=15) == 0, child.describe()
         time.sleep(0.5)
-    stopped = [t for t, ln in child.stamped if "Session stopped" in ln]
-    assert stopped, child.describe()
-    took = stopped[0] - said
-    data = json.loads(report.read_text())
-    assert data["stopped"] and [c["command"] for c in data["commands"]] == ["stop"]
+    took = stopped_by_voice(child, report, said)
     onsets = [room.started + t for t in detect_onsets(room.samples, RATE, threshold=300)]
     assert not [t for t in onsets if t > said + 1.5], "cues kept playing after stop"
     print(f"\nspoken stop -> session ended in {took:.2f} s")
@@ -209,11 +215,7 @@ def test_a_spoken_stop_ends_a_session_with_an_ambient_bed_and_silences_the_bed(
         said = time.monotonic()
         assert child.wait(timeout=20) == 0, child.describe()
         time.sleep(1.0)
-    stopped = [t for t, ln in child.stamped if "Session stopped" in ln]
-    assert stopped, child.describe()
-    took = stopped[0] - said
-    data = json.loads(report.read_text())
-    assert data["stopped"] and [c["command"] for c in data["commands"]] == ["stop"]
+    took = stopped_by_voice(child, report, said)
 
     def level(x: np.ndarray) -> float:
         return float(np.sqrt((x.astype(float) ** 2).mean())) if len(x) else 0.0

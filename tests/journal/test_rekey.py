@@ -14,6 +14,7 @@ from audio_companion.errors import JournalError
 from audio_companion.journal import Journal, rekey, sealed
 from audio_companion.journal.passphrase import Passphrase, PassphraseError
 from audio_companion.journal.rekey import Contents
+from audio_companion.journal.schema import SCHEMA_VERSION
 
 if TYPE_CHECKING:
     from conftest import Diary
@@ -50,7 +51,7 @@ def test_the_decrypted_file_is_what_python_sqlite_reads(diary: Diary) -> None:
     rekey.decrypt(diary.path, OLD)
     conn = sqlite3.connect(diary.path)
     try:
-        assert conn.execute("PRAGMA user_version").fetchone()[0] == rekey.SCHEMA_VERSION
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert conn.execute("PRAGMA application_id").fetchone()[0] == 0x41434A31
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:

@@ -3,17 +3,14 @@ never touched by a wrong one."""
 
 from __future__ import annotations
 
-import os
-import signal
 import sys
-import textwrap
 import unicodedata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
-from child import Child  # type: ignore[import-not-found, unused-ignore]  # tests/ on sys.path
+from helpers import kill_after_two_answers  # type: ignore[import-not-found, unused-ignore]
 
 from audio_companion.audio.chunk import AudioChunk
 from audio_companion.errors import JournalError, MissingDependencyError
@@ -24,7 +21,6 @@ from audio_companion.journal.sealed import Kind, kind_of
 if TYPE_CHECKING:
     from conftest import Diary
 
-REPO = Path(__file__).resolve().parents[2]
 KEY = Passphrase("correct horse battery staple", "AUDIO_COMPANION_PASSPHRASE")
 PATH = Path("/j.sqlite3")
 
@@ -161,27 +157,7 @@ def test_without_sqlcipher_an_encrypted_journal_says_what_to_install(
 
 def test_answers_in_an_encrypted_journal_survive_sigkill(diary: Diary) -> None:
     rekey.encrypt(diary.path, KEY)
-    code = textwrap.dedent(
-        f"""
-        import time
-        from pathlib import Path
-        from audio_companion.journal import Answer, Journal
-        from audio_companion.journal.passphrase import Passphrase
-        j = Journal.open(Path({str(diary.path)!r}), Passphrase({KEY.secret!r}, "typed"))
-        sid = j.start_session("nightly", ["Alex"], "vosk", 1.0)
-        for i in range(2):
-            j.add_answer(sid, Answer(partner="Alex", step=f"s{{i}}", kind="open", prompt="p",
-                         transcript=f"answer {{i}}", mood=None, confidence=None,
-                         started_at=2.0 + i, ended_at=3.0 + i))
-        print("ok", flush=True)
-        time.sleep(60)
-        """
-    )
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    with Child([sys.executable, "-c", code], env=env) as child:
-        assert child.expect("ok", timeout=30) == "ok"
-        child.signal(signal.SIGKILL)
-        assert child.wait(timeout=10) == -signal.SIGKILL
+    kill_after_two_answers(diary.path, KEY.secret)
     with Journal.open(diary.path, KEY) as j:
         newest = j.session(max(s.id for s in j.sessions()))
     assert [a.transcript for a in newest.answers] == ["answer 0", "answer 1"]

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import os
-import signal
 import sqlite3
 import stat
-import sys
-import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -16,13 +13,12 @@ from typing import Any
 
 import numpy as np
 import pytest
-from child import Child  # type: ignore[import-not-found, unused-ignore]  # tests/ on sys.path
+from helpers import kill_after_two_answers  # type: ignore[import-not-found, unused-ignore]
 
 from audio_companion.audio.chunk import AudioChunk
 from audio_companion.errors import InputError, JournalError
 from audio_companion.journal import Answer, Journal, default_journal_path, schema
 
-REPO = Path(__file__).resolve().parents[2]
 T0 = datetime(2024, 5, 14, 21, 30).timestamp()
 
 
@@ -232,26 +228,7 @@ def test_migration_hook_runs_missing_steps(tmp_path: Path, monkeypatch: pytest.M
 
 def test_answers_survive_sigkill(tmp_path: Path) -> None:
     path = tmp_path / "journal.sqlite3"
-    code = textwrap.dedent(
-        f"""
-        import sys, time
-        from pathlib import Path
-        from audio_companion.journal import Answer, Journal
-        j = Journal.open(Path({str(path)!r}))
-        sid = j.start_session("nightly", ["Alex"], "vosk", 1.0)
-        for i in range(2):
-            j.add_answer(sid, Answer(partner="Alex", step=f"s{{i}}", kind="open", prompt="p",
-                         transcript=f"answer {{i}}", mood=None, confidence=None,
-                         started_at=2.0 + i, ended_at=3.0 + i))
-        print("ok", flush=True)
-        time.sleep(60)
-        """
-    )
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    with Child([sys.executable, "-c", code], env=env) as child:
-        assert child.expect("ok", timeout=30) == "ok"
-        child.signal(signal.SIGKILL)
-        assert child.wait(timeout=10) == -signal.SIGKILL
+    kill_after_two_answers(path)
     with Journal.open(path) as j:
         (summary,) = j.sessions()
         rec = j.session(summary.id)
