@@ -23,6 +23,7 @@ from audio_companion.audio.chunk import AudioChunk
 from audio_companion.audio.resample import to_mono16k
 from audio_companion.audio.wav import read_wav, write_wav
 from audio_companion.journal.store import Journal
+from audio_companion.voice.duplex import normalize_words
 
 pytest.importorskip("faster_whisper")
 pytest.importorskip("sounddevice")
@@ -40,6 +41,9 @@ SAM = [  # with the pause after each part; Alex's backchannels fall in Sam's pau
 ]
 COUPLE = ("--partners", "Sam,Alex", "--stop-word", "Sam=pineapple,Alex=lighthouse")
 SAMS_ANSWER = Said("", ("tired", "walk", "dinner", "helped", "slept", "night"))
+# Each of Sam's sentences, by the words a listener would recognise it from. Whisper
+# may slip on one word ("helped" was once heard "held"), never on a whole sentence.
+SAMS_SENTENCES = (("honestly", "tired"), ("walk", "dinner", "helped"), ("slept", "well", "night"))
 
 
 def _voiced(chunk: AudioChunk) -> np.ndarray:
@@ -118,9 +122,9 @@ def test_a_partners_turn_is_kept_whole_and_the_others_stop_word_ends_it(
     # Sam's answer is one turn, whole, and Alex said nothing the journal kept.
     assert [(p, s) for p, s, _ in answers] == [("Sam", "checkin")], lines
     kept = answers[0][2]
-    assert kept_words(kept, SAMS_ANSWER) and all(
-        k in kept.lower() for k in ("tired", "helped", "slept")
-    ), lines
+    words = set(normalize_words(kept))
+    assert kept_words(kept, SAMS_ANSWER), lines
+    assert all(words & set(sentence) for sentence in SAMS_SENTENCES), lines
     assert not any(w in kept.lower() for w in ("mm-hmm", "yeah", "lighthouse")), kept
     asked = [e["partner"] for e in listens]
     assert asked[0] == "Sam" and asked[-1] == "Alex", lines
