@@ -54,8 +54,10 @@ def test_never_answers_its_own_voice(pulse: PulseRig) -> None:
         c.expect("Listening", timeout=60)
         time.sleep(0.6)
         pulse.say_into_mic("the garden looks lovely")
-        first = c.expect("heard:")
-        assert "garden" in first.lower()
+        first = c.expect("heard:").lower()
+        # The person's words, by most of them: one may slip ("garden" was once
+        # "pardon" in a primed decoder's bench), which is not what this tests.
+        assert sum(w in first for w in ("garden", "looks", "lovely")) >= 2, first
         # The read-back "I heard: the garden looks lovely" leaks into the
         # microphone; if the companion heard itself, it would print it here.
         later = c.drain(8.0)
