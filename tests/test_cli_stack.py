@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 from types import TracebackType
-from typing import Any
+from typing import Any, cast
 
+import click
 import pytest
+from click.testing import CliRunner
 
 from audio_companion.asr import registry
 from audio_companion.audio import microphone, speaker
 from audio_companion.breathing.voice import COMMAND_ENDPOINT, COMMAND_GATE_TAIL_S
-from audio_companion.cli import CompanionCommandError
+from audio_companion.cli import CompanionCommandError, main
 from audio_companion.cli.stack import (
     VoiceOptions,
     VoiceStack,
@@ -18,8 +21,10 @@ from audio_companion.cli.stack import (
     open_voice,
     vocabulary_for,
 )
+from audio_companion.cli.voice import with_voice_options
 from audio_companion.errors import CompanionError
 from audio_companion.tts.prompts import PromptCache
+from audio_companion.voice.duplex import OpenGate
 from audio_companion.voice.endpoint import EndpointSettings
 
 
@@ -103,6 +108,43 @@ def test_command_mode_listens_for_short_words_with_the_personal_stop_word(events
         assert v.loop.settings.gate_tail_s == COMMAND_GATE_TAIL_S
         assert v.loop.vocabulary.personal_stop_word == "pineapple"
     assert events.log[0] == "recogniser vosk small"
+
+
+@pytest.mark.parametrize("commands", [False, True], ids=["conversation", "commands"])
+def test_with_headphones_nothing_is_gated_in_either_mode(events: Events, commands: bool) -> None:
+    options = dataclasses.replace(OPTIONS, headphones=True)
+    with open_voice(options, PROMPTS, vocabulary_for(None), commands=commands) as v:
+        assert v.loop.settings.headphones and isinstance(v.loop.gate, OpenGate)
+    with open_voice(OPTIONS, PROMPTS, vocabulary_for(None), commands=commands) as v:
+        assert not v.loop.settings.headphones and not isinstance(v.loop.gate, OpenGate)
+
+
+@pytest.mark.parametrize(
+    ("command", "path"),
+    [("listen", []), ("checkin", []), ("breathe", []), ("fire", ["remind"])],
+)
+def test_every_spoken_command_takes_headphones(command: str, path: list[str]) -> None:
+    group: click.Group = main
+    for name in path:
+        group = cast(click.Group, group.commands[name])
+    names = {p.name for p in group.commands[command].params}
+    assert "headphones" in names
+
+
+def test_the_voice_options_carry_headphones_to_the_command() -> None:
+    got: list[VoiceOptions] = []
+
+    @click.command()
+    @with_voice_options
+    def spoken(voice_options: VoiceOptions) -> None:
+        got.append(voice_options)
+
+    assert CliRunner().invoke(spoken, ["--headphones", "--input", "usb"]).exit_code == 0
+    assert CliRunner().invoke(spoken, []).exit_code == 0
+    assert got == [
+        VoiceOptions(input_device="usb", headphones=True),
+        VoiceOptions(),
+    ]
 
 
 def test_typed_mode_goes_on_without_a_speaker(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -155,7 +155,7 @@ def make_loop(room: Room, **kw: object) -> VoiceLoop:
         sink=room,
         prompts=PromptCache(ToneSynth(book)),
         recognizer=kw.pop("recognizer", ToneRecognizer(book)),  # type: ignore[arg-type]
-        settings=LoopSettings(),
+        settings=kw.pop("settings", LoopSettings()),  # type: ignore[arg-type]
         classifier=LoudEnough(),
         clock=room.clock,
         **kw,  # type: ignore[arg-type]

@@ -257,6 +257,7 @@ def fire(
             model=voice_options.model,
             input_device=voice_options.input_device,
             output_device=voice_options.output_device,
+            headphones=voice_options.headphones,
         )
 
 

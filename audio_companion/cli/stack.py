@@ -32,6 +32,7 @@ class VoiceOptions:
     model: str | None = None
     input_device: str | None = None
     output_device: str | None = None
+    headphones: bool = False
 
 
 @dataclass(frozen=True)
@@ -153,11 +154,12 @@ def open_voice(
             endpoint=AMBIENT_ENDPOINT if ambient else COMMAND_ENDPOINT,
             gate_tail_s=COMMAND_GATE_TAIL_S,
             vocabulary=vocabulary,
+            headphones=options.headphones,
         )
     else:
         recognizer = make_recognizer(options.engine, options.model)
         # A conversation: the stop word is heard even while the companion speaks.
-        settings = LoopSettings(vocabulary=vocabulary, barge_in=True)
+        settings = LoopSettings(vocabulary=vocabulary, barge_in=True, headphones=options.headphones)
     with (
         MicrophoneSource(options.input_device) as mic,
         SpeakerSink(options.output_device, rate or speaker_rate(prompts)) as speaker,

@@ -32,6 +32,13 @@ input_option = click.option(
 output_option = click.option(
     "--output", "output_device", help="Speakers: device index or part of its name."
 )
+headphones_option = click.option(
+    "--headphones",
+    is_flag=True,
+    help="You hear the companion in headphones, so the microphone never hears it: nothing "
+    "is gated, and a command over a breathing cue or the countdown is heard. With a speaker "
+    "in the room, leave it off.",
+)
 stop_word_option = click.option(
     "--stop-word",
     help="Your own stop word, honoured besides 'stop'. A couple's check-in takes one each, "
@@ -43,9 +50,10 @@ STOPPING = "Stopping. Good night."
 
 
 def with_voice_options(command: Callable[..., None]) -> Callable[..., None]:
-    """--engine, --model, --input and --output, given to `command` as one `voice_options`.
+    """--engine, --model, --input, --output and --headphones, given to `command` as one
+    `voice_options`.
 
-    Every spoken command takes the same four; here they are declared once, in
+    Every spoken command takes the same five; here they are declared once, in
     one order for --help, and turned into a VoiceOptions in one place.
     """
 
@@ -56,13 +64,14 @@ def with_voice_options(command: Callable[..., None]) -> Callable[..., None]:
         model: str | None,
         input_device: str | None,
         output_device: str | None,
+        headphones: bool,
         **kwargs: Any,
     ) -> None:
-        options = VoiceOptions(engine, model, input_device, output_device)
+        options = VoiceOptions(engine, model, input_device, output_device, headphones)
         command(*args, voice_options=options, **kwargs)
 
     # Click lists options in the reverse of the order they are applied.
-    for option in (output_option, input_option, model_option, engine_option):
+    for option in (headphones_option, output_option, input_option, model_option, engine_option):
         run = option(run)
     return run
 

@@ -46,6 +46,9 @@ class WatchSettings:
     max_speech_s: float = 1.5
     """Longer than anyone says "stop"; our own sentences leaking in are longer."""
     poll_s: float = 0.03
+    prompt_words_are_ours: bool = True
+    """A stop word the prompt says may be the microphone hearing us; with headphones
+    it cannot be, and the person's word counts (`LoopSettings.headphones`)."""
 
 
 class StopWatcher:
@@ -79,7 +82,7 @@ class StopWatcher:
     def watch(self, playback: PlaybackLike, source: AudioSource, prompt: str) -> Heard | None:
         """Listen until `playback` is done; the stop word heard meanwhile, or None."""
         self.endpointer.reset(self.clock())
-        said_by_us = set(normalize_words(prompt))
+        said_by_us = set(normalize_words(prompt)) if self.settings.prompt_words_are_ours else set()
         while not playback.wait(0):
             chunk = source.read(timeout=self.settings.poll_s)
             if chunk is None:

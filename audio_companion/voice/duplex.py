@@ -96,6 +96,28 @@ class HalfDuplexGate:
         return False
 
 
+class OpenGate(HalfDuplexGate):
+    """Admits everything: the person hears us in headphones, so the microphone never does.
+
+    Without a speaker in the room there is no echo to keep out, and the gate
+    would only make the companion deaf while it talks: a stop word over the
+    breathing countdown, or a reply that begins before a prompt's last word,
+    would be lost. Our sounds are still recorded (`speaking`) for whoever asks.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(tail_s=0.0)
+
+    def muted_at(self, t: float) -> bool:
+        return False
+
+    def admit(self, chunk: AudioChunk) -> bool:
+        return True
+
+    def in_tail(self, chunk: AudioChunk) -> bool:
+        return False
+
+
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 
 

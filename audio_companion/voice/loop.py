@@ -18,8 +18,8 @@ from audio_companion.asr.base import UNKNOWN_WORD, Recognizer, RecognizerStream,
 from audio_companion.audio.chunk import AudioChunk
 from audio_companion.tts.prompts import PromptCache
 from audio_companion.voice.backchannel import without_backchannels
-from audio_companion.voice.barge import StopWatcher
-from audio_companion.voice.duplex import EchoFilter, HalfDuplexGate
+from audio_companion.voice.barge import StopWatcher, WatchSettings
+from audio_companion.voice.duplex import EchoFilter, HalfDuplexGate, OpenGate
 from audio_companion.voice.endpoint import (
     Endpointer,
     EndpointSettings,
@@ -56,6 +56,10 @@ class LoopSettings:
     turn: TurnSettings = field(default_factory=TurnSettings)
     barge_in: bool = False
     """Listen for the stop words while a prompt plays (`voice.barge.StopWatcher`)."""
+    headphones: bool = False
+    """The person hears us in headphones: the microphone never hears our voice, so
+    nothing is gated (`duplex.OpenGate`) or taken for our echo, and a stop word
+    the prompt itself says counts when the person says it over the prompt."""
 
 
 class VoiceLoop:
@@ -77,7 +81,11 @@ class VoiceLoop:
         self.settings = settings or LoopSettings()
         self.clock = clock
         self.sleep = sleep
-        self.gate = HalfDuplexGate(tail_s=self.settings.gate_tail_s, clock=clock)
+        self.gate = (
+            OpenGate()
+            if self.settings.headphones
+            else HalfDuplexGate(tail_s=self.settings.gate_tail_s, clock=clock)
+        )
         self.echo = EchoFilter(window_s=self.settings.echo_window_s)
         # listen() owns the no-speech timeout: it differs from one question to the next.
         endpoint = replace(self.settings.endpoint, no_speech_timeout_s=None)
@@ -88,7 +96,13 @@ class VoiceLoop:
         self._speculated = False  # this pause was already judged for an early end
         self._draft: Transcript | None = None  # answer mode: the words before this pause
         self._watcher = (
-            StopWatcher(recognizer, self.settings.vocabulary, classifier, clock)
+            StopWatcher(
+                recognizer,
+                self.settings.vocabulary,
+                classifier,
+                clock,
+                WatchSettings(prompt_words_are_ours=not self.settings.headphones),
+            )
             if self.settings.barge_in
             else None
         )
@@ -378,7 +392,7 @@ class VoiceLoop:
         text = transcript.text.strip()
         if not text or text == UNKNOWN_WORD:
             return None
-        if self.echo.is_echo(text, event.t):
+        if not self.settings.headphones and self.echo.is_echo(text, event.t):
             self.stats.echoes_dropped += 1
             return None
         if ask.mode == "answer" and ask.backchannels:

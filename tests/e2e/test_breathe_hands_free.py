@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from child import Child
-from rig import RATE, PulseRig
+from rig import RATE, Person, PulseRig
 
 from audio_companion.breathing.onsets import detect_onsets
 
@@ -227,4 +227,35 @@ def test_a_spoken_stop_ends_a_session_with_an_ambient_bed_and_silences_the_bed(
     assert level(before) > 300, "no bed was playing"
     assert level(after) < 10, "the bed kept playing after stop"
     print(f"\nwith a brown bed: spoken stop -> session ended in {took:.2f} s")
+    assert took <= 1.5
+
+
+def test_with_headphones_a_stop_over_the_countdown_ends_the_session(
+    pulse: PulseRig, tmp_path: Path
+) -> None:
+    """In headphones the microphone never hears the companion, so nothing is gated:
+    a "stop" said while the intro and its 3-2-1 countdown still play ends the session
+    there (without --headphones the gate keeps that word out, to not hear the cues)."""
+    report = tmp_path / "report.json"
+    stop = tmp_path / "stop.wav"
+    Person.speak_to_file("stop", stop)  # ready before the countdown starts
+    with (
+        pulse.record_speaker() as room,
+        start(pulse, report, "--pattern", "box", "--minutes", "3", "--headphones") as child,
+    ):
+        child.expect(lambda line: "Breathing" in line, timeout=60)
+        onset = room.onset_after(time.monotonic() - 1.0)
+        time.sleep(max(0.0, onset + 1.0 - time.monotonic()))  # a second into the intro
+        pulse.play_into_mic(stop)
+        said = time.monotonic()
+        assert child.wait(timeout=15) == 0, child.describe()
+        time.sleep(0.5)
+    took = stopped_by_voice(child, report, said)
+    data = json.loads(report.read_text())
+    intro = data["cues"][0]
+    [command] = data["commands"]
+    assert command["effect_at"] < intro["deadline"] + intro["seconds"], data  # mid-intro
+    onsets = [room.started + t for t in detect_onsets(room.samples, RATE, threshold=300)]
+    assert not [t for t in onsets if t > said + 1.5], "cues kept playing after stop"
+    print(f"\nwith headphones: a stop over the countdown -> session ended in {took:.2f} s")
     assert took <= 1.5

@@ -64,7 +64,11 @@ def loop_in(room: SlowRoom, barge_in: bool = True, **kw: object) -> VoiceLoop:
         sink=room,
         prompts=PromptCache(ToneSynth(room.book)),
         recognizer=kw.pop("recognizer", ToneRecognizer(room.book)),  # type: ignore[arg-type]
-        settings=LoopSettings(vocabulary=vocab, barge_in=barge_in),
+        settings=LoopSettings(
+            vocabulary=vocab,
+            barge_in=barge_in,
+            headphones=kw.pop("headphones", False),  # type: ignore[arg-type]
+        ),
         classifier=LoudEnough(),
         clock=room.clock,
     )
@@ -117,6 +121,16 @@ def test_a_stop_word_the_prompt_itself_says_is_not_taken_from_the_microphone() -
     room.user_says("stop", after=0.3, seconds=0.4)
     with pytest.raises(StopHeard):
         loop.say(PROMPT)  # the same word over a prompt that does not say it: a stop
+    assert room.stopped
+
+
+def test_with_headphones_a_stop_word_the_prompt_says_counts_when_the_person_says_it() -> None:
+    room = SlowRoom(Phrasebook())
+    rec = Always(room.book, "Stop.")
+    loop = loop_in(room, recognizer=rec, headphones=True)
+    room.user_says("stop", after=0.3, seconds=0.4)
+    with pytest.raises(StopHeard):
+        loop.say("You can say stop at any time.")  # the microphone cannot hear us
     assert room.stopped
 
 

@@ -24,7 +24,7 @@ from audio_companion.asr.base import Transcript
 from audio_companion.audio.chunk import AudioChunk
 from audio_companion.tts.prompts import PromptCache
 from audio_companion.voice.intents import Intent
-from audio_companion.voice.loop import Ask, TurnSettings, VoiceLoop
+from audio_companion.voice.loop import Ask, LoopSettings, TurnSettings, VoiceLoop
 
 PROMPT = "How are you feeling today?"
 
@@ -188,6 +188,42 @@ def test_poll_ignores_sounds_announced_as_our_own() -> None:
     loop.own_sound(start + 0.5, start + 1.5)
     assert loop.poll(start + 3.0) is None
     assert loop.stats.gated_chunks > 0
+
+
+def test_with_headphones_a_command_over_our_own_sound_is_heard() -> None:
+    # In headphones the microphone never hears the cue: what it hears meanwhile is
+    # the person, and "stop" over the breathing countdown must count.
+    room = Room(Phrasebook())
+    loop = make_loop(room, settings=LoopSettings(headphones=True))
+    start = room.t
+    loop.own_sound(start + 0.2, start + 4.7)  # a countdown, announced as our own
+    room.user_says("stop", after=0.5, seconds=0.5)
+    heard = loop.poll(start + 4.0)
+    assert heard is not None and heard.is_stop
+    assert heard.ended is not None and heard.ended < start + 4.7  # during the countdown
+    assert loop.stats.gated_chunks == 0
+
+
+def test_without_headphones_the_same_command_is_gated_away() -> None:
+    room = Room(Phrasebook())
+    loop = make_loop(room)
+    start = room.t
+    loop.own_sound(start + 0.2, start + 4.7)
+    room.user_says("stop", after=0.5, seconds=0.5)
+    assert loop.poll(start + 4.0) is None
+    assert loop.stats.gated_chunks > 0
+
+
+def test_with_headphones_a_prompt_that_repeats_ours_is_no_echo() -> None:
+    # Someone reading our question back ("how are you feeling today") is speaking:
+    # with headphones nothing can be our echo.
+    room = Room(Phrasebook())
+    loop = make_loop(room, settings=LoopSettings(headphones=True))
+    loop.say(PROMPT)
+    room.user_says(PROMPT, after=0.5)
+    heard = loop.listen(Ask(10))
+    assert heard.kind == "speech" and heard.text == PROMPT
+    assert loop.stats.echoes_dropped == 0
 
 
 def test_say_returns_only_once_the_buffered_sound_has_played() -> None:
