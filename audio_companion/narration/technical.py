@@ -239,12 +239,16 @@ def path(match: re.Match[str]) -> str:
 
 ACRONYM_SLASH = re.compile(
     r"\b(?P<left>[A-Z][A-Z0-9]*)/(?:(?P<right>[A-Z][A-Z0-9]*)|(?P<n>\d+(?:\.\d+)*))(?![\w/])"
+    r"|\b(?P<product>[A-Za-z][\w-]*)/(?P<ver>\d+(?:\.\d+)+)(?![\w/])"
 )
 
 
 def acronym_slash(match: re.Match[str]) -> str:
     """ "TCP/IP" -> "TCP IP", "I/O" -> "I O", "HTTP/2" -> "HTTP 2", "N/A" -> "not
-    applicable"; a single letter and a number ("A/3") is left alone."""
+    applicable", a product and its version "Apache/2.4.7" -> "Apache 2.4.7"; a single
+    letter and a number ("A/3") is left alone."""
+    if match["product"]:
+        return f"{match['product']} {match['ver']}"
     left, right = match["left"], match["right"] or match["n"]
     if match[0] == "N/A":
         return "not applicable"
@@ -272,7 +276,9 @@ _NOT_A_NAME |= {"some", "total", "usd", "eur", "gbp", "jpy", "cad", "aud", "inr"
 
 def product_version(match: re.Match[str]) -> str:
     if match["glued"]:
-        return " " + version_words(match["glued"])
+        # after one letter it is an amount, "u13.47 s1.11" (CPU seconds): a later rule reads it
+        one_letter = not match.string[max(0, match.start() - 2) : match.start() - 1].isalpha()
+        return " " + (match["glued"] if one_letter else version_words(match["glued"]))
     name = match["name"]
     if (
         name.islower()

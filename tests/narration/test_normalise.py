@@ -143,6 +143,7 @@ BY_NAME = {rule.name: rule for rule in RULES}
             "TCP/IP, HTTP/2, I/O, N/A, A/3",
             "TCP IP, HTTP 2, I O, not applicable, A/3",
         ),
+        ("acronym_slashes", "Apache/2.4.7 and nginx/1.18.0", "Apache 2.4.7 and nginx 1.18.0"),
         (
             "dotted_names",
             "os.path.join, setup.py, but U.S. and 2.5",
@@ -164,6 +165,7 @@ BY_NAME = {rule.name: rule for rule in RULES}
             "Python three point eleven, Py three point one, Ubuntu twenty two point zero four",
         ),
         ("product_versions", "About 2.25 kg", "About 2.25 kg"),
+        ("product_versions", "CPU u13.47 s1.11", "CPU u 13.47 s 1.11"),
         ("percent", "70% of couples, 15 %", "70 percent of couples, 15 percent"),
         (
             "degrees",
