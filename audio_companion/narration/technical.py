@@ -143,9 +143,10 @@ _YEAR = r"1[1-9]\d\d|20\d\d"
 
 def number_chain(match: re.Match[str]) -> str:
     """Small numbers as numbers, "3-2-1" -> "3 2 1"; longer ones digit by digit, as a phone
-    number is read, unless they could be a year ("25-12-2024") which the years rule reads."""
+    number is read; a date's year ("25-12-2024") is left for the years rule."""
     groups = match[0].split("-")
-    return " ".join(g if len(g) <= 2 or re.fullmatch(_YEAR, g) else _spelled(g) for g in groups)
+    date = len(groups) == 3 and max(map(len, groups[:2])) <= 2 and re.fullmatch(_YEAR, groups[2])
+    return " ".join(g if len(g) <= 2 or date else _spelled(g) for g in groups)
 
 
 MATCHUP = re.compile(r"\b(?P<a>\d+)(?P<op>[vx])(?P<b>\d+)(?P<s>s?)\b")
