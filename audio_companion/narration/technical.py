@@ -69,13 +69,15 @@ HEX = re.compile(
 
 
 def hex_number(match: re.Match[str]) -> str:
+    """ "0x1F4A" -> "hex one F four A": hex digits are characters, never an amount; a hex
+    float's "p" exponent is a power of two."""
     spoken = "hex " + _spelled(match["hex"])
     if match["frac"]:
         spoken += " point " + _spelled(match["frac"])
     if match["exp"]:
         exp = match["exp"]
         sign = "minus " if exp.startswith("-") else ""
-        spoken += f" P {sign}{exp.lstrip('+-')}"
+        spoken += f" times two to the power of {sign}{exp.lstrip('+-')}"
     return spoken
 
 
@@ -88,6 +90,7 @@ HASH = re.compile(
 
 
 def hash_code(match: re.Match[str]) -> str:
+    """A hash is read character by character, as someone checking it would."""
     return _spelled(match[0])
 
 
@@ -106,6 +109,8 @@ POWER = re.compile(
 
 
 def power(match: re.Match[str]) -> str:
+    """ "2**15", "10^6", "x^2": a single letter or a number each side, so Markdown's
+    "**bold**" and Python's "**kwargs" are not powers."""
     base = match["base"] or match["nbase"]
     minus = "minus " if (match["sign"] or match["nsign"]) else ""
     return f"{base} to the power of {minus}{match['exp'] or match['nexp']}"
@@ -210,6 +215,7 @@ INDEX = re.compile(r"(?P<name>[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\[(?P<i>-?\d+)\]")
 
 
 def index(match: re.Match[str]) -> str:
+    """ "sys.argv[0]" -> "sys.argv index 0", kept from the footnote rule that would drop it."""
     name, i = match["name"], match["i"]
     if not ("." in name or "_" in name or i == "0" or i.startswith("-")):
         return match[0]
@@ -229,6 +235,8 @@ _LEADS = {"~/": "tilde slash ", "./": "dot slash ", "../": "dot dot slash ", "/"
 
 
 def path(match: re.Match[str]) -> str:
+    """ "Lib/json/__init__.py" -> "Lib slash json slash __init__ dot py": a path is spelled
+    out with "slash" and "dot" as people dictate one; "or" would change its meaning."""
     lead, body, end = match["lead"] or "", match["body"], match["end"] or ""
     parts = body.split("/")
     looks = lead or end or _EXTENSION.search(parts[-1]) or _DOMAIN.match(parts[0])

@@ -93,6 +93,7 @@ BY_NAME = {rule.name: rule for rule in RULES}
             " the five dollars he paid",
         ),
         ("hex_numbers", "code 0x1F4A, 0xff", "code hex one F four A, hex F F"),
+        ("hex_numbers", "0x1.8p+3", "hex one point eight times two to the power of 3"),
         (
             "hashes",
             "commit a7f3c9e2, not 2024, deadbeef or MP3",
