@@ -20,7 +20,8 @@ to a listener says, not what the characters are called one by one:
   plain word is still dropped);
 - a path "Lib/json/__init__.py" -> "Lib slash json slash __init__ dot py" (never "or");
 - acronyms either side of a slash are both said: "TCP/IP" -> "TCP IP", "HTTP/2" ->
-  "HTTP 2", "I/O" -> "I O" (a slash between acronyms is not "or");
+  "HTTP 2", "I/O" -> "I O" (a slash between acronyms is not "or"), and so is a product
+  and its version, "Apache/2.4.7" -> "Apache 2.4.7";
 - a dotted number after a product name is a version: "Python 3.11" -> "Python three point
   eleven", "Py3.1" -> "Py three point one";
 - a dotted name "os.path.join" -> "os dot path dot join".
