@@ -27,6 +27,11 @@ from audio_companion.narration.technical import id_words
         ("10^6", "ten to the power of six"),
         ("Use --sort-keys to sort.", "Use dash dash sort keys to sort."),
         ("the -v flag", "the dash v flag"),
+        ("the '-v' flag", "the 'dash v' flag"),
+        ("python -m pip install --upgrade", "python dash m pip install dash dash upgrade"),
+        ("Call 1-800-555-1234.", "Call one eight zero zero five five five one two three four."),
+        ("GET /secret/ HTTP/1.1", "GET slash secret slash HTTP one point one"),
+        ("Apache/2.4.7", "Apache two point four point seven"),
         (
             "See Lib/json/__init__.py for the source.",
             "See Lib slash json slash dunder init dot py for the source.",
@@ -82,6 +87,11 @@ def test_technical_reading(written: str, spoken: str) -> None:
         ("as shown[3] before", "as shown before"),
         ("the write/compile/test loop", "the write, compile, test loop"),
         ("a 10–20% drop", "a ten to twenty percent drop"),
+        ("Settings > Privacy", "Settings > Privacy"),
+        ("Mr. Smith met Dr Jones", "Mister Smith met Doctor Jones"),
+        ("That is a $5 bill.", "That is a five dollar bill."),
+        ("on 12-25-2024", "on twelve twenty five twenty twenty four"),
+        ("In 2.25 seconds", "In two point two five seconds"),
     ],
 )
 def test_prose_reads_as_before(written: str, spoken: str) -> None:
