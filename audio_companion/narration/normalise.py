@@ -6,19 +6,26 @@ author wrote it, and its spoken form is then normalised like everything else), t
 to its replacement. The order is part of the design:
 
 1. Things never read are removed first (pictographs, links, e-mail addresses, footnote
-   markers), and typographic quotes become plain ones so later patterns see one apostrophe.
+   markers, but not an index "argv[0]"), and typographic quotes become plain ones so later
+   patterns see one apostrophe.
 2. Citations before abbreviations (they contain "et al." and "&"): a parenthetical citation
    "(Coan et al., 2006)" is read ", as Coan and colleagues found in 2006"; a narrative one
    "Glass (2007) found" is read "Glass, in 2007, found".
 3. Abbreviations (e.g., i.e., et al., etc., vs, approx., titles before a name), then arrows
-   (before "=" and dashes, which they contain) and "&".
-4. Number shapes before plain numbers, most specific first: ISO dates, ranges ("3-5" ->
-   "3 to 5", so a range of times or money is still read by the rules below), times of day,
-   money, percentages, degrees, units, measures after a number ("16 kHz", "2 GB"), simple
-   fractions ("1/3" -> "one third") and versions ("v2.0", "version 3.11", "3.11.2": parts
-   read as whole numbers); then the symbols "+", "=", "/", dash pauses and ellipses (after
-   ranges, so "3 - 5" is a range, not a pause); then decades, ordinals, decimals, thousands,
-   years, digits glued to letters ("MP3" -> "MP 3") and only then the remaining integers.
+   (before "=" and dashes, which they contain) and "&"; then technical text (`technical`),
+   before any number or slash rule would read its parts: hex numbers and hashes spelled,
+   "1e-5" and "2**15" as powers, issue numbers ("bpo-3439", "PEP 372") in pairs of
+   digits, "5v5", options ("--sort-keys", before dash pauses), comparison operators
+   (before "="), paths, dunders, acronyms around a slash ("TCP/IP") and dotted names
+   ("os.path.join", after paths and abbreviations, which contain dots).
+4. Number shapes before plain numbers, most specific first: ISO dates, chains "3-2-1",
+   ranges ("3-5" -> "3 to 5", so a range of times or money is still read by the rules
+   below), times of day, money ("a $5 fee" says "dollar"), percentages, degrees, units,
+   measures after a number ("16 kHz", "2 GB"), simple fractions ("1/3" -> "one third") and
+   versions ("v2.0", "version 3.11", "3.11.2", "Python 3.11": parts read as whole
+   numbers); then the symbols "+", "=", "/", dash pauses and ellipses (after ranges, so
+   "3 - 5" is a range, not a pause); then decades, ordinals, decimals, thousands, years,
+   digits glued to letters ("MP3" -> "MP 3") and only then the remaining integers.
 5. Punctuation left stranded by removals is tidied, and whitespace collapsed last.
 
 Choices: numbers are always written as words (any voice then reads them right), with the
@@ -26,8 +33,9 @@ spacing of `audio_companion.numbers.number_to_words` ("twenty one", ordinals "tw
 A standalone four-digit number from 1100 to 2099 is read as a year ("nineteen eighty eight",
 "two thousand seven", "twenty fourteen"); write counts with a separator ("1,500"). "a.m." and
 "p.m." are read "A M" / "P M". "word/word" is read "word or word" ("and/or" -> "and or"),
-and a longer run "write/compile/test" as a list, "write, compile, test".
-Arrows read "leads to". Superscript digits are footnote markers and are dropped.
+and a longer run "write/compile/test" as a list, "write, compile, test"; but a path is read
+with "slash" and "TCP/IP" as "TCP IP". Arrows read "leads to". Superscript digits are
+footnote markers and are dropped.
 """
 
 from __future__ import annotations
@@ -36,7 +44,8 @@ import re
 from collections.abc import Callable
 from typing import NamedTuple
 
-from audio_companion.narration.amounts import MEASURES, fraction, measure, version
+from audio_companion.narration import technical as tech
+from audio_companion.narration.amounts import MEASURES, fraction, measure, money, version
 from audio_companion.narration.lexicon import Lexicon
 from audio_companion.numbers import number_to_words, ordinal_words
 
@@ -150,32 +159,6 @@ def _time_24h(match: re.Match[str]) -> str:
     return f"{number_to_words(int(hour))} o'clock"
 
 
-_CURRENCIES = {"$": ("dollar", "dollars"), "£": ("pound", "pounds"), "€": ("euro", "euros")}
-_SCALES = {
-    "k": "thousand",
-    "thousand": "thousand",
-    "m": "million",
-    "million": "million",
-    "bn": "billion",
-    "billion": "billion",
-    "trillion": "trillion",
-}
-
-
-def _money(match: re.Match[str]) -> str:
-    one, many = _CURRENCIES[match["sign"]]
-    amount = _int(match["amount"])
-    words = number_to_words(amount)
-    scale = match["scale"]
-    if scale:
-        return f"{words} {_SCALES[scale.lower()]} {many}"
-    cents = match["cents"]
-    unit = one if amount == 1 else many
-    if cents and int(cents):
-        return f"{words} {unit} {number_to_words(int(cents.ljust(2, '0')))}"
-    return f"{words} {unit}"
-
-
 _UNITS = {"min": "minute", "hr": "hour", "sec": "second"}
 
 
@@ -251,6 +234,7 @@ RULES: tuple[Rule, ...] = (
         _const(""),
     ),
     Rule("emails", re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"), _const("")),
+    Rule("indexes", tech.INDEX, tech.index),  # "argv[0]": not a footnote
     Rule("footnote_brackets", re.compile(r"\[\d+(?:\s*[,–-]\s*\d+)*\]"), _const("")),
     Rule("footnote_superscripts", re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+"), _const("")),
     Rule("double_quotes", re.compile(r"[“”„«»″]"), _const('"')),
@@ -286,8 +270,22 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule("arrows", re.compile(r"\s*(?:→|⟶|⇒|->|=>)\s*"), _const(" leads to ")),
     Rule("ampersand", re.compile(r"\s*&\s*"), _const(" and ")),
+    # 3b. technical text (see `technical`): codes, notation, code in prose
+    Rule("hex_numbers", tech.HEX, tech.hex_number),
+    Rule("hashes", tech.HASH, tech.hash_code),
+    Rule("scientific", tech.SCIENTIFIC, tech.scientific),
+    Rule("powers", tech.POWER, tech.power),
+    Rule("issues", tech.ISSUE, tech.issue),
+    Rule("matchups", tech.MATCHUP, tech.matchup),
+    Rule("options", tech.OPTION, tech.option),
+    Rule("comparisons", tech.COMPARISON, tech.comparison),
+    Rule("paths", tech.PATH, tech.path),
+    Rule("dunders", tech.DUNDER, tech.dunder),
+    Rule("acronym_slashes", tech.ACRONYM_SLASH, tech.acronym_slash),
+    Rule("dotted_names", tech.DOTTED, tech.dotted),
     # 4. numbers, most specific shape first
     Rule("iso_dates", re.compile(r"\b(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])\b"), _iso_date),
+    Rule("number_chains", tech.NUMBER_CHAIN, tech.number_chain),
     Rule(
         "ranges",
         re.compile(
@@ -316,7 +314,7 @@ RULES: tuple[Rule, ...] = (
             r"(?:\s?(?P<scale>k|m|bn|thousand|million|billion|trillion)\b)?",
             re.I,
         ),
-        _money,
+        money,
     ),
     Rule("percent", re.compile(r"(\d)\s?%"), _template(r"\1 percent")),
     # "the #1 framework", "#3 on the list": a rank; "#ATL24" (a hashtag) is left alone.
@@ -349,6 +347,7 @@ RULES: tuple[Rule, ...] = (
         ),
         version,
     ),
+    Rule("product_versions", tech.PRODUCT_VERSION, tech.product_version),
     Rule("plus", re.compile(r"(?<=\w)\s*\+(?!\+)\s*"), _const(" plus ")),
     Rule("equals", re.compile(r"(?<=\w)\s*=\s*(?=\w)"), _const(" equals ")),
     Rule(

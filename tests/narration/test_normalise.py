@@ -16,6 +16,11 @@ BY_NAME = {rule.name: rule for rule in RULES}
         ("pictographs", "✨ zero spam ✨ 👍🏽", " zero spam  "),
         ("links", "see https://example.com/x, or www.example.org.", "see , or ."),
         ("emails", "write to me@example.org today", "write to  today"),
+        (
+            "indexes",
+            "sys.argv[0], args[-1], my_list[2] and shown[3]",
+            "sys.argv index 0, args index minus 1, my_list index 2 and shown[3]",
+        ),
         ("rank", "the #1 framework, #ATL24 and &#39;", "the number 1 framework, #ATL24 and &#39;"),
         ("footnote_brackets", "as shown[3] and [1-2] and [4, 5]", "as shown and  and "),
         ("footnote_superscripts", "a claim¹² here", "a claim here"),
@@ -81,6 +86,87 @@ BY_NAME = {rule.name: rule for rule in RULES}
         ),
         ("money", "$5, $1, £10.50, €3", "five dollars, one dollar, ten pounds fifty, three euros"),
         ("money", "$2m and $1,500", "two million dollars and one thousand five hundred dollars"),
+        (
+            "money",
+            "a $5 fee, the $70 million yacht; it costs $5, the $5 he paid",
+            "a five dollar fee, the seventy million dollar yacht; it costs five dollars,"
+            " the five dollars he paid",
+        ),
+        ("hex_numbers", "code 0x1F4A, 0xff", "code hex one F four A, hex F F"),
+        ("hex_numbers", "0x1.8p+3", "hex one point eight times two to the power of 3"),
+        (
+            "hashes",
+            "commit a7f3c9e2, not 2024, deadbeef or MP3",
+            "commit A seven F three C nine E two, not 2024, deadbeef or MP3",
+        ),
+        (
+            "scientific",
+            "1e-5 and 2.5E10",
+            "1 times ten to the power of minus 5 and 2.5 times ten to the power of 10",
+        ),
+        (
+            "powers",
+            "2**15, 10^6, x^2 and 2 ** -3",
+            "2 to the power of 15, 10 to the power of 6, x to the power of 2 and"
+            " 2 to the power of minus 3",
+        ),
+        ("powers", "a **bold** word, f(**kw)", "a **bold** word, f(**kw)"),
+        (
+            "issues",
+            "bpo-3439, PEP 372, RFC 7159, issue 53094, gh-1580",
+            "B P O thirty four thirty nine, PEP three seventy two, RFC seventy one fifty nine,"
+            " issue five three zero nine four, G H fifteen eighty",
+        ),
+        (
+            "issues",
+            "CVE-2021-44228, PEP 8, to issue 250 shares",
+            "CVE twenty twenty one four four two two eight, PEP eight, to issue 250 shares",
+        ),
+        ("matchups", "5v5s and a 3x3 grid", "five versus fives and a three by three grid"),
+        ("options", "Use --sort-keys or -v.", "Use dash dash sort keys or dash v."),
+        ("options", "well-being, -inf, ready -- go", "well-being, -inf, ready -- go"),
+        (
+            "comparisons",
+            "x >= 3 and y != 2, a == b, 1 < 2",
+            "x greater than or equal to 3 and y not equal to 2, a equals b, 1 less than 2",
+        ),
+        ("comparisons", "Settings > Privacy, <div>", "Settings > Privacy, <div>"),
+        (
+            "paths",
+            "Lib/json/__init__.py, /usr/bin, ~/.bashrc and Lib/json/",
+            "Lib slash json slash __init__ dot py, slash usr slash bin, tilde slash dot bashrc"
+            " and Lib slash json slash",
+        ),
+        ("paths", "and/or km/h 1/2/2026 TCP/IP", "and/or km/h 1/2/2026 TCP/IP"),
+        ("dunders", "the __init__ method", "the dunder init method"),
+        (
+            "acronym_slashes",
+            "TCP/IP, HTTP/2, I/O, N/A, A/3",
+            "TCP IP, HTTP 2, I O, not applicable, A/3",
+        ),
+        ("acronym_slashes", "Apache/2.4.7 and nginx/1.18.0", "Apache 2.4.7 and nginx 1.18.0"),
+        (
+            "dotted_names",
+            "os.path.join, setup.py, but U.S. and 2.5",
+            "os dot path dot join, setup dot py, but U.S. and 2.5",
+        ),
+        (
+            "dotted_names",
+            "a visit.The end; decimal.Decimal, with .env",
+            "a visit. The end; decimal dot Decimal, with dot env",
+        ),
+        (
+            "number_chains",
+            "a 3-2-1 countdown, 555-123-1234, 25-12-2024",
+            "a 3 2 1 countdown, five five five one two three one two three four, 25 12 2024",
+        ),
+        (
+            "product_versions",
+            "Python 3.11, Py3.1, Ubuntu 22.04",
+            "Python three point eleven, Py three point one, Ubuntu twenty two point zero four",
+        ),
+        ("product_versions", "About 2.25 kg", "About 2.25 kg"),
+        ("product_versions", "CPU u13.47 s1.11", "CPU u 13.47 s 1.11"),
         ("percent", "70% of couples, 15 %", "70 percent of couples, 15 percent"),
         (
             "degrees",
@@ -160,6 +246,23 @@ def test_every_rule_is_tested_and_named_once() -> None:
         ("thousands", "years"),
         ("years", "integers"),
         ("glued_digits", "integers"),
+        ("indexes", "footnote_brackets"),
+        ("for_example", "dotted_names"),
+        ("hex_numbers", "matchups"),
+        ("hashes", "glued_digits"),
+        ("scientific", "ranges"),
+        ("powers", "integers"),
+        ("issues", "ranges"),
+        ("options", "dash_pauses"),
+        ("comparisons", "equals"),
+        ("paths", "dunders"),
+        ("paths", "slash_lists"),
+        ("paths", "dotted_names"),
+        ("acronym_slashes", "slash"),
+        ("iso_dates", "number_chains"),
+        ("number_chains", "ranges"),
+        ("versions", "product_versions"),
+        ("product_versions", "decimals"),
     ],
 )
 def test_order(before: str, after: str) -> None:
