@@ -306,7 +306,8 @@ def tokenize(root: etree._Element, title: str = "") -> list[Token]:
     Before anything is judged, trailing calls to action are cut from a line
     ("… create a new one. Learn more"), the fragments a page split at its
     links and bold words are joined back into their paragraph ("… told The
-    Grayzone that" + "an Ecuadorian official was robbed …"), and a paragraph
+    Grayzone that" + "an Ecuadorian official was robbed …"), a fold's cut teaser
+    gives way to the whole text printed after it (`lines.cut_short`), and a paragraph
     that is nothing but a link is dropped: a teaser for another story ("Storm
     prompts airlines to relax travel policies"), unless it is a "See also" entry. Chrome headings do
     not count as sections, and the title loses the site's name ("… | CNN
@@ -315,10 +316,13 @@ def tokenize(root: etree._Element, title: str = "") -> list[Token]:
     body = root.find("main")
     items: list[tuple[str, str, int]] = []
     for kind, raw, level in _elements(body if body is not None else root):
-        text = raw if kind == "code" else lines.trim_chrome(raw)
+        text = raw if kind == "code" else lines.unfold(lines.trim_chrome(raw))
         if not text:
             continue
         last = items[-1] if items else ("", "", 0)
+        if kind == last[0] != "code" and lines.cut_short(last[1], text):
+            items[-1] = (kind, text, level)  # a fold's cut teaser gives way to the whole
+            continue
         # A link inside a sentence the page split ("… by The Intercept's" + "Sam
         # Biddle.") goes back into it: the paragraph before it has not ended.
         open_before = last[0] == "para" and not last[1].rstrip().endswith(lines.SENTENCE_END)
