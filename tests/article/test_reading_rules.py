@@ -49,3 +49,28 @@ def test_a_description_printed_twice_by_its_fold_is_read_once() -> None:
     for page in (one, two):
         description = parse_html(page).sections[0]
         assert [b.text for b in description.blocks] == [LONG]
+
+
+# 3. A table's title set as a heading.
+
+TABLE = """<html><head><title>Ferries</title></head><body><article>
+<h1>More People Take the Ferry</h1><p>{long} As the table below shows, crossings grew.</p>
+<div><section><header><{h}>Crossings have grown every year</{h}>
+<p class="subtitle">Passengers per year on the island line</p></header>
+<table><thead><tr><th>Year</th><th>Passengers</th></tr></thead>
+<tbody><tr><td>2019</td><td>1,200</td></tr><tr><td>2020</td><td>1,450</td></tr></tbody>
+</table></section></div><p>{more}</p><p>{long}</p></article></body></html>"""
+
+
+def test_a_tables_title_introduces_the_table_and_is_no_episode() -> None:
+    article = parse_html(TABLE.format(h="h5", long=LONG, more=MORE))
+    assert len(article.sections) == 1
+    texts = _texts(article)
+    title = texts.index("Table: Crossings have grown every year")
+    assert texts[title + 1] == "Passengers per year on the island line"
+    assert texts[-2] == MORE  # the article goes on in the same episode
+
+
+def test_a_section_heading_that_opens_on_a_table_stays_a_section() -> None:
+    article = parse_html(TABLE.format(h="h2", long=LONG, more=MORE))
+    assert [s.title for s in article.sections][-1] == "Crossings have grown every year"
