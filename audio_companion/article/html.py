@@ -17,7 +17,7 @@ from dataclasses import replace
 import trafilatura
 from lxml import etree
 
-from audio_companion.article import lines
+from audio_companion.article import headline, lines
 from audio_companion.article.meta import page_meta
 from audio_companion.article.model import Article
 from audio_companion.article.structure import Token, assemble, content_token
@@ -396,10 +396,15 @@ def tokenize(root: etree._Element, title: str = "") -> list[Token]:
             break
         if judged is not None:
             continue
+        first = kind == "para" and not any(t.kind in ("block", "teaser") for t in tokens)
+        if (
+            not skipped_title
+            and text in (title, page_title)
+            and (first or (kind == "head" and level == 1))
+        ):
+            skipped_title = True  # the headline as the page prints it: the intro says it
+            continue
         if kind == "head":
-            if level == 1 and not skipped_title and text in (title, page_title):
-                skipped_title = True
-                continue
             in_citations = text.lower().rstrip(":") in lines.CITATION_HEADINGS
             if not in_citations:
                 tokens.append(Token("heading", text, level=max(level, 2)))
@@ -422,6 +427,7 @@ def parse_html(html: str, url: str | None = None) -> Article:
     h1 = _text(first_head) if first_head is not None and first_head.get("rend") == "h1" else ""
     title = lines.heading_text(h1) if h1 else lines.heading_text(lines.strip_symbols(meta_title))
     mark_furniture(root, html, url)
+    title = headline.better_title(title, html, root)
     tokens = tokenize(root, title)
     if not any(t.kind == "block" for t in tokens):
         raise ArticleError(NO_CONTENT)

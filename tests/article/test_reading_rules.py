@@ -7,6 +7,9 @@ written here, and on a close shape that must stay as it is.
 
 from __future__ import annotations
 
+import pytest
+
+from audio_companion.article.headline import site_name
 from audio_companion.article.html import parse_html
 from audio_companion.article.lines import cut_short, unfold
 from audio_companion.article.model import Article
@@ -23,6 +26,55 @@ MORE = (
 
 def _texts(article: Article) -> list[str]:
     return [b.text for s in article.sections for b in s.all_blocks()]
+
+
+# 1. A <title> that is only the site's generic name.
+
+
+@pytest.mark.parametrize(
+    ("title", "sites", "name"),
+    [
+        ("News from The Harbour Gazette", [""], "The Harbour Gazette"),
+        ("Welcome to Quayside Media", [""], "Quayside Media"),
+        ("Home | Harbour Gazette", [""], "Harbour Gazette"),
+        ("Harbour Gazette - Latest News", [""], "Harbour Gazette"),
+        ("Gazette News", ["gazette.example"], "Gazette"),
+        ("Harbour lamps lit again", [""], None),
+        ("Good News", [""], None),  # a headline, not a site's name
+        ("News from Gaza", [""], None),  # one word: a place more often than a site
+        ("What's New In Lamps 3.1", ["What's New In Lamps 3.1"], None),  # the page's own name
+    ],
+)
+def test_a_title_that_is_only_the_sites_name_is_generic(
+    title: str, sites: list[str], name: str | None
+) -> None:
+    assert site_name(title, sites) == name
+
+
+GENERIC = """<html><head><title>News from The Harbour Gazette</title>{meta}</head><body>
+<table class="story"><tr><td><div class="body">
+<p class="body"><span class="headline entry-title">Harbour lamps lit again after repairs</span></p>
+<p>{long}</p><p>{more}</p></div></td></tr></table></body></html>"""
+
+
+def test_a_generic_title_gives_way_to_the_headline_the_page_marks() -> None:
+    article = parse_html(GENERIC.format(meta="", long=LONG, more=MORE))
+    assert article.title == "Harbour lamps lit again after repairs"
+    # The headline printed above the story is said by the intro, not read again.
+    assert _texts(article)[0].startswith("The harbour lamps")
+    unmarked = GENERIC.replace(' class="headline entry-title"', "")
+    assert parse_html(unmarked.format(meta="", long=LONG, more=MORE)).title == (
+        "Harbour lamps lit again after repairs"  # the headline as the story's first line
+    )
+    card = '<meta property="og:title" content="Lamps back on the old quay">'
+    assert parse_html(GENERIC.format(meta=card, long=LONG, more=MORE)).title == (
+        "Lamps back on the old quay"
+    )
+
+
+def test_a_real_title_is_kept_whatever_the_page_marks() -> None:
+    page = GENERIC.replace("News from The Harbour Gazette", "The Quay at Night")
+    assert parse_html(page.format(meta="", long=LONG, more=MORE)).title == "The Quay at Night"
 
 
 # 2. A fold that prints the start of a text, cut, and then the whole of it.
