@@ -17,7 +17,7 @@ from dataclasses import replace
 import trafilatura
 from lxml import etree
 
-from audio_companion.article import headline, lines
+from audio_companion.article import apidoc, headline, lines
 from audio_companion.article.meta import page_meta
 from audio_companion.article.model import Article
 from audio_companion.article.structure import Token, assemble, content_token
@@ -244,7 +244,7 @@ def _list_items(lst: etree._Element) -> Iterator[tuple[str, str, int]]:
     paragraphs, code and nested lists in their own kinds, so code inside an item
     is announced, not read out as prose. A definition's term ("msg", "Author:")
     or a box's title labels the first paragraph after it when it is short; a long
-    term (a function's signature) is a paragraph of its own.
+    term is a paragraph of its own, and an API signature is announced (`apidoc`).
     """
     term = ""  # a definition list's term, waiting for its definition
     for item in lst:
@@ -254,6 +254,9 @@ def _list_items(lst: etree._Element) -> Iterator[tuple[str, str, int]]:
             if term:  # a term without a definition: a plain list (Apache's status lines)
                 yield "item", term, 0
             term = lines.strip_permalink(_text(item))
+            if item.get(apidoc.SIGNATURE):  # an API entry: announced, then described
+                yield "para", item.get(apidoc.SIGNATURE), 0
+                term = ""
             continue
         short = len(term.split()) <= 5 and not any(c in term for c in "(=")
         label = term.rstrip(":").strip() if short else ""
@@ -427,6 +430,7 @@ def parse_html(html: str, url: str | None = None) -> Article:
     h1 = _text(first_head) if first_head is not None and first_head.get("rend") == "h1" else ""
     title = lines.heading_text(h1) if h1 else lines.heading_text(lines.strip_symbols(meta_title))
     mark_furniture(root, html, url)
+    apidoc.mark_signatures(root, html)
     title = headline.better_title(title, html, root)
     tokens = tokenize(root, title)
     if not any(t.kind == "block" for t in tokens):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from audio_companion.article.apidoc import announce, signatures
 from audio_companion.article.headline import site_name
 from audio_companion.article.html import parse_html
 from audio_companion.article.lines import cut_short, unfold
@@ -126,3 +127,116 @@ def test_a_tables_title_introduces_the_table_and_is_no_episode() -> None:
 def test_a_section_heading_that_opens_on_a_table_stays_a_section() -> None:
     article = parse_html(TABLE.format(h="h2", long=LONG, more=MORE))
     assert [s.title for s in article.sections][-1] == "Crossings have grown every year"
+
+
+# 4. API signatures on a reference page.
+
+SIG = (
+    '<dl class="py {kind}"><dt class="sig sig-object py" id="{id}">{prefix}{name}'
+    '<span class="sig-paren">(</span>{params}<span class="sig-paren">)</span>'
+    '<a class="headerlink" href="#{id}">¶</a></dt><dd><p>{said}</p>{inner}</dd></dl>'
+)
+
+
+def _name(prename: str, name: str) -> str:
+    pre = f'<span class="sig-prename descclassname"><span class="pre">{prename}</span></span>'
+    return (pre if prename else "") + (
+        f'<span class="sig-name descname"><span class="pre">{name}</span></span>'
+    )
+
+
+def _param(name: str, default: str = "") -> str:
+    said = f'<span class="n"><span class="pre">{name}</span></span>'
+    if default:
+        said += '<span class="o"><span class="pre">=</span></span>'
+        said += f'<span class="default_value">{default}</span>'
+    return f'<em class="sig-param">{said}</em>'
+
+
+STAR = '<em class="sig-param"><span class="o"><span class="pre">*</span></span></em>'
+KW = (
+    '<em class="sig-param"><span class="o"><span class="pre">**</span></span>'
+    '<span class="n">kw</span></em>'
+)
+METHOD = SIG.format(
+    kind="method",
+    id="lamps.Lamp.dim",
+    prefix="",
+    name=_name("", "dim"),
+    params=_param("level")
+    + '<span class="optional">[</span>, '
+    + _param("step")
+    + '<span class="optional">]</span>',
+    said="Lower the light to <em>level</em>, one step at a time when a step is given, so "
+    "that the change is slow enough for the eyes to follow it in a dark room.",
+    inner="",
+)
+REFERENCE = (
+    '<html><head><title>lamps</title></head><body><div role="main"><section>'
+    "<h1>lamps — Lamp control</h1><p>This module switches and dims the lamps of a house, "
+    "one at a time or all together, and reports what each of them is doing.</p>"
+    "<section><h2>Functions</h2>"
+    + SIG.format(
+        kind="function",
+        id="lamps.switch",
+        prefix="",
+        name=_name("lamps.", "switch"),
+        params=", ".join(
+            [_param("lamp"), _param("state"), STAR, _param("fade", "0"), _param("log", "None"), KW]
+        ),
+        said="Turn <em>lamp</em> on or off, fading over <em>fade</em> seconds; a lamp "
+        "that is already in that state is left alone and nothing is written to the log.",
+        inner="",
+    )
+    + SIG.format(
+        kind="class",
+        id="lamps.Lamp",
+        prefix='<em class="property"><span class="pre">class</span> </em>',
+        name=_name("lamps.", "Lamp"),
+        params=", ".join([STAR, _param("colour", "None")]),
+        said="One lamp of the house, with its colour, its brightness and the switch that "
+        "turns it on; a lamp made without a colour shines white until one is given.",
+        inner=METHOD,
+    )
+    + "</section></section></div></body></html>"
+)
+
+
+def test_an_api_entry_is_announced_then_described() -> None:
+    texts = _texts(parse_html(REFERENCE))
+    entry = texts.index("Function lamps.switch, taking lamp and state, and 2 optional arguments.")
+    assert texts[entry + 1].startswith("Turn lamp on or off")
+    assert "Class lamps.Lamp, taking 1 optional argument." in texts
+    assert "Method dim, taking level and 1 optional argument." in texts
+    assert not any("=" in text or "**" in text for text in texts)
+
+
+def test_only_sphinx_signatures_are_announced() -> None:
+    assert len(signatures(REFERENCE)) == 3
+    assert signatures(REFERENCE.replace("sig-paren", "paren")) == {}
+    plain = REFERENCE.replace('class="py ', 'class="std ')
+    assert signatures(plain) == {}
+
+
+@pytest.mark.parametrize(
+    ("kind", "name", "required", "optional", "said"),
+    [
+        ("function", "lamps.off", [], 0, "Function lamps.off, taking no arguments."),
+        (
+            "exception",
+            "lamps.Fault",
+            ["lamp", "why", "when"],
+            0,
+            "Exception lamps.Fault, taking lamp, why and when.",
+        ),
+        (
+            "staticmethod",
+            "Lamp.make",
+            ["kind"],
+            3,
+            "Static method Lamp.make, taking kind and 3 optional arguments.",
+        ),
+    ],
+)
+def test_announce(kind: str, name: str, required: list[str], optional: int, said: str) -> None:
+    assert announce(kind, name, required, optional) == said
