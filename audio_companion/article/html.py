@@ -17,7 +17,7 @@ from dataclasses import replace
 import trafilatura
 from lxml import etree
 
-from audio_companion.article import apidoc, headline, lines
+from audio_companion.article import apidoc, headline, lines, tables
 from audio_companion.article.meta import page_meta
 from audio_companion.article.model import Article
 from audio_companion.article.structure import Token, assemble, content_token
@@ -176,7 +176,7 @@ def _elements(root: etree._Element) -> Iterator[tuple[str, str, int]]:
         if tag == "head":
             m = _HEAD_LEVEL.match(el.get("rend", ""))
             level = int(m.group(1)) if m else 2
-            if level >= TABLE_TITLE_LEVEL and _titles_a_table(el):
+            if tables.titles_a_table(el, level):
                 yield "para", f"Table: {lines.heading_text(_text(el))}", 0
             else:
                 yield "head", lines.heading_text(_text(el)), level
@@ -208,32 +208,6 @@ def _elements(root: etree._Element) -> Iterator[tuple[str, str, int]]:
             yield from _elements(el)
         else:
             yield "para", _text(el), 0
-
-
-TABLE_TITLE_LEVEL = 4  # a chart's or table's title is set small: h4 to h6
-
-
-def _titles_a_table(head: etree._Element) -> bool:
-    """Whether a small heading is the title of the data table right after it.
-
-    News pages set a table's title as a heading ("Few senators … have flipped
-    parties", an <h5>), often with a subtitle under it; the article goes on
-    after the table. Taken as a section, it would end the episode there and
-    title the next one after the table. Read as the table's introduction
-    ("Table: …"), it tells the listener that rows follow. A section heading
-    (h2, h3) that opens on a table stays a section.
-    """
-    after = head.getnext()
-    if after is not None and after.tag == "p":  # a subtitle: short, no sentence
-        said = _text(after)
-        if said.endswith(lines.SENTENCE_END) or len(said.split()) > 20:
-            return False
-        after = after.getnext()
-    return (
-        after is not None
-        and after.tag == "table"
-        and not any(child.tag in _BLOCK_TAGS for cell in after.iter("cell") for child in cell)
-    )
 
 
 def _list_items(lst: etree._Element) -> Iterator[tuple[str, str, int]]:
