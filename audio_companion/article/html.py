@@ -17,7 +17,7 @@ from dataclasses import replace
 import trafilatura
 from lxml import etree
 
-from audio_companion.article import lines
+from audio_companion.article import apidoc, headline, lines, tables
 from audio_companion.article.meta import page_meta
 from audio_companion.article.model import Article
 from audio_companion.article.structure import Token, assemble, content_token
@@ -175,7 +175,11 @@ def _elements(root: etree._Element) -> Iterator[tuple[str, str, int]]:
             continue
         if tag == "head":
             m = _HEAD_LEVEL.match(el.get("rend", ""))
-            yield "head", lines.heading_text(_text(el)), int(m.group(1)) if m else 2
+            level = int(m.group(1)) if m else 2
+            if tables.titles_a_table(el, level):
+                yield "para", f"Table: {lines.heading_text(_text(el))}", 0
+            else:
+                yield "head", lines.heading_text(_text(el)), level
         elif tag == "p":
             if not el.get(CAPTION):
                 yield ("link" if el.get(TEASER) else "para"), _text(el), 0
@@ -214,7 +218,7 @@ def _list_items(lst: etree._Element) -> Iterator[tuple[str, str, int]]:
     paragraphs, code and nested lists in their own kinds, so code inside an item
     is announced, not read out as prose. A definition's term ("msg", "Author:")
     or a box's title labels the first paragraph after it when it is short; a long
-    term (a function's signature) is a paragraph of its own.
+    term is a paragraph of its own, and an API signature is announced (`apidoc`).
     """
     term = ""  # a definition list's term, waiting for its definition
     for item in lst:
@@ -224,6 +228,9 @@ def _list_items(lst: etree._Element) -> Iterator[tuple[str, str, int]]:
             if term:  # a term without a definition: a plain list (Apache's status lines)
                 yield "item", term, 0
             term = lines.strip_permalink(_text(item))
+            if item.get(apidoc.SIGNATURE):  # an API entry: announced, then described
+                yield "para", item.get(apidoc.SIGNATURE), 0
+                term = ""
             continue
         short = len(term.split()) <= 5 and not any(c in term for c in "(=")
         label = term.rstrip(":").strip() if short else ""
@@ -306,7 +313,8 @@ def tokenize(root: etree._Element, title: str = "") -> list[Token]:
     Before anything is judged, trailing calls to action are cut from a line
     ("… create a new one. Learn more"), the fragments a page split at its
     links and bold words are joined back into their paragraph ("… told The
-    Grayzone that" + "an Ecuadorian official was robbed …"), and a paragraph
+    Grayzone that" + "an Ecuadorian official was robbed …"), a fold's cut teaser
+    gives way to the whole text printed after it (`lines.cut_short`), and a paragraph
     that is nothing but a link is dropped: a teaser for another story ("Storm
     prompts airlines to relax travel policies"), unless it is a "See also" entry. Chrome headings do
     not count as sections, and the title loses the site's name ("… | CNN
@@ -315,10 +323,13 @@ def tokenize(root: etree._Element, title: str = "") -> list[Token]:
     body = root.find("main")
     items: list[tuple[str, str, int]] = []
     for kind, raw, level in _elements(body if body is not None else root):
-        text = raw if kind == "code" else lines.trim_chrome(raw)
+        text = raw if kind == "code" else lines.unfold(lines.trim_chrome(raw))
         if not text:
             continue
         last = items[-1] if items else ("", "", 0)
+        if kind == last[0] != "code" and lines.cut_short(last[1], text):
+            items[-1] = (kind, text, level)  # a fold's cut teaser gives way to the whole
+            continue
         # A link inside a sentence the page split ("… by The Intercept's" + "Sam
         # Biddle.") goes back into it: the paragraph before it has not ended.
         open_before = last[0] == "para" and not last[1].rstrip().endswith(lines.SENTENCE_END)
@@ -362,10 +373,15 @@ def tokenize(root: etree._Element, title: str = "") -> list[Token]:
             break
         if judged is not None:
             continue
+        first = kind == "para" and not any(t.kind in ("block", "teaser") for t in tokens)
+        if (
+            not skipped_title
+            and text in (title, page_title)
+            and (first or (kind == "head" and level == 1))
+        ):
+            skipped_title = True  # the headline as the page prints it: the intro says it
+            continue
         if kind == "head":
-            if level == 1 and not skipped_title and text in (title, page_title):
-                skipped_title = True
-                continue
             in_citations = text.lower().rstrip(":") in lines.CITATION_HEADINGS
             if not in_citations:
                 tokens.append(Token("heading", text, level=max(level, 2)))
@@ -388,6 +404,8 @@ def parse_html(html: str, url: str | None = None) -> Article:
     h1 = _text(first_head) if first_head is not None and first_head.get("rend") == "h1" else ""
     title = lines.heading_text(h1) if h1 else lines.heading_text(lines.strip_symbols(meta_title))
     mark_furniture(root, html, url)
+    apidoc.mark_signatures(root, html)
+    title = headline.better_title(title, html, root)
     tokens = tokenize(root, title)
     if not any(t.kind == "block" for t in tokens):
         raise ArticleError(NO_CONTENT)

@@ -293,3 +293,43 @@ def title_without_site(title: str, names: list[str]) -> str:
     if lead and is_site(lead.group(1)):
         text = lead.group(2)
     return text
+
+
+# A fold's cut-off teaser is at least this long: a shorter repeat may be the writer's.
+FOLD_MIN_WORDS = 8
+_FOLD_MARK = re.compile(r"\s*(?:\.\.\.|…)$")
+
+
+def cut_short(text: str, following: str) -> bool:
+    """Whether `text` is a cut-off start of `following`: a fold's teaser before the whole.
+
+    Shops and blogs print the start of a long description, cut ("… and love
+    th", "… and love…", a "...more" toggle after it), then the whole of it for
+    the toggle to reveal; a reader reads the whole once. Only a cut that stops
+    mid-sentence or on an ellipsis counts: a finished sentence said twice may
+    be the writer's own refrain.
+    """
+    text, following = " ".join(text.split()), " ".join(following.split())
+    cut = _FOLD_MARK.sub("", text)
+    if len(cut.split()) < FOLD_MIN_WORDS or len(following) <= len(cut):
+        return False
+    return following.startswith(cut) and (cut != text or not cut.endswith(SENTENCE_END))
+
+
+def unfold(text: str) -> str:
+    """A paragraph that holds a fold's cut teaser and then the whole text: the whole.
+
+    The fold's two states can be one paragraph of the page ("… and love th
+    It's hard to imagine … love that Silverstein. …"), judged as `cut_short`.
+    """
+    text = " ".join(text.split())
+    words = text.split()
+    if len(words) < 2 * FOLD_MIN_WORDS:
+        return text
+    head = " ".join(words[:4])
+    at = text.find(head, 1)
+    while at > 0:
+        if cut_short(text[:at], text[at:]):
+            return text[at:]
+        at = text.find(head, at + 1)
+    return text
