@@ -162,31 +162,37 @@ def journal_export(fmt: str, output: Path | None, journal_path: Path | None) -> 
 @click.option(
     "--until",
     type=DATE,
-    help="Last day of the chart, YYYY-MM-DD, and the day the streak is counted to "
-    "(default: today).",
+    help="Last day of the chart, YYYY-MM-DD, and the night the streak is counted to "
+    "(default: today; the streak's night, like recall's, lasts until 4 am).",
 )
 @journal_option
 def journal_trend(
     weeks: int, png: Path | None, until: date | None, journal_path: Path | None
 ) -> None:
-    """Show mood per day over the last weeks and the current check-in streak."""
+    """Show mood per day over the last weeks and the current check-in streak.
+
+    The streak counts check-in nights, as the spoken recall does: a check-in before 4 am
+    belongs to the evening before.
+    """
+    from audio_companion.journal.nights import night_of
     from audio_companion.journal.trend import daily_moods, png_chart, streak, text_chart
 
     path = _path(journal_path)
     today = until or date.today()
+    tonight = until or night_of(datetime.now())
     start = today - timedelta(days=weeks * 7 - 1)
     since = time.mktime(start.timetuple())  # local midnight at the start of the window
     j = _open_existing(path)
     if j is None:
         click.echo(_empty(path))
-        points, days = [], set()
+        points, nights = [], set()
     else:
         with j:
-            points, days = j.moods(since=since), j.checkin_days()
+            points, nights = j.moods(since=since), j.checkin_nights()
     daily = daily_moods(points)
     click.echo(text_chart(daily, weeks, today).rstrip("\n"))
-    nights = streak(days, today)
-    click.echo(f"Streak: {nights} night{'s' if nights != 1 else ''}")
+    run = streak(nights, tonight)
+    click.echo(f"Streak: {run} night{'s' if run != 1 else ''}")
     if png is not None:
         try:
             png_chart(daily, png, title=f"Mood, last {weeks} weeks")
@@ -343,7 +349,7 @@ def journal_recall(
     """
     from audio_companion.checkin.deck import load_deck
     from audio_companion.checkin.recall import other_decks, recall
-    from audio_companion.checkin.wording import night_of
+    from audio_companion.journal.nights import night_of
 
     chosen = load_deck(deck)
     names = tuple(n.strip() for n in (partners or "").split(",") if n.strip())

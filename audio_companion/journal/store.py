@@ -18,7 +18,7 @@ import time
 import wave
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
-from datetime import date, datetime, tzinfo
+from datetime import date, tzinfo
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -28,6 +28,7 @@ from audio_companion.errors import JournalError
 from audio_companion.journal.connect import Connection, open_file
 from audio_companion.journal.lock import SharedLock, shared
 from audio_companion.journal.mood import validate_mood
+from audio_companion.journal.nights import nights_at
 from audio_companion.journal.paces import Pace, PaceRecord, steps_from_json, steps_json
 from audio_companion.journal.passphrase import Passphrase
 from audio_companion.journal.private import create_or_repair
@@ -354,10 +355,18 @@ class Journal:
             for r in self._query(sql, params)
         ]
 
-    def checkin_days(self, tz: tzinfo | None = None) -> set[date]:
-        """Dates (local time unless *tz*) on which at least one answer was given."""
-        rows = self._query("SELECT DISTINCT CAST(started_at AS INTEGER) AS t FROM answers")
-        return {datetime.fromtimestamp(r["t"], tz).date() for r in rows}
+    def checkin_nights(self, tz: tzinfo | None = None) -> set[date]:
+        """The check-in nights (`nights.night_of`, read in *tz*, None: this machine's zone) on
+        which a session with at least one answer began: what the streak is counted over.
+
+        A session's start decides, as for the spoken recall, so that a check-in running from
+        23:50 past midnight is one night, and both count it alike.
+        """
+        rows = self._query(
+            """SELECT DISTINCT started_at FROM sessions s
+               WHERE EXISTS (SELECT 1 FROM answers a WHERE a.session_id = s.id)"""
+        )
+        return nights_at((r["started_at"] for r in rows), tz)
 
     # -- helpers -----------------------------------------------------------------------
 
