@@ -1,6 +1,6 @@
 """Reading one value of an imported file, with a mistake named where it is and how to fix it.
 
-Kept apart from `importer` (which reads whole files: sessions, answers, Daylio) so that
+Kept apart from `importer` (which reads whole files: sessions, answers, paces, Daylio) so that
 each stays readable. A check takes a value as a JSON document or a CSV cell has it and returns
 it as the journal keeps it, or raises `Bad` saying what is wrong; `Fields` adds the place
 (`FILE: sessions[2].mood`, `FILE:7: mood`) and the fix, as one InputError.
@@ -20,6 +20,7 @@ from typing import Any, cast
 from audio_companion.errors import InputError
 from audio_companion.journal.export import split_partners
 from audio_companion.journal.mood import MOOD_MAX, MOOD_MIN, MOOD_RANGE
+from audio_companion.journal.paces import COMFORT_RANGE, MAX_BREATHS_PER_MINUTE, PACE_MEASURES
 from audio_companion.journal.schema import END_REASONS
 
 FIX = "correct it, or export the journal again (audio-companion journal export)"
@@ -102,13 +103,43 @@ def flag(value: object) -> bool:
     raise Bad(f"{show(value)} is not true or false (1 or 0)")
 
 
+def pace(value: object) -> float:
+    """Breaths a minute, as the journal's `paces` table allows them."""
+    bpm = number(value)
+    if not 0 < bpm <= MAX_BREATHS_PER_MINUTE:
+        raise Bad(f"{show(value)} is not a pace, above 0 and at most {MAX_BREATHS_PER_MINUTE:g}")
+    return bpm
+
+
+def measure(value: object) -> str:
+    if text(value) not in PACE_MEASURES:
+        raise Bad(f"{show(value)} is not one of {', '.join(sorted(PACE_MEASURES))}")
+    return text(value)
+
+
+def comfort(value: object) -> int:
+    low, high = COMFORT_RANGE[0], COMFORT_RANGE[-1]
+    try:
+        return COMFORT_RANGE[COMFORT_RANGE.index(whole(value, 0))]
+    except (Bad, ValueError):
+        raise Bad(f"{show(value)} is not a comfort rating, {low} to {high} (or null)") from None
+
+
+def seconds(value: object) -> float:
+    got = number(value)
+    if got < 0:
+        raise Bad(f"{show(value)} is not a length in seconds, 0 or more")
+    return got
+
+
 row_id: Check = partial(whole, least=1)
 _NEEDED: Any = object()
 
 
 @dataclass(frozen=True)
 class Fields:
-    """One session or answer as the file gives it: a JSON object, or a CSV row by column.
+    """One session, answer, pace or step as the file gives it: a JSON object, or a CSV row by
+    column.
 
     Reading a field checks it; a mistake names its place, `FILE: sessions[2].answers[0].mood`
     (any JSON editor or `jq` finds it) or `FILE:LINE: mood`, and how to fix it.

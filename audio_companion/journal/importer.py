@@ -24,6 +24,7 @@ from audio_companion.journal import checks
 from audio_companion.journal.checks import FIX
 from audio_companion.journal.export import CSV_COLUMNS, JSON_FORMAT, JSON_VERSION
 from audio_companion.journal.mood import MOOD_MAX, MOOD_MIN
+from audio_companion.journal.paces import PaceRecord, PaceStep
 from audio_companion.journal.store import AnswerRecord, SessionRecord
 
 Format = Literal["json", "csv", "daylio"]
@@ -43,12 +44,13 @@ _CSV_ANSWER = {"id": "answer_id", "has_audio": "audio"}
 
 @dataclass(frozen=True)
 class Imported:
-    """What a file holds, ready for `Journal.add_records`, which numbers a session anew when
-    its id is 0 (Daylio) or taken (so ids repeated in a file are harmless)."""
+    """What a file holds, ready for `Journal.add_import`, which numbers a session or pace anew
+    when its id is 0 (Daylio) or taken (so ids repeated in a file are harmless)."""
 
     format: Format
     sessions: tuple[SessionRecord, ...]
     recordings: int  # answers that had a recording where they came from: exports carry none
+    paces: tuple[PaceRecord, ...] = ()  # only our JSON carries them (see `export`)
 
 
 _Rows = Iterator[tuple[int, list[str]]]  # CSV rows with the line each starts on
@@ -75,6 +77,20 @@ def session_key(rec: SessionRecord) -> Hashable:
         for a in rec.answers  # in the order they were given, as the journal reads them
     )
     return (_second(rec.started_at), rec.deck, rec.partners, answers)
+
+
+def pace_key(pace: PaceRecord) -> Hashable:
+    """What makes two resonance paces the same measurement, so that importing a file twice adds
+    nothing: when it was measured (to the second, as `session_key`), the pace chosen, the
+    measure, the protocol and every step as rated. The id is left out: it differs between
+    journals."""
+    return (
+        _second(pace.measured_at),
+        pace.breaths_per_minute,
+        pace.measure,
+        pace.protocol,
+        pace.steps,
+    )
 
 
 def _second(ts: float) -> datetime:
@@ -198,7 +214,36 @@ def _from_json(text: str, source: str) -> Imported:
             answers.append(answer)
             recordings += audio
         records.append(replace(head, answers=tuple(answers)))
-    return Imported("json", tuple(records), recordings)
+    listed = top("paces", checks.listed) if version >= 2 else []  # version 2 added them
+    paces = tuple(
+        _pace(checks.Fields(p, f"{source}: paces[{i}]", {})) for i, p in enumerate(listed)
+    )
+    return Imported("json", tuple(records), recordings, paces)
+
+
+def _pace(get: checks.Fields) -> PaceRecord:
+    """One resonance pace with its steps, each value checked where it stands (in file order)."""
+    return PaceRecord(
+        id=get("id", checks.row_id),
+        measured_at=get("measured_at", checks.instant),
+        breaths_per_minute=get("breaths_per_minute", checks.pace),
+        measure=get("measure", checks.measure),
+        protocol=get("protocol", checks.text),
+        steps=tuple(
+            _step(checks.Fields(item, f"{get.where}.steps[{k}]", {}))
+            for k, item in enumerate(get("steps", checks.listed))
+        ),
+    )
+
+
+def _step(get: checks.Fields) -> PaceStep:
+    return PaceStep(
+        breaths_per_minute=get("breaths_per_minute", checks.pace),
+        seconds=get("seconds", checks.seconds),
+        comfort=get("comfort", checks.comfort, empty=True),
+        hrv=get("hrv", checks.number, empty=True),
+        heard=get("heard", checks.text),
+    )
 
 
 def _from_csv(rows: _Rows, header: list[str], source: str) -> Imported:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
-from typing import Final, Literal, get_args
+from typing import Any, Final, Literal, Protocol, get_args
 
 from audio_companion.errors import JournalError
 
@@ -18,6 +18,16 @@ PaceMeasure = Literal["comfort", "hrv"]
 """What chose the pace: the person's comfort ratings, or a heart-rate variability sensor."""
 PACE_MEASURES: Final = frozenset(get_args(PaceMeasure))
 MAX_BREATHS_PER_MINUTE: Final = 30.0  # the table's CHECK: more is panting, not a pace
+# The scale `breathing.resonance` rates comfort on (COMFORT_MIN..MAX there; a test keeps the
+# two equal): the journal cannot import breathing, and an import checks ratings against it.
+COMFORT_RANGE: Final = range(1, 6)
+PACE_COLUMNS: Final = "id, measured_at, breaths_per_minute, measure, protocol, steps"
+
+
+class Row(Protocol):
+    """A database row read by column name (sqlite3's, or SQLCipher's for a sealed journal)."""
+
+    def __getitem__(self, column: str, /) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -58,6 +68,30 @@ class PaceRecord(Pace):
 
 def steps_json(steps: tuple[PaceStep, ...]) -> str:
     return json.dumps([vars(s) for s in steps], ensure_ascii=False)
+
+
+def pace_row(pace: Pace, row_id: int | None = None) -> dict[str, object]:
+    """The `paces` row for *pace*, by column name (`PACE_COLUMNS`); None lets SQLite number it."""
+    return {
+        "id": row_id,
+        "measured_at": float(pace.measured_at),
+        "breaths_per_minute": float(pace.breaths_per_minute),
+        "measure": pace.measure,
+        "protocol": pace.protocol,
+        "steps": steps_json(pace.steps),
+    }
+
+
+def pace_from_row(row: Row, where: str) -> PaceRecord:
+    """A `paces` row read back; JournalError naming *where* if its steps are unreadable."""
+    return PaceRecord(
+        measured_at=row["measured_at"],
+        breaths_per_minute=row["breaths_per_minute"],
+        measure=row["measure"],
+        protocol=row["protocol"],
+        steps=steps_from_json(row["steps"], where),
+        id=row["id"],
+    )
 
 
 def steps_from_json(text: str, where: str) -> tuple[PaceStep, ...]:

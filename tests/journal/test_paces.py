@@ -9,7 +9,7 @@ import pytest
 
 from audio_companion.errors import JournalError
 from audio_companion.journal import Journal, rekey, schema
-from audio_companion.journal.paces import Pace, PaceStep
+from audio_companion.journal.paces import COMFORT_RANGE, Pace, PaceStep
 from audio_companion.journal.passphrase import Passphrase
 
 T0 = 1_750_000_000.0  # a fixed wall-clock second: nothing depends on today
@@ -100,3 +100,20 @@ def test_an_encrypted_journal_keeps_the_pace_sealed(tmp_path: Path) -> None:
     with Journal.open(path, secret) as j:
         got = j.latest_pace()
     assert got is not None and got.steps == STEPS
+
+
+def test_paces_read_back_oldest_first_and_the_newest_is_in_use(tmp_path: Path) -> None:
+    with Journal.open(tmp_path / "j.sqlite3") as j:
+        j.add_pace(pace(T0 + 86_400, 5.0))
+        j.add_pace(pace(T0, 6.5))
+        j.add_pace(pace(T0 + 86_400, 5.5))  # the same second: the later row is the newer
+        paces = j.paces()
+        latest = j.latest_pace()
+    assert [(p.id, p.breaths_per_minute) for p in paces] == [(2, 6.5), (1, 5.0), (3, 5.5)]
+    assert latest == paces[-1]
+
+
+def test_the_journal_knows_the_comfort_scale_breathing_rates_on() -> None:
+    from audio_companion.breathing.resonance import COMFORT_MAX, COMFORT_MIN
+
+    assert (COMFORT_RANGE[0], COMFORT_RANGE[-1]) == (COMFORT_MIN, COMFORT_MAX)

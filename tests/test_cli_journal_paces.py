@@ -1,0 +1,77 @@
+"""Resonance paces through `journal export` and `journal import`: through CliRunner, on fixed
+times and zones."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+from helpers import three_nights
+
+from audio_companion.cli import main
+from audio_companion.journal import Journal
+from audio_companion.journal.paces import Pace, PaceStep
+
+T0 = datetime(2026, 11, 20, 19, 5, tzinfo=timezone.utc).timestamp()
+STEPS = (PaceStep(6.5, 120.0, 3, None, "three"), PaceStep(6.0, 120.0, 4, None, "easier"))
+
+
+def invoke(*args: str) -> Result:
+    result = CliRunner().invoke(main, list(args))
+    assert "Traceback" not in result.output
+    return result
+
+
+@pytest.fixture
+def journal(tmp_path: Path) -> Path:
+    """Three nights of check-ins and two paces: a comfort one, then a newer sensor one."""
+    path = three_nights(tmp_path / "journal.sqlite3")
+    with Journal.open(path) as j:
+        j.add_pace(Pace(T0, 6.0, "comfort", "lehrer-stepped-6.5-4.5", STEPS))
+        j.add_pace(Pace(T0 + 86_400, 5.5, "hrv", "lehrer", (PaceStep(5.5, 60.0, None, 41.5),)))
+    return path
+
+
+def test_csv_export_says_it_leaves_the_paces_out(journal: Path) -> None:
+    result = invoke("journal", "export", "--format", "csv", "--journal", str(journal))
+    assert result.exit_code == 0, result.output
+    assert len(list(csv.DictReader(io.StringIO(result.stdout)))) == 6  # standard output: CSV only
+    assert (
+        result.stderr == "2 resonance paces not in this export; only --format json carries them\n"
+    )
+    json_export = invoke("journal", "export", "--format", "json", "--journal", str(journal))
+    assert json_export.stderr == "" and len(json.loads(json_export.stdout)["paces"]) == 2
+
+
+def test_export_import_export_keeps_the_paces(journal: Path, tmp_path: Path) -> None:
+    first, again, copy = tmp_path / "first.json", tmp_path / "again.json", tmp_path / "copy.db"
+    result = invoke(
+        "journal", "export", "--format", "json", "-o", str(first), "--journal", str(journal)
+    )
+    assert result.output == f"Wrote 3 check-ins and 2 resonance paces to {first}\n"
+    result = invoke("journal", "import", str(first), "--journal", str(copy))
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1] == "2 resonance paces imported, 0 already present"
+    invoke("journal", "export", "--format", "json", "-o", str(again), "--journal", str(copy))
+    assert again.read_bytes() == first.read_bytes()
+    result = invoke("journal", "import", str(again), "--journal", str(journal))
+    assert result.output.splitlines()[1] == "0 resonance paces imported, 2 already present"
+
+
+def test_a_bad_pace_is_one_line_and_writes_nothing(journal: Path, tmp_path: Path) -> None:
+    doc = json.loads(
+        invoke("journal", "export", "--format", "json", "--journal", str(journal)).stdout
+    )
+    doc["paces"][1]["steps"][0]["comfort"] = 9
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(doc), "utf-8")
+    fresh = tmp_path / "fresh.sqlite3"
+    result = invoke("journal", "import", str(bad), "--journal", str(fresh))
+    assert result.exit_code == 2
+    assert result.output.startswith(f"Error: {bad}: paces[1].steps[0].comfort: 9 is not a comfort")
+    assert len(result.output.strip().splitlines()) == 1 and not fresh.exists()
