@@ -1,5 +1,5 @@
-"""Resonance paces through `journal export` and `journal import`: through CliRunner, on fixed
-times and zones."""
+"""`journal paces`, and resonance paces through `journal export` and `journal import`: through
+CliRunner, on fixed times and zones."""
 
 from __future__ import annotations
 
@@ -35,6 +35,49 @@ def journal(tmp_path: Path) -> Path:
         j.add_pace(Pace(T0, 6.0, "comfort", "lehrer-stepped-6.5-4.5", STEPS))
         j.add_pace(Pace(T0 + 86_400, 5.5, "hrv", "lehrer", (PaceStep(5.5, 60.0, None, 41.5),)))
     return path
+
+
+def test_paces_lists_the_newest_first(journal: Path) -> None:
+    result = invoke("journal", "paces", "--tz", "UTC", "--journal", str(journal))
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "when              breaths/min  measure  steps (breaths/min: comfort)",
+        "2026-11-21 19:05          5.5  hrv      5.5: - (hrv 41.5)",
+        "2026-11-20 19:05          6.0  comfort  6.5: 3, 6: 4",
+        "breathe --pattern resonance uses the newest: 5.5 a minute",
+    ]
+
+
+def test_paces_as_json_hold_every_field(journal: Path) -> None:
+    result = invoke(
+        "journal", "paces", "--format", "json", "--tz", "+01:00", "--journal", str(journal)
+    )
+    assert result.exit_code == 0, result.output
+    newer, older = json.loads(result.output)
+    assert (newer["id"], newer["measure"], newer["steps"][0]["hrv"]) == (2, "hrv", 41.5)
+    assert older["measured_at"] == "2026-11-20T20:05:00+01:00"
+    assert older["steps"][1] == {
+        "breaths_per_minute": 6.0,
+        "seconds": 120.0,
+        "comfort": 4,
+        "hrv": None,
+        "heard": "easier",
+    }
+
+
+def test_paces_without_journal_creates_none(tmp_path: Path) -> None:
+    path = tmp_path / "sub" / "journal.sqlite3"
+    result = invoke("journal", "paces", "--journal", str(path))
+    assert result.exit_code == 0
+    assert result.output == (
+        f"no resonance pace yet (journal: {path}); find yours with: "
+        "audio-companion breathe --find-resonance\n"
+    )
+    assert (
+        json.loads(invoke("journal", "paces", "--format", "json", "--journal", str(path)).output)
+        == []
+    )
+    assert not path.parent.exists()
 
 
 def test_csv_export_says_it_leaves_the_paces_out(journal: Path) -> None:

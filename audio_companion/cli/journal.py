@@ -1,5 +1,5 @@
-"""`journal`: the private check-in journal: list, show, export, trend, recall, and import
-(encrypt, decrypt and passphrase are in `cli.journal_crypto`).
+"""`journal`: the private check-in journal: list, show, export, trend, recall, paces, and
+import (encrypt, decrypt and passphrase are in `cli.journal_crypto`).
 
 No reading command creates a journal that does not exist yet: reading must never leave an
 empty diary file behind (or an empty folder) where none was asked for. Only `import` writes,
@@ -59,7 +59,7 @@ def _empty(path: Path) -> str:
 @main.group()
 def journal() -> None:
     """The private check-in journal: list sessions, show one, export, import, mood trend,
-    recall; encrypt it with a passphrase, decrypt it, change the passphrase."""
+    recall, resonance paces; encrypt it with a passphrase, decrypt it, change the passphrase."""
 
 
 @journal.command("list")
@@ -390,3 +390,8 @@ def journal_recall(
     click.echo(line)
     if not chosen.recall:
         click.echo(f'(the deck "{chosen.name}" has recall off: its check-in does not say this)')
+
+
+# `journal paces` lives in its own module and registers on `journal` when imported: here, so
+# that the group always has it (this module is complete by now, so the cycle is harmless).
+from audio_companion.cli import journal_paces  # noqa: E402, F401

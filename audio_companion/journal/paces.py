@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, tzinfo
 from typing import Any, Final, Literal, Protocol, get_args
 
 from audio_companion.errors import JournalError
@@ -100,3 +102,32 @@ def steps_from_json(text: str, where: str) -> tuple[PaceStep, ...]:
         return tuple(PaceStep(**item) for item in json.loads(text))
     except (TypeError, ValueError) as exc:
         raise JournalError(f"{where}: a stored resonance pace has unreadable steps") from exc
+
+
+def pace_table(paces: Sequence[PaceRecord], tz: tzinfo | None = None) -> str:
+    """`journal paces` as text: one line a measurement, in the order given (newest first).
+
+    Times are ISO dates with the hour in *tz* (None: this machine's), readable in any locale.
+    Each step is its pace and its comfort (1 to 5, "-" when not rated), and the sensor's score
+    when there was one, so the choice can be checked by eye.
+    """
+    if not paces:
+        return "no resonance pace yet; find yours with: audio-companion breathe --find-resonance\n"
+    lines = [f"{'when':16}  {'breaths/min':>11}  {'measure':7}  steps (breaths/min: comfort)"]
+    for p in paces:
+        when = datetime.fromtimestamp(p.measured_at, tz).astimezone(tz)
+        steps = ", ".join(_step_text(s) for s in p.steps) or "-"
+        lines.append(
+            f"{when:%Y-%m-%d %H:%M}  {p.breaths_per_minute:>11.1f}  {p.measure:7}  {steps}"
+        )
+    newest = max(paces, key=lambda p: (p.measured_at, p.id))
+    lines.append(
+        f"breathe --pattern resonance uses the newest: {newest.breaths_per_minute:g} a minute"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _step_text(step: PaceStep) -> str:
+    comfort = "-" if step.comfort is None else str(step.comfort)
+    hrv = "" if step.hrv is None else f" (hrv {step.hrv:g})"
+    return f"{step.breaths_per_minute:g}: {comfort}{hrv}"
