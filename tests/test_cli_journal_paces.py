@@ -14,8 +14,9 @@ from click.testing import CliRunner, Result
 from helpers import three_nights
 
 from audio_companion.cli import main
-from audio_companion.journal import Journal
+from audio_companion.journal import Journal, rekey
 from audio_companion.journal.paces import Pace, PaceStep
+from audio_companion.journal.passphrase import Passphrase
 
 T0 = datetime(2026, 11, 20, 19, 5, tzinfo=timezone.utc).timestamp()
 STEPS = (PaceStep(6.5, 120.0, 3, None, "three"), PaceStep(6.0, 120.0, 4, None, "easier"))
@@ -78,6 +79,18 @@ def test_paces_without_journal_creates_none(tmp_path: Path) -> None:
         == []
     )
     assert not path.parent.exists()
+
+
+def test_paces_of_an_encrypted_journal_need_its_passphrase(journal: Path) -> None:
+    pytest.importorskip("sqlcipher3")
+    plain = invoke("journal", "paces", "--tz", "UTC", "--journal", str(journal)).output
+    rekey.encrypt(journal, Passphrase("correct horse battery staple", "typed"))
+    env = {"AUDIO_COMPANION_PASSPHRASE": "correct horse battery staple"}
+    result = CliRunner().invoke(
+        main, ["journal", "paces", "--tz", "UTC", "--journal", str(journal)], env=env
+    )
+    assert result.exit_code == 0 and result.output == plain
+    assert invoke("journal", "paces", "--journal", str(journal)).exit_code == 2
 
 
 def test_csv_export_says_it_leaves_the_paces_out(journal: Path) -> None:
