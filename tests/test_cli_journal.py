@@ -141,6 +141,22 @@ def test_trend_prints_chart_and_streak(journal: Path) -> None:
     assert lines[-1] == "Streak: 3 nights"
 
 
+def test_trend_counts_a_check_in_after_midnight_as_the_night_before(tmp_path: Path) -> None:
+    # 23:59 and then 00:30: one night, as recall counts it, not two calendar days (both in
+    # local time, as trend reads them, so any machine's zone gives the same).
+    path = tmp_path / "j.sqlite3"
+    night = TODAY - timedelta(days=2)
+    late = datetime(night.year, night.month, night.day, 23, 59)
+    with Journal.open(path) as j:
+        for moment in (late, late + timedelta(minutes=31)):
+            t = moment.timestamp()
+            sid = j.start_session("nightly", ["Alex"], "vosk", t)
+            j.add_answer(sid, Answer("Alex", "mood", "mood", "Mood?", "four", 4, None, t, t + 2))
+    code, out = run(["journal", "trend", "--until", str(TODAY), "--journal", str(path)])
+    assert code == 0, out
+    assert out.splitlines()[-1] == "Streak: 1 night"  # by calendar day it said 2
+
+
 def test_trend_without_journal(tmp_path: Path) -> None:
     path = tmp_path / "none.sqlite3"
     code, out = run(["journal", "trend", "--journal", str(path)])

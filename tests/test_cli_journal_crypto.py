@@ -233,6 +233,7 @@ READERS = [
     ["journal", "export", "--format", "md"],
     ["journal", "trend", "--until", TODAY.isoformat()],
     ["journal", "recall", "--on", TODAY.isoformat(), "--partners", "Alex,Sam", "--tz", "UTC"],
+    ["journal", "paces", "--tz", "UTC"],
 ]
 
 

@@ -29,10 +29,12 @@ What is never recalled:
   deck since deleted or renamed, an imported diary) counts as private;
 - an answer that would not make one short sentence (more than one, or over 12 words).
 
-Nights are check-in nights (`night_of`: until 4 am it is still the night before). The
-streak is the journal's own rule (`trend.streak`: a single missed night is forgiven),
-counted over nights with an answer from a session tonight's people took part in, tonight
-included. Among several memories the night chooses, as it chooses wordings.
+Nights are check-in nights (`journal.nights`: until 4 am it is still the night before), the
+one definition `journal trend` counts its streak with too, so both agree on a check-in at
+00:30. The streak is the journal's own rule (`trend.streak`: a single missed night is
+forgiven), counted over the nights on which a session with an answer began that tonight's
+people took part in, tonight included. Among several memories the night chooses, as it
+chooses wordings.
 
 A pure function of the journal's records, tonight's date, the partners and the decks.
 """
@@ -42,14 +44,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, timedelta, tzinfo
 from typing import Final
 
 from audio_companion.checkin.couple import BOTH
 from audio_companion.checkin.steps import NAME_PATTERN, Deck, StepKind
-from audio_companion.checkin.wording import night_of
 from audio_companion.errors import DeckError
 from audio_companion.journal import AnswerRecord, SessionRecord
+from audio_companion.journal.nights import night_at, nights_at
 from audio_companion.journal.trend import streak
 from audio_companion.numbers import number_to_words, ordinal_words
 
@@ -106,7 +108,7 @@ def recall(
     (None: this machine's). See the module for the priority and the rules.
     """
     present = tuple(p.strip() for p in partners if p.strip())
-    nights = {_night(r.started_at, tz) for r in records if r.answers and _ours(r, present)}
+    nights = nights_at((r.started_at for r in records if r.answers and _ours(r, present)), tz)
     run = streak(nights | {tonight}, tonight)
     if run in MILESTONES or (run >= 100 and run % 100 == 0):
         return _streak_line(run)
@@ -150,10 +152,6 @@ def other_decks(
 # ------------------------------------------------------------------ rules
 
 
-def _night(at: float, tz: tzinfo | None) -> date:
-    return night_of(datetime.fromtimestamp(at, tz))
-
-
 def _same(a: str | None, b: str | None) -> bool:
     if a is None or b is None:
         return a is b
@@ -195,12 +193,12 @@ def _memories(
 ) -> Iterable[_Memory]:
     """Appreciations and good moods tonight's people may hear, from nights without a low mood."""
     low = {
-        _night(r.started_at, tz)
+        night_at(r.started_at, tz)
         for r in records
         if any(a.mood is not None and a.mood <= LOW_MOOD for a in r.answers)
     }
     for record in records:
-        night = _night(record.started_at, tz)
+        night = night_at(record.started_at, tz)
         if night in low:
             continue
         for answer in record.answers:

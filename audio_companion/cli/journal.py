@@ -1,5 +1,5 @@
-"""`journal`: the private check-in journal: list, show, export, trend, recall, and import
-(encrypt, decrypt and passphrase are in `cli.journal_crypto`).
+"""`journal`: the private check-in journal: list, show, export, trend, recall, paces, and
+import (encrypt, decrypt and passphrase are in `cli.journal_crypto`).
 
 No reading command creates a journal that does not exist yet: reading must never leave an
 empty diary file behind (or an empty folder) where none was asked for. Only `import` writes,
@@ -59,7 +59,7 @@ def _empty(path: Path) -> str:
 @main.group()
 def journal() -> None:
     """The private check-in journal: list sessions, show one, export, import, mood trend,
-    recall; encrypt it with a passphrase, decrypt it, change the passphrase."""
+    recall, resonance paces; encrypt it with a passphrase, decrypt it, change the passphrase."""
 
 
 @journal.command("list")
@@ -115,7 +115,8 @@ def journal_show(session_id: int, journal_path: Path | None) -> None:
     "fmt",
     type=click.Choice(["csv", "json", "md"]),
     required=True,
-    help="csv: a row per answer; json: sessions with answers; md: a readable diary.",
+    help="csv: a row per answer; json: sessions with answers, and resonance paces (the only "
+    "format that keeps them); md: a readable diary.",
 )
 @click.option(
     "-o",
@@ -125,29 +126,47 @@ def journal_show(session_id: int, journal_path: Path | None) -> None:
 )
 @journal_option
 def journal_export(fmt: str, output: Path | None, journal_path: Path | None) -> None:
-    """Export every check-in as CSV, JSON or a Markdown diary; recordings are never exported."""
+    """Export every check-in as CSV, JSON or a Markdown diary; recordings are never exported.
+
+    JSON also carries the resonance paces `breathe --find-resonance` kept, so that `journal
+    import` rebuilds the whole journal from it; CSV and the diary leave them out, and say so.
+    """
     from audio_companion.journal.export import to_csv, to_json, to_markdown
+    from audio_companion.journal.paces import PaceRecord
     from audio_companion.journal.private import write_private
     from audio_companion.journal.store import SessionRecord
 
     path = _path(journal_path)
     j = _open_existing(path)
     records: list[SessionRecord] = []
+    paces: list[PaceRecord] = []
     if j is not None:
         with j:
-            records = j.records()
-    render = {"csv": to_csv, "json": to_json, "md": to_markdown}[fmt]
-    text = render(records)
+            records, paces = j.records(), j.paces()
+    if fmt == "json":
+        text = to_json(records, None, paces)
+    else:
+        text = {"csv": to_csv, "md": to_markdown}[fmt](records)
     if output is None:
         click.echo(text, nl=False)
-        return
-    try:
-        write_private(output, text.encode("utf-8"))
-    except OSError as exc:
-        from audio_companion.errors import InputError
+    else:
+        try:
+            write_private(output, text.encode("utf-8"))
+        except OSError as exc:
+            from audio_companion.errors import InputError
 
-        raise InputError(f"{output}: cannot write ({exc.strerror or exc})") from exc
-    click.echo(f"Wrote {len(records)} check-ins to {output}")
+            raise InputError(f"{output}: cannot write ({exc.strerror or exc})") from exc
+        kept = f" and {_paces(len(paces))}" if fmt == "json" and paces else ""
+        click.echo(f"Wrote {len(records)} check-ins{kept} to {output}")
+    if paces and fmt != "json":  # on standard error: the export on standard output stays whole
+        click.echo(
+            f"{_paces(len(paces))} not in this export; only --format json carries them",
+            err=True,
+        )
+
+
+def _paces(n: int) -> str:
+    return f"{n} resonance pace{'s' if n != 1 else ''}"
 
 
 @journal.command("trend")
@@ -162,31 +181,37 @@ def journal_export(fmt: str, output: Path | None, journal_path: Path | None) -> 
 @click.option(
     "--until",
     type=DATE,
-    help="Last day of the chart, YYYY-MM-DD, and the day the streak is counted to "
-    "(default: today).",
+    help="Last day of the chart, YYYY-MM-DD, and the night the streak is counted to "
+    "(default: today; the streak's night, like recall's, lasts until 4 am).",
 )
 @journal_option
 def journal_trend(
     weeks: int, png: Path | None, until: date | None, journal_path: Path | None
 ) -> None:
-    """Show mood per day over the last weeks and the current check-in streak."""
+    """Show mood per day over the last weeks and the current check-in streak.
+
+    The streak counts check-in nights, as the spoken recall does: a check-in before 4 am
+    belongs to the evening before.
+    """
+    from audio_companion.journal.nights import night_of
     from audio_companion.journal.trend import daily_moods, png_chart, streak, text_chart
 
     path = _path(journal_path)
     today = until or date.today()
+    tonight = until or night_of(datetime.now())
     start = today - timedelta(days=weeks * 7 - 1)
     since = time.mktime(start.timetuple())  # local midnight at the start of the window
     j = _open_existing(path)
     if j is None:
         click.echo(_empty(path))
-        points, days = [], set()
+        points, nights = [], set()
     else:
         with j:
-            points, days = j.moods(since=since), j.checkin_days()
+            points, nights = j.moods(since=since), j.checkin_nights()
     daily = daily_moods(points)
     click.echo(text_chart(daily, weeks, today).rstrip("\n"))
-    nights = streak(days, today)
-    click.echo(f"Streak: {nights} night{'s' if nights != 1 else ''}")
+    run = streak(nights, tonight)
+    click.echo(f"Streak: {run} night{'s' if run != 1 else ''}")
     if png is not None:
         try:
             png_chart(daily, png, title=f"Mood, last {weeks} weeks")
@@ -275,12 +300,13 @@ def journal_import(
 ) -> None:
     """Import a journal export (JSON or CSV, from `journal export`) or Daylio's CSV export.
 
-    The format is told by the content. Sessions already in the journal are skipped, so a file
-    can be imported again; a mistake in the file is reported and nothing is written.
+    The format is told by the content. Sessions (and, from JSON, resonance paces) already in
+    the journal are skipped, so a file can be imported again; a mistake in the file is
+    reported and nothing is written.
     """
     from audio_companion.cli.journal_crypto import passphrase_for
     from audio_companion.errors import InputError
-    from audio_companion.journal.importer import decode, parse, session_key
+    from audio_companion.journal.importer import decode, pace_key, parse, session_key
     from audio_companion.journal.store import Journal
 
     try:
@@ -290,12 +316,14 @@ def journal_import(
     found = parse(decode(data, str(file)), str(file), zone, dict(moods))
     path = _path(journal_path)
     with Journal.open(path, passphrase_for(path)) as j:
-        added = j.add_records(found.sessions, session_key)
+        added, paces = j.add_import(found.sessions, session_key, found.paces, pace_key)
     present = len(found.sessions) - added
     click.echo(
         f"{added} session{'s' if added != 1 else ''} imported, {present} already present "
         f"(from {file}, {_FORMATS[found.format]}; journal: {path})"
     )
+    if found.paces:
+        click.echo(f"{_paces(paces)} imported, {len(found.paces) - paces} already present")
     if found.recordings:
         n = found.recordings
         click.echo(
@@ -343,7 +371,7 @@ def journal_recall(
     """
     from audio_companion.checkin.deck import load_deck
     from audio_companion.checkin.recall import other_decks, recall
-    from audio_companion.checkin.wording import night_of
+    from audio_companion.journal.nights import night_of
 
     chosen = load_deck(deck)
     names = tuple(n.strip() for n in (partners or "").split(",") if n.strip())
@@ -362,3 +390,8 @@ def journal_recall(
     click.echo(line)
     if not chosen.recall:
         click.echo(f'(the deck "{chosen.name}" has recall off: its check-in does not say this)')
+
+
+# `journal paces` lives in its own module and registers on `journal` when imported: here, so
+# that the group always has it (this module is complete by now, so the cycle is harmless).
+from audio_companion.cli import journal_paces  # noqa: E402, F401

@@ -4,9 +4,14 @@ Recordings never leave the journal through an export (only how many there are is
 exported file can be shared with a therapist without sharing anyone's voice. Times are local
 ISO-8601 with their UTC offset, unambiguous across daylight-saving changes.
 
-CSV and JSON carry everything else the journal holds, exactly (times to the microsecond when
-they have a fraction, confidences as written), so `journal import` rebuilds a journal from
-either and exporting it again gives the same bytes (see `importer`).
+JSON carries everything else the journal holds, exactly (times to the microsecond when they
+have a fraction, confidences as written): the check-ins and the resonance paces `breathe
+--find-resonance` kept, each step's rating and what was heard. So `journal import` rebuilds a
+journal from it and exporting that again gives the same bytes (see `importer`). CSV carries the
+check-ins just as exactly, but no paces: it is one row per answer, which spreadsheets and the
+importer read as one table, and a pace (a measurement with a list of steps) is no answer; a
+second table in the same file would break both, and a second file would break `--output`.
+So the paces are JSON-only, and `journal export --format csv` says when it leaves some out.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from audio_companion.journal.mood import MOOD_MAX
+from audio_companion.journal.paces import PaceRecord
 from audio_companion.journal.store import AnswerRecord, SessionRecord
 
 CSV_COLUMNS = (
@@ -44,7 +50,7 @@ CSV_COLUMNS = (
     "written_at",  # added last, so that readers counting columns still find the others
 )
 JSON_FORMAT = "audio-companion-journal"
-JSON_VERSION = 1
+JSON_VERSION = 2  # 2 added "paces": an older program refuses it rather than drop them unsaid
 
 
 def iso(ts: float | None, tz: tzinfo | None = None) -> str | None:
@@ -140,8 +146,38 @@ def _answer_json(a: AnswerRecord, tz: tzinfo | None) -> dict[str, Any]:
     }
 
 
-def to_json(records: Sequence[SessionRecord], tz: tzinfo | None = None) -> str:
-    """A versioned document `{"format", "version", "sessions": [...]}` with answers nested."""
+def pace_json(p: PaceRecord, tz: tzinfo | None = None) -> dict[str, Any]:
+    """One resonance pace with every step as stored (also `journal paces --format json`).
+
+    Numbers are written as floats even when a step was stored with a whole one (6, not 6.0),
+    so that an import, which reads them as floats, exports again to the same bytes.
+    """
+    return {
+        "id": p.id,
+        "measured_at": iso(p.measured_at, tz),
+        "breaths_per_minute": float(p.breaths_per_minute),
+        "measure": p.measure,
+        "protocol": p.protocol,
+        "steps": [
+            {
+                "breaths_per_minute": float(s.breaths_per_minute),
+                "seconds": float(s.seconds),
+                "comfort": s.comfort,
+                "hrv": None if s.hrv is None else float(s.hrv),
+                "heard": s.heard,
+            }
+            for s in p.steps
+        ],
+    }
+
+
+def to_json(
+    records: Sequence[SessionRecord],
+    tz: tzinfo | None = None,
+    paces: Sequence[PaceRecord] = (),
+) -> str:
+    """A versioned document `{"format", "version", "sessions": [...], "paces": [...]}` with
+    answers nested in their sessions and steps in their paces, both oldest first as given."""
     doc = {
         "format": JSON_FORMAT,
         "version": JSON_VERSION,
@@ -159,6 +195,7 @@ def to_json(records: Sequence[SessionRecord], tz: tzinfo | None = None) -> str:
             }
             for rec in records
         ],
+        "paces": [pace_json(p, tz) for p in paces],
     }
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 

@@ -5,6 +5,7 @@ times, of the zone they are read in), so every format and every mistake can be t
 a file or a journal. The format is told by the content, never by the file's name. A mistake is
 one InputError naming the file and the line (or, in JSON, the place in the document) and saying
 how to fix it; it is raised before the journal is opened, so a bad file writes nothing.
+The checks of single values are in `checks`.
 """
 
 from __future__ import annotations
@@ -12,22 +13,21 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 import re
-from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from collections.abc import Hashable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timezone, tzinfo
-from functools import partial
-from typing import Any, Literal, cast
+from typing import Literal
 
 from audio_companion.errors import InputError
-from audio_companion.journal.export import CSV_COLUMNS, JSON_FORMAT, JSON_VERSION, split_partners
-from audio_companion.journal.mood import MOOD_MAX, MOOD_MIN, MOOD_RANGE
-from audio_companion.journal.schema import END_REASONS
+from audio_companion.journal import checks
+from audio_companion.journal.checks import FIX
+from audio_companion.journal.export import CSV_COLUMNS, JSON_FORMAT, JSON_VERSION
+from audio_companion.journal.mood import MOOD_MAX, MOOD_MIN
+from audio_companion.journal.paces import PaceRecord, PaceStep
 from audio_companion.journal.store import AnswerRecord, SessionRecord
 
 Format = Literal["json", "csv", "daylio"]
-FIX = "correct it, or export the journal again (audio-companion journal export)"
 
 DAYLIO_DECK = "daylio"  # the deck (and engine) of an imported Daylio entry
 DAYLIO_PROMPT = "How are you?"  # the question Daylio asks for every entry
@@ -44,20 +44,16 @@ _CSV_ANSWER = {"id": "answer_id", "has_audio": "audio"}
 
 @dataclass(frozen=True)
 class Imported:
-    """What a file holds, ready for `Journal.add_records`, which numbers a session anew when
-    its id is 0 (Daylio) or taken (so ids repeated in a file are harmless)."""
+    """What a file holds, ready for `Journal.add_import`, which numbers a session or pace anew
+    when its id is 0 (Daylio) or taken (so ids repeated in a file are harmless)."""
 
     format: Format
     sessions: tuple[SessionRecord, ...]
     recordings: int  # answers that had a recording where they came from: exports carry none
+    paces: tuple[PaceRecord, ...] = ()  # only our JSON carries them (see `export`)
 
 
-Check = Callable[[object], Any]  # a field's value as the file has it -> as the journal keeps it
 _Rows = Iterator[tuple[int, list[str]]]  # CSV rows with the line each starts on
-
-
-class _Bad(Exception):
-    """One value is unusable: what is wrong (the caller adds where, and how to fix it)."""
 
 
 def decode(data: bytes, source: str) -> str:
@@ -81,6 +77,20 @@ def session_key(rec: SessionRecord) -> Hashable:
         for a in rec.answers  # in the order they were given, as the journal reads them
     )
     return (_second(rec.started_at), rec.deck, rec.partners, answers)
+
+
+def pace_key(pace: PaceRecord) -> Hashable:
+    """What makes two resonance paces the same measurement, so that importing a file twice adds
+    nothing: when it was measured (to the second, as `session_key`), the pace chosen, the
+    measure, the protocol and every step as rated. The id is left out: it differs between
+    journals."""
+    return (
+        _second(pace.measured_at),
+        pace.breaths_per_minute,
+        pace.measure,
+        pace.protocol,
+        pace.steps,
+    )
 
 
 def _second(ts: float) -> datetime:
@@ -139,151 +149,39 @@ def _row(row: list[str], header: Sequence[str], where: str) -> dict[str, str]:
     return dict(zip(header, row, strict=True))
 
 
-# -- values, as JSON has them or as CSV text --------------------------------------------------
-
-
-def _show(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False)
-
-
-def _text(value: object) -> str:
-    if not isinstance(value, str):
-        raise _Bad(f"{_show(value)} is not text (in double quotes)")
-    return value
-
-
-def _whole(value: object, least: int) -> int:
-    if isinstance(value, str) and re.fullmatch(r"\s*[0-9]+\s*", value):
-        value = int(value)
-    if isinstance(value, bool) or not isinstance(value, int) or value < least:
-        raise _Bad(f"{_show(value)} is not a whole number of {least} or more")
-    return value
-
-
-def _mood(value: object) -> int:
-    try:
-        return MOOD_RANGE[MOOD_RANGE.index(_whole(value, 0))]
-    except (_Bad, ValueError):
-        raise _Bad(f"{_show(value)} is not a mood, {MOOD_MIN} to {MOOD_MAX} (or none)") from None
-
-
-def _number(value: object) -> float:
-    try:
-        number = float(value) if isinstance(value, str | int | float) else math.nan
-    except ValueError:
-        number = math.nan
-    if isinstance(value, bool) or not math.isfinite(number):
-        raise _Bad(f"{_show(value)} is not a number")
-    return number
-
-
-def _instant(value: object) -> float:
-    """An ISO-8601 time with its UTC offset, as Unix seconds (the offset makes it exact)."""
-    try:
-        when = datetime.fromisoformat(_text(value).strip().replace("Z", "+00:00"))
-    except ValueError:
-        raise _Bad(f"{_show(value)} is not a time like 2024-05-14T21:30:00+02:00") from None
-    if when.tzinfo is None:
-        raise _Bad(f"{_show(value)} has no UTC offset (such as +02:00)")
-    return when.timestamp()
-
-
-def _reason(value: object) -> str:
-    if _text(value) not in END_REASONS:
-        known = ", ".join(sorted(END_REASONS))
-        raise _Bad(f"{_show(value)} is not one of {known} (leave it out if unfinished)")
-    return _text(value)
-
-
-def _names(value: object) -> tuple[str, ...]:
-    if isinstance(value, str):
-        return split_partners(value)
-    if not isinstance(value, list):
-        raise _Bad(f"{_show(value)} is not a list of names")
-    return tuple(_text(v) for v in value)
-
-
-def _flag(value: object) -> bool:
-    if value is True or value == "1":
-        return True
-    if value is False or value == "0":
-        return False
-    raise _Bad(f"{_show(value)} is not true or false (1 or 0)")
-
-
-_id: Check = partial(_whole, least=1)
-_NEEDED: Any = object()
-
-
-@dataclass(frozen=True)
-class _Fields:
-    """One session or answer as the file gives it: a JSON object, or a CSV row by column.
-
-    Reading a field checks it; a mistake names its place, `FILE: sessions[2].answers[0].mood`
-    (any JSON editor or `jq` finds it) or `FILE:LINE: mood`, and how to fix it.
-    """
-
-    values: object  # a JSON object (checked here) or a CSV row by column name
-    where: str  # "export.json: sessions[2]" or "export.csv:7"
-    columns: Mapping[str, str]  # field -> CSV column, where their names differ
-    sep: str = "."
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.values, dict):
-            raise InputError(f"{self.where}: {_show(self.values)[:30]} is not an object; {FIX}")
-
-    def __call__(self, name: str, check: Check, empty: bool = False, absent: Any = _NEEDED) -> Any:
-        """The field *name* through *check*; None when *empty* allows it and it is null or "";
-        *absent* when it is missing (a field added to the format later)."""
-        key = self.columns.get(name, name)
-        place = f"{self.where}{self.sep}{key}"
-        values = cast("dict[str, object]", self.values)  # a dict: see __post_init__
-        value = values.get(key)
-        if key not in values or (absent is not _NEEDED and value in ("", None)):
-            if absent is _NEEDED:
-                raise InputError(f"{place}: missing; {FIX}")
-            return absent
-        if empty and (value is None or (isinstance(value, str) and not value.strip())):
-            return None
-        try:
-            return check(value)
-        except _Bad as exc:
-            raise InputError(f"{place}: {exc}; {FIX}") from None
-
-
-def _session(get: _Fields) -> SessionRecord:
+def _session(get: checks.Fields) -> SessionRecord:
     """A session's own fields (its answers are added as they are read)."""
     return SessionRecord(
-        id=get("id", _id),
-        started_at=get("started_at", _instant),
-        ended_at=get("ended_at", _instant, empty=True),
-        deck=get("deck", _text),
-        partners=get("partners", _names),
-        engine=get("engine", _text),
-        end_reason=get("end_reason", _reason, empty=True),
+        id=get("id", checks.row_id),
+        started_at=get("started_at", checks.instant),
+        ended_at=get("ended_at", checks.instant, empty=True),
+        deck=get("deck", checks.text),
+        partners=get("partners", checks.names),
+        engine=get("engine", checks.text),
+        end_reason=get("end_reason", checks.reason, empty=True),
         answers=(),
     )
 
 
-def _answer(get: _Fields, session_id: int) -> tuple[AnswerRecord, bool]:
+def _answer(get: checks.Fields, session_id: int) -> tuple[AnswerRecord, bool]:
     """One answer, and whether it had a recording (which no export carries)."""
-    ended_at = get("ended_at", _instant)
+    ended_at = get("ended_at", checks.instant)
     answer = AnswerRecord(
-        id=get("id", _id),
+        id=get("id", checks.row_id),
         session_id=session_id,
-        partner=get("partner", _text, empty=True),
-        step=get("step", _text),
-        kind=get("kind", _text),
-        prompt=get("prompt", _text),
-        transcript=get("transcript", _text),
-        mood=get("mood", _mood, empty=True),
-        confidence=get("confidence", _number, empty=True),
-        started_at=get("started_at", _instant),
+        partner=get("partner", checks.text, empty=True),
+        step=get("step", checks.text),
+        kind=get("kind", checks.text),
+        prompt=get("prompt", checks.text),
+        transcript=get("transcript", checks.text),
+        mood=get("mood", checks.mood, empty=True),
+        confidence=get("confidence", checks.number, empty=True),
+        started_at=get("started_at", checks.instant),
         ended_at=ended_at,
-        written_at=get("written_at", _instant, absent=ended_at),  # older exports lack it
+        written_at=get("written_at", checks.instant, absent=ended_at),  # older exports lack it
         audio_seconds=None,
     )
-    return answer, get("has_audio", _flag, absent=False)
+    return answer, get("has_audio", checks.flag, absent=False)
 
 
 # -- our own JSON and CSV -------------------------------------------------------------------
@@ -300,26 +198,52 @@ def _from_json(text: str, source: str) -> Imported:
         raise InputError(f'{source}: format: not "{JSON_FORMAT}", so not a journal export; {FIX}')
     version = doc.get("version")
     if not isinstance(version, int) or not 1 <= version <= JSON_VERSION:
-        raise InputError(f"{source}: version: {_show(version)}; upgrade audio-companion to read it")
+        raise InputError(
+            f"{source}: version: {checks.show(version)}; upgrade audio-companion to read it"
+        )
+    top = checks.Fields(doc, source, {}, ": ")
     records: list[SessionRecord] = []
     recordings = 0
-    for i, s in enumerate(_Fields(doc, source, {}, ": ")("sessions", _list)):
+    for i, s in enumerate(top("sessions", checks.listed)):
         where = f"{source}: sessions[{i}]"
-        fields = _Fields(s, where, {})
+        fields = checks.Fields(s, where, {})
         head, answers = _session(fields), []
-        for k, a in enumerate(fields("answers", _list)):
+        for k, a in enumerate(fields("answers", checks.listed)):
             at = f"{where}.answers[{k}]"
-            answer, audio = _answer(_Fields(a, at, {}), head.id)
+            answer, audio = _answer(checks.Fields(a, at, {}), head.id)
             answers.append(answer)
             recordings += audio
         records.append(replace(head, answers=tuple(answers)))
-    return Imported("json", tuple(records), recordings)
+    listed = top("paces", checks.listed) if version >= 2 else []  # version 2 added them
+    paces = tuple(
+        _pace(checks.Fields(p, f"{source}: paces[{i}]", {})) for i, p in enumerate(listed)
+    )
+    return Imported("json", tuple(records), recordings, paces)
 
 
-def _list(value: object) -> list[object]:
-    if not isinstance(value, list):
-        raise _Bad("not a list [...]")
-    return value
+def _pace(get: checks.Fields) -> PaceRecord:
+    """One resonance pace with its steps, each value checked where it stands (in file order)."""
+    return PaceRecord(
+        id=get("id", checks.row_id),
+        measured_at=get("measured_at", checks.instant),
+        breaths_per_minute=get("breaths_per_minute", checks.pace),
+        measure=get("measure", checks.measure),
+        protocol=get("protocol", checks.text),
+        steps=tuple(
+            _step(checks.Fields(item, f"{get.where}.steps[{k}]", {}))
+            for k, item in enumerate(get("steps", checks.listed))
+        ),
+    )
+
+
+def _step(get: checks.Fields) -> PaceStep:
+    return PaceStep(
+        breaths_per_minute=get("breaths_per_minute", checks.pace),
+        seconds=get("seconds", checks.seconds),
+        comfort=get("comfort", checks.comfort, empty=True),
+        hrv=get("hrv", checks.number, empty=True),
+        heard=get("heard", checks.text),
+    )
 
 
 def _from_csv(rows: _Rows, header: list[str], source: str) -> Imported:
@@ -331,7 +255,7 @@ def _from_csv(rows: _Rows, header: list[str], source: str) -> Imported:
     for line, row in rows:
         where = f"{source}:{line}"
         r = _row(row, header, where)
-        head = _session(_Fields(r, where, _CSV_HEAD, ": "))
+        head = _session(checks.Fields(r, where, _CSV_HEAD, ": "))
         cells = [r[c] for c in _SESSION_CELLS]
         sid, problem = head.id, ""
         if sid in first and sessions[-1][0].id != sid:
@@ -350,7 +274,7 @@ def _from_csv(rows: _Rows, header: list[str], source: str) -> Imported:
         if not has_answer:
             answerless.add(sid)
             continue
-        answer, audio = _answer(_Fields(r, where, _CSV_ANSWER, ": "), sid)
+        answer, audio = _answer(checks.Fields(r, where, _CSV_ANSWER, ": "), sid)
         answers.append(answer)
         recordings += audio
     return Imported("csv", tuple(replace(h, answers=tuple(a)) for h, a in sessions), recordings)
@@ -371,7 +295,7 @@ def _from_daylio(
         try:
             mood = _daylio_mood(r["mood"], scale)
             local = _daylio_time(r["full_date"], r["time"])
-        except _Bad as exc:
+        except checks.Bad as exc:
             raise InputError(f"{source}:{line}: {exc}") from None
         if isinstance(mood, str):
             unknown.setdefault(mood, line)
@@ -397,9 +321,9 @@ def _daylio_mood(value: str, scale: Mapping[str, int]) -> int | str | None:
         return None
     if re.fullmatch(r"[0-9]+", value):  # a mood written as its number
         try:
-            return _mood(value)
-        except _Bad as exc:
-            raise _Bad(f"mood: {exc}; use a mood's name or its number") from None
+            return checks.mood(value)
+        except checks.Bad as exc:
+            raise checks.Bad(f"mood: {exc}; use a mood's name or its number") from None
     return scale.get(value.casefold(), value)
 
 
@@ -409,7 +333,7 @@ def _daylio_time(day: str, clock: str) -> datetime:
     try:
         when = date.fromisoformat(day)
     except ValueError:
-        raise _Bad(f"full_date {day!r} is not YYYY-MM-DD; export from Daylio again") from None
+        raise checks.Bad(f"full_date {day!r} is not YYYY-MM-DD; export from Daylio again") from None
     m = _CLOCK.fullmatch(clock)
     try:
         if m is None or (m[4] and not 1 <= int(m[1]) <= 12):
@@ -417,7 +341,9 @@ def _daylio_time(day: str, clock: str) -> datetime:
         hour = int(m[1]) % 12 + (12 if m[4].lower() == "p" else 0) if m[4] else int(m[1])
         return datetime.combine(when, time(hour, int(m[2]), int(m[3] or 0)))
     except ValueError:
-        raise _Bad(f"time {clock!r} is not a time of day; write it as 21:30 or 9:30 pm") from None
+        raise checks.Bad(
+            f"time {clock!r} is not a time of day; write it as 21:30 or 9:30 pm"
+        ) from None
 
 
 def _daylio_session(start: float, mood: int | None, r: Mapping[str, str]) -> SessionRecord:

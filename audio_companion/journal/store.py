@@ -18,7 +18,7 @@ import time
 import wave
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
-from datetime import date, datetime, tzinfo
+from datetime import date, tzinfo
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -28,7 +28,8 @@ from audio_companion.errors import JournalError
 from audio_companion.journal.connect import Connection, open_file
 from audio_companion.journal.lock import SharedLock, shared
 from audio_companion.journal.mood import validate_mood
-from audio_companion.journal.paces import Pace, PaceRecord, steps_from_json, steps_json
+from audio_companion.journal.nights import nights_at
+from audio_companion.journal.paces import PACE_COLUMNS, Pace, PaceRecord, pace_from_row, pace_row
 from audio_companion.journal.passphrase import Passphrase
 from audio_companion.journal.private import create_or_repair
 from audio_companion.journal.records import (
@@ -227,11 +228,23 @@ class Journal:
     def add_records(
         self, records: Sequence[SessionRecord], key: Callable[[SessionRecord], Hashable]
     ) -> int:
-        """Add whole sessions (an import) in one transaction; returns how many were added.
+        """Add whole sessions (an import); returns how many were added. See `add_import`."""
+        return self.add_import(records, key, (), lambda pace: pace)[0]
 
-        Sessions whose `key` matches one already in the journal are skipped (importing a file
-        twice adds nothing). Ids are kept when given, distinct and free, as in an empty journal, so
-        an export imported there exports again identically. A bad value leaves nothing written.
+    def add_import(
+        self,
+        records: Sequence[SessionRecord],
+        key: Callable[[SessionRecord], Hashable],
+        paces: Sequence[PaceRecord],
+        pace_key: Callable[[PaceRecord], Hashable],
+    ) -> tuple[int, int]:
+        """Add whole sessions and resonance paces (an import) in one transaction; returns how
+        many sessions and how many paces were added.
+
+        Those whose `key` (`pace_key`) matches one already in the journal are skipped (importing
+        a file twice adds nothing). Ids are kept when given, distinct and free, as in an empty
+        journal, so an export imported there exports again identically. A bad value leaves
+        nothing written, sessions or paces.
         """
         with self._transaction() as conn:
             present = {key(r) for r in self._all_records()}
@@ -250,38 +263,33 @@ class Journal:
                         validate_mood(a.mood)
                     answer = {**vars(a), "id": a.id if keep else None, "session_id": sid}
                     conn.execute(_insert("answers", _ANSWER_COLUMNS), answer)
-        return len(new)
+            known = {pace_key(p) for p in self._all_paces()}
+            fresh = [p for p in paces if pace_key(p) not in known]
+            for pace in fresh:  # an id repeated in the file is taken by then: renumbered
+                taken = conn.execute("SELECT 1 FROM paces WHERE id = ?", (pace.id,)).fetchall()
+                row_id = pace.id if pace.id > 0 and not taken else None
+                conn.execute(_insert("paces", PACE_COLUMNS), pace_row(pace, row_id))
+        return len(new), len(fresh)
 
     def add_pace(self, pace: Pace) -> int:
         """Keep a resonance protocol's result; the newest one is the person's pace from then on."""
         with self._transaction() as conn:
-            cur = conn.execute(
-                """INSERT INTO paces (measured_at, breaths_per_minute, measure, protocol, steps)
-                   VALUES (?, ?, ?, ?, ?)""",
-                (
-                    float(pace.measured_at),
-                    float(pace.breaths_per_minute),
-                    pace.measure,
-                    pace.protocol,
-                    steps_json(pace.steps),
-                ),
-            )
+            cur = conn.execute(_insert("paces", PACE_COLUMNS), pace_row(pace))
             return int(cur.lastrowid or 0)
 
     def latest_pace(self) -> PaceRecord | None:
         """The pace found last (by when it was measured), or None before any protocol ran."""
         rows = self._query("SELECT * FROM paces ORDER BY measured_at DESC, id DESC LIMIT 1")
-        if not rows:
-            return None
-        r = rows[0]
-        return PaceRecord(
-            measured_at=r["measured_at"],
-            breaths_per_minute=r["breaths_per_minute"],
-            measure=r["measure"],
-            protocol=r["protocol"],
-            steps=steps_from_json(r["steps"], str(self.path)),
-            id=r["id"],
-        )
+        return pace_from_row(rows[0], str(self.path)) if rows else None
+
+    def paces(self) -> list[PaceRecord]:
+        """Every resonance pace kept, oldest first: what an export and `journal paces` show."""
+        with self._lock, self._errors():
+            return self._all_paces()
+
+    def _all_paces(self) -> list[PaceRecord]:
+        rows = self._rows("SELECT * FROM paces ORDER BY measured_at, id")
+        return [pace_from_row(r, str(self.path)) for r in rows]
 
     # -- reading -----------------------------------------------------------------------
 
@@ -354,10 +362,18 @@ class Journal:
             for r in self._query(sql, params)
         ]
 
-    def checkin_days(self, tz: tzinfo | None = None) -> set[date]:
-        """Dates (local time unless *tz*) on which at least one answer was given."""
-        rows = self._query("SELECT DISTINCT CAST(started_at AS INTEGER) AS t FROM answers")
-        return {datetime.fromtimestamp(r["t"], tz).date() for r in rows}
+    def checkin_nights(self, tz: tzinfo | None = None) -> set[date]:
+        """The check-in nights (`nights.night_of`, read in *tz*, None: this machine's zone) on
+        which a session with at least one answer began: what the streak is counted over.
+
+        A session's start decides, as for the spoken recall, so that a check-in running from
+        23:50 past midnight is one night, and both count it alike.
+        """
+        rows = self._query(
+            """SELECT DISTINCT started_at FROM sessions s
+               WHERE EXISTS (SELECT 1 FROM answers a WHERE a.session_id = s.id)"""
+        )
+        return nights_at((r["started_at"] for r in rows), tz)
 
     # -- helpers -----------------------------------------------------------------------
 

@@ -1,7 +1,9 @@
 """Mood over time and the check-in streak: pure functions over journal rows.
 
-The streak forgives a single missed night because a ritual that collapses after one bad evening
-discourages more than it encourages; two missed nights in a row do end it.
+Moods are charted by calendar day; the streak counts check-in nights (`nights`), the same
+nights the spoken recall counts. The streak forgives a single missed night because a ritual
+that collapses after one bad evening discourages more than it encourages; two missed nights
+in a row do end it.
 """
 
 from __future__ import annotations
@@ -56,19 +58,21 @@ def _key(k: tuple[date, str | None]) -> tuple[date, str]:
     return k[0], "" if k[1] is None else "\x01" + k[1]
 
 
-def streak(days: set[date], today: date, forgive: int = 1) -> int:
-    """Nights with a check-in in the current run, ending today (or yesterday if not yet today).
+def streak(nights: set[date], tonight: date, forgive: int = 1) -> int:
+    """Nights with a check-in in the current run, ending tonight (or last night if not yet).
 
-    Up to *forgive* consecutive missed days are bridged without ending the run; missed days
-    never count. Days after *today* are ignored.
+    *nights* and *tonight* are check-in nights (`nights.night_of`: until 4 am it is still the
+    evening before), never calendar days, so that `journal trend` and the spoken recall count
+    a check-in at 00:30 alike. Up to *forgive* consecutive missed nights are bridged without
+    ending the run; missed nights never count. Nights after *tonight* are ignored.
     """
     if forgive < 0:
         raise ValueError("forgive must be 0 or more")
-    cursor = today if today in days else today - ONE_DAY
-    earliest = min(days, default=today)
+    cursor = tonight if tonight in nights else tonight - ONE_DAY
+    earliest = min(nights, default=tonight)
     count = missed = 0
     while cursor >= earliest:
-        if cursor in days:
+        if cursor in nights:
             count += 1
             missed = 0
         else:

@@ -8,22 +8,28 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping, Sequence
+from dataclasses import fields
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from audio_companion.checkin import wording
 from audio_companion.checkin.couple import BOTH
 from audio_companion.checkin.deck import load_deck
 from audio_companion.checkin.recall import other_decks, recall
 from audio_companion.checkin.steps import Deck, Step, StepKind
 from audio_companion.errors import DeckError
-from audio_companion.journal import AnswerRecord, SessionRecord
+from audio_companion.journal import Answer, AnswerRecord, Journal, SessionRecord
+from audio_companion.journal.nights import night_of
+from audio_companion.journal.records import SpokenAnswer
+from audio_companion.journal.trend import streak
 
 ZONE = ZoneInfo("America/New_York")
 TONIGHT = date(2026, 11, 27)
 _ids = itertools.count(1)
+SPOKEN = tuple(f.name for f in fields(SpokenAnswer))
 
 STEPS = {  # kind -> the step of DECK that asks it
     "free": "checkin",
@@ -152,6 +158,35 @@ def test_a_night_runs_until_four_in_the_morning() -> None:
 
     assert on(3) == "This is your second night in a row."  # 03:30 today is still last night
     assert on(4) is None  # 04:30 is tonight's
+
+
+def test_recall_and_journal_trend_count_the_same_nights(tmp_path: Path) -> None:
+    # 23:59, 00:30 and 03:59: three nights in a row, though by calendar day the last two
+    # fall on the days after theirs (and 03:59 on tonight's date).
+    moments = [
+        datetime(2026, 11, 24, 23, 59, tzinfo=ZONE),
+        datetime(2026, 11, 26, 0, 30, tzinfo=ZONE),
+        datetime(2026, 11, 27, 3, 59, tzinfo=ZONE),
+    ]
+    records = [session(m.timestamp(), mood(4)) for m in moments]
+    assert say(records) == "This is your fourth night in a row."  # tonight's included
+    with Journal.open(tmp_path / "j.sqlite3") as j:
+        for r in records:
+            sid = j.start_session(r.deck, r.partners, r.engine, r.started_at)
+            j.add_answer(sid, Answer(**{k: getattr(r.answers[0], k) for k in SPOKEN}))
+        counted = j.checkin_nights(ZONE)
+    assert counted == {ago(3), ago(2), ago(1)}
+    # What `journal trend` says once tonight's check-in is in: the same fourth night.
+    assert streak(counted | {TONIGHT}, TONIGHT) == 4
+
+
+@pytest.mark.parametrize("hour", [0, 3, 4, 23])
+@pytest.mark.parametrize("minute", [0, 30, 59])
+def test_the_check_ins_wording_night_is_the_journals(hour: int, minute: int) -> None:
+    # The check-in still has its own copy (checkin.wording); until it uses the journal's,
+    # this keeps the two the same.
+    moment = datetime(2026, 3, 29, hour, minute)
+    assert wording.night_of(moment) == night_of(moment)
 
 
 def test_the_zone_decides_the_night() -> None:

@@ -15,6 +15,7 @@ from audio_companion.journal.export import (
     to_json,
     to_markdown,
 )
+from audio_companion.journal.paces import PaceRecord, PaceStep
 from audio_companion.journal.store import AnswerRecord, SessionRecord
 
 TZ = timezone(timedelta(hours=2))
@@ -87,7 +88,7 @@ def test_csv_has_a_row_per_answer_and_one_for_an_empty_session() -> None:
 
 def test_json_is_versioned_with_int_moods_and_no_audio() -> None:
     doc = json.loads(to_json(RECORDS, TZ))
-    assert doc["format"] == "audio-companion-journal" and doc["version"] == 1
+    assert doc["format"] == "audio-companion-journal" and doc["version"] == 2
     s1, s2 = doc["sessions"]
     assert s1["started_at"] == "2024-05-14T21:30:00+02:00"
     assert s1["ended_at"] == "2024-05-14T21:40:00+02:00"
@@ -127,6 +128,7 @@ def test_markdown_escapes_what_would_become_formatting() -> None:
 def test_empty_exports_are_still_valid() -> None:
     assert to_csv([]).splitlines()[0].startswith("session_id,")
     assert json.loads(to_json([]))["sessions"] == []
+    assert json.loads(to_json([]))["paces"] == []
     assert "No check-ins yet." in to_markdown([])
 
 
@@ -146,3 +148,26 @@ def test_partners_with_a_separator_in_a_name_come_back_whole() -> None:
     assert split_partners(cell) == names
     assert join_partners(("Alex", "Sam")) == "Alex; Sam"  # ordinary names read as before
     assert split_partners("") == () and split_partners("Alex;Sam") == ("Alex", "Sam")
+
+
+def test_json_carries_every_field_of_every_pace() -> None:
+    steps = (PaceStep(6.5, 120, comfort=3, heard="three"), PaceStep(6, 90.5, None, 41.25, ""))
+    pace = PaceRecord(T0 + 0.5, 6.5, "comfort", "lehrer-stepped", steps, id=7)
+    doc = json.loads(to_json(RECORDS, TZ, [pace]))
+    assert doc["paces"] == [
+        {
+            "id": 7,
+            "measured_at": "2024-05-14T21:30:00.500000+02:00",
+            "breaths_per_minute": 6.5,
+            "measure": "comfort",
+            "protocol": "lehrer-stepped",
+            "steps": [
+                {"breaths_per_minute": 6.5, "seconds": 120.0, "comfort": 3, "hrv": None,
+                 "heard": "three"},
+                {"breaths_per_minute": 6.0, "seconds": 90.5, "comfort": None, "hrv": 41.25,
+                 "heard": ""},
+            ],
+        }
+    ]  # fmt: skip
+    # Whole numbers are written as floats: what an import reads back, so it exports alike.
+    assert '"seconds": 120.0' in to_json([], TZ, [pace])

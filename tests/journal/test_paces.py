@@ -1,15 +1,16 @@
-"""The resonance pace in the journal: schema 2's `paces` table, its migration, and read-back."""
+"""The resonance pace in the journal: schema 2's `paces` table, its migration, read-back, table."""
 
 from __future__ import annotations
 
 import sqlite3
+from datetime import timedelta, timezone
 from pathlib import Path
 
 import pytest
 
 from audio_companion.errors import JournalError
 from audio_companion.journal import Journal, rekey, schema
-from audio_companion.journal.paces import Pace, PaceStep
+from audio_companion.journal.paces import COMFORT_RANGE, Pace, PaceRecord, PaceStep, pace_table
 from audio_companion.journal.passphrase import Passphrase
 
 T0 = 1_750_000_000.0  # a fixed wall-clock second: nothing depends on today
@@ -100,3 +101,32 @@ def test_an_encrypted_journal_keeps_the_pace_sealed(tmp_path: Path) -> None:
     with Journal.open(path, secret) as j:
         got = j.latest_pace()
     assert got is not None and got.steps == STEPS
+
+
+def test_paces_read_back_oldest_first_and_the_newest_is_in_use(tmp_path: Path) -> None:
+    with Journal.open(tmp_path / "j.sqlite3") as j:
+        j.add_pace(pace(T0 + 86_400, 5.0))
+        j.add_pace(pace(T0, 6.5))
+        j.add_pace(pace(T0 + 86_400, 5.5))  # the same second: the later row is the newer
+        paces = j.paces()
+        latest = j.latest_pace()
+    assert [(p.id, p.breaths_per_minute) for p in paces] == [(2, 6.5), (1, 5.0), (3, 5.5)]
+    assert latest == paces[-1]
+
+
+def test_the_table_shows_each_pace_with_its_steps() -> None:
+    zone = timezone(timedelta(hours=2))
+    older = PaceRecord(T0, 6.0, "comfort", "lehrer", STEPS, id=1)
+    newer = PaceRecord(T0 + 86_400, 5.5, "hrv", "lehrer", (PaceStep(5.5, 60, 4, 41.5),), id=2)
+    assert pace_table([newer, older], zone).splitlines() == [
+        "when              breaths/min  measure  steps (breaths/min: comfort)",
+        "2025-06-16 17:06          5.5  hrv      5.5: 4 (hrv 41.5)",
+        "2025-06-15 17:06          6.0  comfort  6.5: 3, 6: 4, 5.5: -",
+        "breathe --pattern resonance uses the newest: 5.5 a minute",
+    ]
+
+
+def test_the_journal_knows_the_comfort_scale_breathing_rates_on() -> None:
+    from audio_companion.breathing.resonance import COMFORT_MAX, COMFORT_MIN
+
+    assert (COMFORT_RANGE[0], COMFORT_RANGE[-1]) == (COMFORT_MIN, COMFORT_MAX)

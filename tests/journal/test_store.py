@@ -140,7 +140,7 @@ def test_session_summaries_newest_first(tmp_path: Path) -> None:
         assert [s.id for s in j.sessions(limit=1)] == [new]
 
 
-def test_moods_and_checkin_days(tmp_path: Path) -> None:
+def test_moods_and_checkin_nights(tmp_path: Path) -> None:
     with Journal.open(tmp_path / "j.sqlite3") as j:
         sid = j.start_session("nightly", ["Alex", "Sam"], "vosk", T0)
         answer(j, sid, mood=3, started_at=T0, ended_at=T0 + 1)
@@ -150,7 +150,10 @@ def test_moods_and_checkin_days(tmp_path: Path) -> None:
         points = j.moods()
         assert [(p.partner, p.mood) for p in points] == [("Alex", 3), ("Sam", 5), ("Alex", 1)]
         assert [p.mood for p in j.moods(since=T0 + 86400)] == [1]
-        assert j.checkin_days() == {date(2024, 5, 14), date(2024, 5, 15), date(2024, 5, 16)}
+        # The session's start decides its night, wherever its answers fall (as for recall);
+        # a session without an answer is no check-in.
+        j.start_session("nightly", ["Alex"], "vosk", T0 + 5 * 86400)
+        assert j.checkin_nights() == {date(2024, 5, 14)}
 
 
 def test_bad_values_are_refused_before_writing(tmp_path: Path) -> None:
