@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
 
 from audio_companion.journal.mood import MOOD_MAX, MOOD_MIN
+
+# The night's wordings follow the journal's nights: one rule for a night, in one place.
+from audio_companion.journal.nights import NIGHT_ENDS_HOUR as NIGHT_ENDS_HOUR
+from audio_companion.journal.nights import night_of as night_of
 from audio_companion.numbers import number_to_words
 
 # What the companion says between the deck's own words.
@@ -27,11 +30,6 @@ LINES = {
 I_STATEMENT = re.compile(r"\bi\s*(?:feel|felt|am feeling|was feeling|'m feeling)\b.*\bwhen\b", re.I)
 
 
-# A check-in that starts before this hour belongs to the evening before: the
-# wording a couple heard at 23:50 must not change under them at 00:10.
-NIGHT_ENDS_HOUR = 4
-
-
 def time_up_line(time_box_s: float) -> str:
     """What is said when the time box runs out: its own length, in words, if whole minutes.
 
@@ -42,8 +40,3 @@ def time_up_line(time_box_s: float) -> str:
         return LINES["time_up_unround"]
     said = "one minute" if minutes == 1 else f"{number_to_words(minutes)} minutes"
     return LINES["time_up"].format(minutes=said)
-
-
-def night_of(moment: datetime) -> date:
-    """The night a moment belongs to, for choosing the night's wordings."""
-    return (moment - timedelta(hours=NIGHT_ENDS_HOUR)).date()

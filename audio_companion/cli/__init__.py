@@ -135,6 +135,7 @@ from audio_companion.cli import (  # noqa: E402, F401
     checkin,
     journal,
     journal_crypto,
+    journal_paces,
     models,
     remind,
     serve,

@@ -390,8 +390,3 @@ def journal_recall(
     click.echo(line)
     if not chosen.recall:
         click.echo(f'(the deck "{chosen.name}" has recall off: its check-in does not say this)')
-
-
-# `journal paces` lives in its own module and registers on `journal` when imported: here, so
-# that the group always has it (this module is complete by now, so the cycle is harmless).
-from audio_companion.cli import journal_paces  # noqa: E402, F401

@@ -15,14 +15,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from audio_companion.checkin import wording
 from audio_companion.checkin.couple import BOTH
 from audio_companion.checkin.deck import load_deck
 from audio_companion.checkin.recall import other_decks, recall
 from audio_companion.checkin.steps import Deck, Step, StepKind
 from audio_companion.errors import DeckError
 from audio_companion.journal import Answer, AnswerRecord, Journal, SessionRecord
-from audio_companion.journal.nights import night_of
 from audio_companion.journal.records import SpokenAnswer
 from audio_companion.journal.trend import streak
 
@@ -178,15 +176,6 @@ def test_recall_and_journal_trend_count_the_same_nights(tmp_path: Path) -> None:
     assert counted == {ago(3), ago(2), ago(1)}
     # What `journal trend` says once tonight's check-in is in: the same fourth night.
     assert streak(counted | {TONIGHT}, TONIGHT) == 4
-
-
-@pytest.mark.parametrize("hour", [0, 3, 4, 23])
-@pytest.mark.parametrize("minute", [0, 30, 59])
-def test_the_check_ins_wording_night_is_the_journals(hour: int, minute: int) -> None:
-    # The check-in still has its own copy (checkin.wording); until it uses the journal's,
-    # this keeps the two the same.
-    moment = datetime(2026, 3, 29, hour, minute)
-    assert wording.night_of(moment) == night_of(moment)
 
 
 def test_the_zone_decides_the_night() -> None:
