@@ -44,6 +44,7 @@ from audio_companion.journal.paces import Pace
 from audio_companion.tts.prompts import PromptCache
 from audio_companion.voice.intents import CommandVocabulary, Intent
 from audio_companion.voice.loop import Ask, Heard
+from audio_companion.voice.words import MAX_NUMBER
 
 ANSWER_TIMEOUT_S = 20.0  # a person just out of slow breathing may take a moment to answer
 EPISODE_TITLE = "Finding your resonance pace"
@@ -101,8 +102,10 @@ class ComfortVocabulary(CommandVocabulary):
     (`resonance.comfort_from` reads them), and are never expected while breathing.
     """
 
-    def phrases_for(self, allowed: frozenset[Intent] | None, *, numbers: bool) -> tuple[str, ...]:
-        base = super().phrases_for(allowed, numbers=numbers)
+    def phrases_for(
+        self, allowed: frozenset[Intent] | None, *, numbers: bool, up_to: int = MAX_NUMBER
+    ) -> tuple[str, ...]:
+        base = super().phrases_for(allowed, numbers=numbers, up_to=up_to)
         return tuple(dict.fromkeys((*base, *PRIMED_WORDS))) if numbers else base
 
 
@@ -113,6 +116,11 @@ def comfort_vocabulary(vocabulary: CommandVocabulary) -> ComfortVocabulary:
         stop_words=vocabulary.stop_words,
         personal_stop_word=vocabulary.personal_stop_word,
     )
+
+
+RATING = frozenset({Intent.NUMBER})
+"""What a rating may be besides the stop words (always allowed): a number. "Easier" and
+"harder" are no intent; `resonance.comfort_from` reads them from the words."""
 
 
 class Conversation(Protocol):
@@ -132,8 +140,16 @@ class VoiceAsker:
 
     def __call__(self, question: str) -> Reply | None:
         self.loop.say(question)
+        # NUMBER must be allowed: the loop's matcher drops every intent `allowed` leaves
+        # out, and a rating said as a number would come back as no command at all.
         heard = self.loop.listen(
-            Ask(self.timeout_s, expect_number=True, allowed=frozenset(), mode="command")
+            Ask(
+                self.timeout_s,
+                expect_number=True,
+                allowed=RATING,
+                mode="command",
+                numbers_up_to=COMFORT_MAX,
+            )
         )
         if heard.kind != "speech":
             return None

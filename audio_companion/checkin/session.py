@@ -314,7 +314,14 @@ class CheckinSession:
             started = self.wall_clock()
             self._turn(Turn(step.id, step.kind.value, person, expect))
             heard = self.conv.listen(
-                Ask(self.settings.answer_timeout_s, number, allowed, mode, backchannels=protected)
+                Ask(
+                    self.settings.answer_timeout_s,
+                    number,
+                    allowed,
+                    mode,
+                    numbers_up_to=max(MOOD_RANGE),
+                    backchannels=protected,
+                )
             )
             if heard.kind == "end":
                 raise _Stop("interrupted")

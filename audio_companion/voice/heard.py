@@ -13,6 +13,7 @@ from typing import Literal, Protocol
 from audio_companion.asr.base import Transcript
 from audio_companion.audio.chunk import AudioChunk
 from audio_companion.voice.intents import NO_COMMAND, Command, Intent
+from audio_companion.voice.words import MAX_NUMBER
 
 
 class AudioSource(Protocol):
@@ -64,6 +65,10 @@ class Ask:
     """"command": only a command, yes/no or number is expected, so the recogniser is
     primed with (or restricted to) exactly the allowed words and rejects what it is
     unsure of; "answer": free speech, nothing primed."""
+    numbers_up_to: int = MAX_NUMBER
+    """With `expect_number`, the top of the scale asked for (a mood, a comfort rating: 5).
+    Command mode primes only the numbers up to it; a number above is still understood,
+    so the dialog can say what the scale is."""
     backchannels: bool = False
     """Answer mode, a partner's protected turn: another person in the room may say
     "mm-hm" or "yeah" meanwhile. Such an utterance is no turn, and such sentences

@@ -143,14 +143,18 @@ class CommandVocabulary:
         object.__setattr__(self, "personal_stop_word", personal)
         object.__setattr__(self, "_table", tuple(table))
 
-    def phrases_for(self, allowed: frozenset[Intent] | None, *, numbers: bool) -> tuple[str, ...]:
+    def phrases_for(
+        self, allowed: frozenset[Intent] | None, *, numbers: bool, up_to: int = MAX_NUMBER
+    ) -> tuple[str, ...]:
         """What a command-mode recogniser is primed with (or restricted to) right now.
 
         The stop words always (a safety promise), then the first, shortest-to-say
         phrase of each allowed intent ("pause", "yes"; `allowed` None: every
-        intent), then "one" .. "ten" only when `numbers`. Only short words: a
+        intent), then "one" .. `up_to` only when `numbers`. Only short words: a
         long prompt makes whisper hear commands in everything, and the matcher
         still understands wrapped forms ("can you pause") when they are heard.
+        A question on a scale of five primes only one to five: primed with "ten"
+        too, whisper heard a clipped "two" as "ten" three times in five on the rig.
         """
         out: list[str] = [*self.stop_words]
         if self.personal_stop_word:
@@ -159,7 +163,8 @@ class CommandVocabulary:
             if texts and (allowed is None or intent in allowed):
                 out.append(texts[0])
         if numbers:
-            out.extend(w for w, v in NUMBER_WORDS.items() if MIN_NUMBER <= v <= MAX_NUMBER)
+            top = min(up_to, MAX_NUMBER)
+            out.extend(w for w, v in NUMBER_WORDS.items() if MIN_NUMBER <= v <= top)
         return tuple(dict.fromkeys(out))
 
 

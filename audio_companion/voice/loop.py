@@ -115,7 +115,9 @@ class VoiceLoop:
         """What the recogniser expects for `ask`: None in answer mode."""
         if ask.mode != "command":
             return None
-        return self.vocabulary.phrases_for(ask.allowed, numbers=ask.expect_number)
+        return self.vocabulary.phrases_for(
+            ask.allowed, numbers=ask.expect_number, up_to=ask.numbers_up_to
+        )
 
     def end_silence_s(self, ask: Ask) -> float:
         """The silence that ends a turn for `ask`: longer for a free answer."""

@@ -13,6 +13,7 @@ from audio_companion.breathing.cues import CueStyle
 from audio_companion.breathing.live import LEAD, LivePlayer, Poll
 from audio_companion.breathing.render import render_session
 from audio_companion.breathing.resonance import (
+    COMFORT_MAX,
     Reply,
     ResonanceProtocol,
     stepped_plan,
@@ -20,6 +21,7 @@ from audio_companion.breathing.resonance import (
 from audio_companion.breathing.resonance_io import (
     AGAIN,
     QUESTION,
+    RATING,
     LiveStep,
     VoiceAsker,
     comfort_vocabulary,
@@ -157,8 +159,28 @@ def test_the_voice_asker_asks_for_a_number_in_command_mode(
     assert VoiceAsker(loop)(QUESTION) == reply
     assert loop.said == [QUESTION]
     (ask,) = loop.asks
-    assert ask.expect_number and ask.mode == "command" and ask.allowed == frozenset()
+    assert ask.expect_number and ask.mode == "command" and ask.allowed == RATING
+    assert ask.numbers_up_to == COMFORT_MAX
     assert ask.timeout_s is not None and ask.timeout_s > 0
+
+
+@pytest.mark.parametrize(
+    ("said", "reply"),
+    [("two", Reply("two", 2)), ("easier", Reply("easier")), ("stop", Reply("stop", stop=True))],
+)
+def test_a_rating_said_to_the_real_voice_loop_is_understood(said: str, reply: Reply) -> None:
+    # Through the loop's own matcher, not a scripted Heard: with no intent allowed, the
+    # matcher once dropped every number, and a rating said as a number was never heard.
+    from voice_fakes import Phrasebook, Room, make_loop
+
+    from audio_companion.cli.stack import vocabulary_for
+    from audio_companion.voice.loop import LoopSettings
+
+    room = Room(Phrasebook())
+    vocabulary = comfort_vocabulary(vocabulary_for(None))
+    loop = make_loop(room, settings=LoopSettings(vocabulary=vocabulary))
+    room.user_says(said, after=2.0, seconds=0.6)  # after the question (a 1.5 s tone)
+    assert VoiceAsker(loop)(QUESTION) == reply
 
 
 def test_the_rating_words_are_expected_only_when_a_rating_is_asked() -> None:

@@ -321,6 +321,7 @@ def test_numbers_yes_no_and_resume_are_listened_for_in_command_mode() -> None:
     assert reason == "completed"
     modes = [(a.expect_number, a.allowed is not None and Intent.YES in a.allowed, a.mode)
              for a in script.asks]  # fmt: skip
+    assert [a.numbers_up_to for a in script.asks if a.expect_number] == [5]  # the mood's scale
     assert modes == [
         (False, False, "answer"),  # how are you: a free answer
         (True, False, "command"),  # the mood

@@ -413,6 +413,9 @@ def test_phrases_for_numbers_are_one_to_ten_only_when_asked() -> None:
     ten = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
     assert rating == ("stop", "repeat", *ten)
     assert "three" not in VOCAB.phrases_for(frozenset({Intent.NUMBER}), numbers=False)
+    five = VOCAB.phrases_for(frozenset({Intent.NUMBER}), numbers=True, up_to=5)
+    assert five == ("stop", *ten[:5])
+    assert VOCAB.phrases_for(frozenset(), numbers=True, up_to=99) == ("stop", *ten)
 
 
 def test_phrases_for_any_command_are_one_short_word_per_intent() -> None:

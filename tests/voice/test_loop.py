@@ -289,6 +289,18 @@ def test_command_mode_for_a_rating_primes_the_numbers() -> None:
     assert phrases is not None and phrases[0] == "stop" and "four" in phrases
 
 
+def test_a_rating_on_a_scale_of_five_primes_one_to_five_and_still_understands_more() -> None:
+    room = Room(Phrasebook())
+    rec = ToneRecognizer(room.book)
+    loop = make_loop(room, recognizer=rec)
+    room.user_says("seven", seconds=0.6)
+    allowed = frozenset({Intent.NUMBER})
+    ask = Ask(8, expect_number=True, allowed=allowed, mode="command", numbers_up_to=5)
+    assert loop.listen(ask).command.value == 7  # understood: the dialog says the scale
+    (phrases,) = rec.asked
+    assert phrases == ("stop", "one", "two", "three", "four", "five")
+
+
 @pytest.mark.parametrize("streaming", [False, True])
 def test_poll_is_command_mode_with_its_allowed_set(streaming: bool) -> None:
     room = Room(Phrasebook())
