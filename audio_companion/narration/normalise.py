@@ -310,7 +310,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "money",
         re.compile(
-            r"(?P<sign>[$£€])\s?(?P<amount>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<cents>\d{1,2}))?"
+            r"(?P<sign>[$£€])\s?(?P<amount>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<cents>\d+))?"
             r"(?:\s?(?P<scale>k|m|bn|thousand|million|billion|trillion)\b)?",
             re.I,
         ),
@@ -327,7 +327,11 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "measures",
-        re.compile(r"\b(?P<n>\d+(?:\.\d+)?)\s?(?P<unit>" + "|".join(MEASURES) + r")\b"),
+        re.compile(
+            r"\b(?P<n>\d+(?:\.\d+)?)\s?(?P<unit>"
+            + "|".join(sorted(MEASURES, key=len, reverse=True))
+            + r")\b"
+        ),
         measure,
     ),
     Rule(

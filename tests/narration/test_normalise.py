@@ -41,6 +41,11 @@ BY_NAME = {rule.name: rule for rule in RULES}
         ("measures", "16 kHz, 5 ms and 1 GB", "16 kilohertz, 5 milliseconds and 1 gigabyte"),
         (
             "measures",
+            "23 mph, 1 mph, 100 km/h",
+            "23 miles per hour, 1 mile per hour, 100 kilometers per hour",
+        ),
+        (
+            "measures",
             "a 5 km walk, not 5 kmh or 16kHz",
             "a 5 kilometers walk, not 5 kmh or 16 kilohertz",
         ),
@@ -86,6 +91,12 @@ BY_NAME = {rule.name: rule for rule in RULES}
         ),
         ("money", "$5, $1, £10.50, €3", "five dollars, one dollar, ten pounds fifty, three euros"),
         ("money", "$2m and $1,500", "two million dollars and one thousand five hundred dollars"),
+        (
+            "money",
+            "$1.5 million, £2.25bn, $1.125, $1.50",
+            "one point five million dollars, two point two five billion pounds,"
+            " one point one two five dollars, one dollar fifty",
+        ),
         (
             "money",
             "a $5 fee, the $70 million yacht; it costs $5, the $5 he paid",
