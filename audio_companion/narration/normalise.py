@@ -15,17 +15,19 @@ to its replacement. The order is part of the design:
    (before "=" and dashes, which they contain) and "&"; then technical text (`technical`),
    before any number or slash rule would read its parts: hex numbers and hashes spelled,
    "1e-5" and "2**15" as powers, issue numbers ("bpo-3439", "PEP 372") in pairs of
-   digits, "5v5", options ("--sort-keys", before dash pauses), comparison operators
-   (before "="), paths, dunders, acronyms around a slash ("TCP/IP") and dotted names
-   ("os.path.join", after paths and abbreviations, which contain dots).
-4. Number shapes before plain numbers, most specific first: ISO dates, chains "3-2-1",
-   ranges ("3-5" -> "3 to 5", so a range of times or money is still read by the rules
-   below), times of day, money ("a $5 fee" says "dollar"), percentages, degrees, units,
-   measures after a number ("16 kHz", "2 GB"), simple fractions ("1/3" -> "one third") and
-   versions ("v2.0", "version 3.11", "3.11.2", "Python 3.11": parts read as whole
-   numbers); then the symbols "+", "=", "/", dash pauses and ellipses (after ranges, so
-   "3 - 5" is a range, not a pause); then decades, ordinals, decimals, thousands, years,
-   digits glued to letters ("MP3" -> "MP 3") and only then the remaining integers.
+   digits, "B-52s" (a letter code, before ranges), "5v5", options ("--sort-keys", before
+   dash pauses), comparison operators (before "="), paths, dunders, acronyms around a
+   slash ("TCP/IP") and dotted names ("os.path.join", after paths and abbreviations).
+4. Number shapes before plain numbers, most specific first (`everyday` holds the everyday
+   shapes): ISO dates, dialled numbers ("call 911"), chains "3-2-1", models ("Boeing
+   737-800", before ranges), ranges ("3-5" -> "3 to 5", so a range of times or money is
+   still read by the rules below), times of day, money ("a $5 fee" says "dollar"),
+   multipliers ("2x", after "4x4"), percentages, degrees, units, measures after a number
+   ("16 kHz", "2 GB"), simple fractions ("1/3" -> "one third") and versions ("v2.0",
+   "version 3.11", "3.11.2", "Python 3.11": parts read as whole numbers); then the symbols
+   "+", "=", "/", dash pauses and ellipses (after ranges, so "3 - 5" is a range, not a
+   pause); then decades, ordinals, decimals, thousands, years, digits glued to letters
+   ("MP3" -> "MP 3") and only then the remaining integers.
 5. Punctuation left stranded by removals is tidied, and whitespace collapsed last.
 
 Choices: numbers are always written as words (any voice then reads them right), with the
@@ -44,6 +46,7 @@ import re
 from collections.abc import Callable
 from typing import NamedTuple
 
+from audio_companion.narration import everyday as ev
 from audio_companion.narration import technical as tech
 from audio_companion.narration.amounts import MEASURES, fraction, measure, money, version
 from audio_companion.narration.lexicon import Lexicon
@@ -276,6 +279,7 @@ RULES: tuple[Rule, ...] = (
     Rule("scientific", tech.SCIENTIFIC, tech.scientific),
     Rule("powers", tech.POWER, tech.power),
     Rule("issues", tech.ISSUE, tech.issue),
+    Rule("letter_numbers", ev.LETTER_NUMBER, ev.letter_number),
     Rule("matchups", tech.MATCHUP, tech.matchup),
     Rule("options", tech.OPTION, tech.option),
     Rule("comparisons", tech.COMPARISON, tech.comparison),
@@ -285,7 +289,10 @@ RULES: tuple[Rule, ...] = (
     Rule("dotted_names", tech.DOTTED, tech.dotted),
     # 4. numbers, most specific shape first
     Rule("iso_dates", re.compile(r"\b(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])\b"), _iso_date),
+    Rule("emergency_numbers", ev.EMERGENCY, ev.emergency),
+    Rule("toll_free", ev.TOLL_FREE, ev.toll_free),
     Rule("number_chains", tech.NUMBER_CHAIN, tech.number_chain),
+    Rule("models", ev.MODEL, ev.model),
     Rule(
         "ranges",
         re.compile(
@@ -316,6 +323,8 @@ RULES: tuple[Rule, ...] = (
         ),
         money,
     ),
+    Rule("multipliers", ev.MULTIPLIER, ev.multiplier),
+    Rule("resolutions", ev.RESOLUTION, ev.resolution),
     Rule("percent", re.compile(r"(\d)\s?%"), _template(r"\1 percent")),
     # "the #1 framework", "#3 on the list": a rank; "#ATL24" (a hashtag) is left alone.
     Rule("rank", re.compile(r"(?<![\w&])#(\d+)\b"), _template(r"number \1")),

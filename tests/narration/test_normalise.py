@@ -56,6 +56,21 @@ BY_NAME = {rule.name: rule for rule in RULES}
         ),
         ("fractions", "on 12/25, 3/2 and 1/2/2026", "on 12/25, 3/2 and 1/2/2026"),
         (
+            "multipliers",
+            "a 2x speedup, 10x faster, 1.5× more",
+            "a 2 times speedup, 10 times faster, 1.5 times more",
+        ),
+        (
+            "multipliers",
+            "3x + 2, 2x(y), 4x4, 3 x 4, 0x1F, 2xl, 10X",
+            "3x + 2, 2x(y), 4x4, 3 x 4, 0x1F, 2xl, 10X",
+        ),
+        (
+            "resolutions",
+            "a 1080p screen, 720p or 4K",
+            "a ten eighty p screen, seven twenty p or 4K",
+        ),
+        (
             "versions",
             "v2.0 and version 3.11 (3.11.2)",
             "version two point zero and version three point eleven (three point eleven point two)",
@@ -76,6 +91,40 @@ BY_NAME = {rule.name: rule for rule in RULES}
         ("arrows", "stress → cortisol -> sleep", "stress leads to cortisol leads to sleep"),
         ("ampersand", "Tea & biscuits", "Tea and biscuits"),
         ("iso_dates", "on 2024-03-01", "on March 1th, 2024"),
+        (
+            "emergency_numbers",
+            "Call 911, dial 999, dialled 112; the 911 call, a 999 operator",
+            "Call nine one one, dial nine nine nine, dialled one one two; the nine one one call,"
+            " a nine nine nine operator",
+        ),
+        (
+            "emergency_numbers",
+            "911 people, in 911 AD, called 112 times",
+            "911 people, in 911 AD, called 112 times",
+        ),
+        (
+            "toll_free",
+            "1-800-FLOWERS, a 1-800 number",
+            "one eight zero zero FLOWERS, a one eight zero zero number",
+        ),
+        ("toll_free", "1-800-555-1234, 1-80", "1-800-555-1234, 1-80"),
+        (
+            "letter_numbers",
+            "The B-52s, an AK-47, F-117, I-95",
+            "The B fifty twos, an AK forty seven, F one seventeen, I ninety five",
+        ),
+        ("letter_numbers", "COVID-19, bpo-3439, 3-5, K-pop", "COVID-19, bpo-3439, 3-5, K-pop"),
+        (
+            "models",
+            "Boeing 737-800, an A320-200, Boeing 747-400s, 777-300ER",
+            "Boeing seven thirty seven eight hundred, an A three twenty two hundred,"
+            " Boeing seven forty seven four hundreds, 777-300ER",
+        ),
+        (
+            "models",
+            "Between 300-400, Pages 100-200, AD 800-900, pages 30-45, Boeing 1990-2000",
+            "Between 300-400, Pages 100-200, AD 800-900, pages 30-45, Boeing 1990-2000",
+        ),
         ("ranges", "3–5 minutes, 3-5, 10 - 20", "3 to 5 minutes, 3 to 5, 10 to 20"),
         ("ranges", "COVID-19", "COVID-19"),
         ("time_12h", "at 4 PM on a Tuesday", "at four P M on a Tuesday"),
@@ -134,6 +183,7 @@ BY_NAME = {rule.name: rule for rule in RULES}
             "CVE twenty twenty one four four two two eight, PEP eight, to issue 250 shares",
         ),
         ("matchups", "5v5s and a 3x3 grid", "five versus fives and a three by three grid"),
+        ("matchups", "a 2×2 grid", "a two by two grid"),
         ("options", "Use --sort-keys or -v.", "Use dash dash sort keys or dash v."),
         ("options", "well-being, -inf, ready -- go", "well-being, -inf, ready -- go"),
         (
@@ -274,6 +324,14 @@ def test_every_rule_is_tested_and_named_once() -> None:
         ("number_chains", "ranges"),
         ("versions", "product_versions"),
         ("product_versions", "decimals"),
+        ("issues", "letter_numbers"),
+        ("letter_numbers", "ranges"),
+        ("emergency_numbers", "integers"),
+        ("toll_free", "ranges"),
+        ("number_chains", "models"),
+        ("models", "ranges"),
+        ("matchups", "multipliers"),
+        ("multipliers", "decimals"),
     ],
 )
 def test_order(before: str, after: str) -> None:
