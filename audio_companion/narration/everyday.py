@@ -13,7 +13,16 @@ generic rules, which would read it wrongly:
   eight hundred", "A320-200" -> "A three twenty two hundred", is not a range;
 - a multiplier "2x", "10x", "1.5×" -> "two times" ("4x4" stays "four by four", "3x + 2" is
   algebra and stays);
-- a video resolution "1080p" -> "ten eighty p".
+- a rating "4.5/5", "5/5", "92/100", "rated 4/5" -> "four point five out of five";
+- the numbers either side of any other slash are said one after the other, as people say
+  them: "50/50" -> "fifty fifty", "9/11", "60/40", "the 2019/20 season", "3/4/2021" (read
+  like "3-4-2021" is);
+- a clock time with seconds "16:37:54" -> "sixteen thirty seven and fifty four seconds",
+  a duration "2:03:45" -> "two hours three minutes and forty five seconds";
+- a range of times "9am-5pm" -> "9am to 5pm", as a range of plain numbers already is;
+- a video resolution "1080p" -> "ten eighty p";
+- signs: "3 1/2" -> "three and a half", "~5" -> "about five", "No. 1" -> "number one", a
+  minus sign or a hyphen before a temperature or percentage "-5°C" -> "minus five".
 
 Numbers are left as digits where a later rule of the table reads them.
 """
@@ -125,9 +134,106 @@ def multiplier(match: re.Match[str]) -> str:
     return f"{match['n']} times"
 
 
+RATING = re.compile(
+    r"(?<![\d/.,])(?P<top>\d+(?:\.\d+)?)\s?/\s?(?P<bottom>5|10|100)(?![\d/]|[.,]\d)"
+)
+_RATED = re.compile(r"\b(?:rat|scor|grade|review)\w*\W+(?:\w+\W+)?$", re.I)
+_STARS = re.compile(r"\s*(?:stars?|points?)\b", re.I)
+
+
+def rating(match: re.Match[str]) -> str:
+    """ "4.5/5" -> "4.5 out of 5". A fraction has no decimal point and is no bigger than
+    one, so a decimal, "5/5", "10/10" or anything over 100 is a score; a plain "4/5" is one
+    when rated or scored, or counted in stars or points; else a fraction, "four fifths"."""
+    top, bottom = match["top"], match["bottom"]
+    score = "." in top or float(top) == int(bottom) or (bottom == "100" and float(top) <= 100)
+    before = match.string[max(0, match.start() - 30) : match.start()]
+    if score or _RATED.search(before) or _STARS.match(match.string, match.end()):
+        return f"{top} out of {bottom}"
+    return match[0]
+
+
+NUMBER_SLASH = re.compile(r"(?<![\w./])\d+(?:/\d+)+(?![\w/]|[.,]\d)")
+
+
+def number_slash(match: re.Match[str]) -> str:
+    """ "50/50" -> "50 50", "3/4/2021" -> "3 4 2021": after the fraction and rating rules,
+    the numbers of a split, a date or a name ("9/11") are said one after the other."""
+    return match[0].replace("/", " ")
+
+
+# --- times ----------------------------------------------------------------------------------
+
+TIME_SECONDS = re.compile(
+    r"(?<![\d:.])(?P<hour>\d{1,2}):(?P<min>[0-5]\d):(?P<sec>[0-5]\d)(?![\d:]|[.,]\d)"
+)
+_CLOCK_AFTER = re.compile(r"\s*(?:[AaPp]\.?[Mm]\b|UTC|GMT|[A-Z][SD]?T\b)")
+
+
+def time_seconds(match: re.Match[str]) -> str:
+    """A clock time (two-digit hour, or a zone or am/pm after it): "16:37:54" -> "16:37 and
+    54 seconds" (the time rules read the rest); otherwise a duration, "2:03:45" -> "2 hours
+    3 minutes and 45 seconds"."""
+    hour, minutes, sec = match["hour"], match["min"], match["sec"]
+    seconds = "1 second" if sec == "01" else f"{int(sec)} seconds"
+    clock = len(hour) == 2 or _CLOCK_AFTER.match(match.string, match.end())
+    if clock and int(hour) <= 23:
+        if minutes != "00":
+            return f"{hour}:{minutes} and {seconds}"
+        # not "07:00" -> "seven hundred": "seven hundred and forty seven" is a number
+        on_hour = "o'clock" if int(hour) <= 12 else "hundred hours"
+        return f"{int(hour)} {on_hour} and {seconds}"
+    hours = "1 hour" if hour == "1" else f"{hour} hours"
+    mins = "1 minute" if minutes == "01" else f"{int(minutes)} minutes"
+    return f"{hours} {mins} and {seconds}"
+
+
+TIME_RANGE = re.compile(r"(?P<start>\d(?::\d\d)?\s?[ap]\.?m\b\.?)\s*[–-]\s*(?=\d)", re.I)
+
+
+def time_range(match: re.Match[str]) -> str:
+    """ "9am-5pm" -> "9am to 5pm"."""
+    return f"{match['start']} to "
+
+
 RESOLUTION = re.compile(r"\b(?P<lines>480|720|1080|1440|2160)(?P<p>[pi])\b")
 
 
 def resolution(match: re.Match[str]) -> str:
     """ "1080p" -> "ten eighty p", as the format is said, not "one thousand eighty"."""
     return f"{id_words(match['lines'])} {match['p']}"
+
+
+# --- small signs before a number -----------------------------------------------------------
+
+# "3 1/2 cups": a whole number and a simple fraction.
+MIXED = re.compile(
+    r"(?<![\d.,/])(?P<whole>\d{1,3}) (?P<top>[1-9])/(?P<bottom>[2-9]|10)(?![\d/]|[.,]\d)"
+)
+_A_PART = {2: "a half", 3: "a third", 4: "a quarter"}
+
+
+def mixed_number(match: re.Match[str]) -> str:
+    """ "3 1/2" -> "3 and a half", "2 3/4" -> "2 and 3/4" (the fraction rule reads it), not
+    "three one half"."""
+    top, bottom = int(match["top"]), int(match["bottom"])
+    if top >= bottom:
+        return match[0]
+    part = _A_PART.get(bottom) if top == 1 else None
+    return f"{match['whole']} and {part or match['top'] + '/' + match['bottom']}"
+
+
+APPROXIMATE = re.compile(r"(?<![\w~])[~≈]\s?(?=\d)")
+_ALREADY_ROUGH = re.compile(r"\b(?:about|around|approximately|roughly|nearly|some) $", re.I)
+
+
+def approximately(match: re.Match[str]) -> str:
+    """ "~5" -> "about 5", but "around ~5" is not "around about 5"."""
+    return "" if _ALREADY_ROUGH.search(match.string, 0, match.start()) else "about "
+
+
+# "No. 1", "no.5"; not "he said no. 2 days later".
+NUMBER_SIGN = re.compile(r"\bNo\.\s?(?=\d)|\bno\.(?=\d)")
+# A minus sign, or a hyphen straight before a temperature or a percentage ("-5°C", "-3%"):
+# a hyphen elsewhere is a range or a dash, read by those rules.
+NEGATIVE = re.compile(r"(?<![\w.,)])(?:−|-(?=\d+(?:\.\d+)?\s?(?:°|%|degrees?\b|percent\b)))(?=\d)")

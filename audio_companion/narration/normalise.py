@@ -20,10 +20,12 @@ to its replacement. The order is part of the design:
    slash ("TCP/IP") and dotted names ("os.path.join", after paths and abbreviations).
 4. Number shapes before plain numbers, most specific first (`everyday` holds the everyday
    shapes): ISO dates, dialled numbers ("call 911"), chains "3-2-1", models ("Boeing
-   737-800", before ranges), ranges ("3-5" -> "3 to 5", so a range of times or money is
-   still read by the rules below), times of day, money ("a $5 fee" says "dollar"),
+   737-800", before ranges), ranges of times ("9am-5pm") and numbers ("3-5" -> "3 to 5",
+   so a range of times or money is still read by the rules below), minus signs, times with
+   seconds, times of day ("9:30 pm", "9.30 pm"), money ("a $5 fee" says "dollar"),
    multipliers ("2x", after "4x4"), percentages, degrees, units, measures after a number
-   ("16 kHz", "2 GB"), simple fractions ("1/3" -> "one third") and versions ("v2.0",
+   ("16 kHz", "2 GB"), mixed numbers, ratings ("4.5/5") and simple fractions ("1/3" ->
+   "one third"), then other numbers around a slash ("50/50") and versions ("v2.0",
    "version 3.11", "3.11.2", "Python 3.11": parts read as whole numbers); then the symbols
    "+", "=", "/", dash pauses and ellipses (after ranges, so "3 - 5" is a range, not a
    pause); then decades, ordinals, decimals, thousands, years, digits glued to letters
@@ -293,6 +295,8 @@ RULES: tuple[Rule, ...] = (
     Rule("toll_free", ev.TOLL_FREE, ev.toll_free),
     Rule("number_chains", tech.NUMBER_CHAIN, tech.number_chain),
     Rule("models", ev.MODEL, ev.model),
+    Rule("time_ranges", ev.TIME_RANGE, ev.time_range),
+    Rule("time_seconds", ev.TIME_SECONDS, ev.time_seconds),
     Rule(
         "ranges",
         re.compile(
@@ -301,10 +305,13 @@ RULES: tuple[Rule, ...] = (
         ),
         _template(r"\1 to \2"),
     ),
+    Rule("negatives", ev.NEGATIVE, _const("minus ")),
+    Rule("approximately_signs", ev.APPROXIMATE, ev.approximately),
+    Rule("number_signs", ev.NUMBER_SIGN, _const("number ")),
     Rule(
         "time_12h",
         re.compile(
-            r"\b(?P<hour>1[0-2]|0?[1-9])(?::(?P<min>[0-5]\d))?\s*(?P<half>[ap])\.?\s?m\b\.?",
+            r"(?<![$£€])\b(?P<hour>1[0-2]|0?[1-9])(?:[:.](?P<min>[0-5]\d))?\s*(?P<half>[ap])\.?\s?m\b\.?",
             re.I,
         ),
         _time_12h,
@@ -343,11 +350,14 @@ RULES: tuple[Rule, ...] = (
         ),
         measure,
     ),
+    Rule("mixed_numbers", ev.MIXED, ev.mixed_number),
+    Rule("ratings", ev.RATING, ev.rating),
     Rule(
         "fractions",
         re.compile(r"(?<![\d/.,])(?P<top>[1-9])/(?P<bottom>[2-9]|10)(?![\d/]|[.,]\d)"),
         fraction,
     ),
+    Rule("number_slashes", ev.NUMBER_SLASH, ev.number_slash),
     Rule(
         "versions",
         re.compile(

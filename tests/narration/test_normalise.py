@@ -55,6 +55,21 @@ BY_NAME = {rule.name: rule for rule in RULES}
             "one third of it, two thirds of that, one half cup",
         ),
         ("fractions", "on 12/25, 3/2 and 1/2/2026", "on 12/25, 3/2 and 1/2/2026"),
+        ("mixed_numbers", "3 1/2 cups, 2 3/4 miles", "3 and a half cups, 2 and 3/4 miles"),
+        ("mixed_numbers", "1/2 and 3 5/4", "1/2 and 3 5/4"),
+        (
+            "ratings",
+            "4.5/5, 5/5, 10/10, 92/100",
+            "4.5 out of 5, 5 out of 5, 10 out of 10, 92 out of 100",
+        ),
+        ("ratings", "rated 4/5, 3/5 stars", "rated 4 out of 5, 3 out of 5 stars"),
+        ("ratings", "4/5 of people, 1/10, 3/4/2021", "4/5 of people, 1/10, 3/4/2021"),
+        (
+            "number_slashes",
+            "a 50/50 chance, 9/11, on 3/4/2021",
+            "a 50 50 chance, 9 11, on 3 4 2021",
+        ),
+        ("number_slashes", "km/h, v1/2", "km/h, v1/2"),
         (
             "multipliers",
             "a 2x speedup, 10x faster, 1.5× more",
@@ -69,6 +84,18 @@ BY_NAME = {rule.name: rule for rule in RULES}
             "resolutions",
             "a 1080p screen, 720p or 4K",
             "a ten eighty p screen, seven twenty p or 4K",
+        ),
+        ("negatives", "-5°C, −3 and -2%", "minus 5°C, minus 3 and minus 2%"),
+        ("negatives", "3-5°C, -v, well-being -5 items", "3-5°C, -v, well-being -5 items"),
+        (
+            "approximately_signs",
+            "~5 people, around ~10, ~/.bashrc",
+            "about 5 people, around 10, ~/.bashrc",
+        ),
+        (
+            "number_signs",
+            "No. 1 hit, the no.5 bus, No. Never",
+            "number 1 hit, the number 5 bus, No. Never",
         ),
         (
             "versions",
@@ -125,6 +152,14 @@ BY_NAME = {rule.name: rule for rule in RULES}
             "Between 300-400, Pages 100-200, AD 800-900, pages 30-45, Boeing 1990-2000",
             "Between 300-400, Pages 100-200, AD 800-900, pages 30-45, Boeing 1990-2000",
         ),
+        ("time_ranges", "9am-5pm, 9:30 a.m. – 5 p.m.", "9am to 5pm, 9:30 a.m. to 5 p.m."),
+        (
+            "time_seconds",
+            "16:37:54, 07:00:47 and 2:03:45, 1:01:01",
+            "16:37 and 54 seconds, 7 o'clock and 47 seconds and 2 hours 3 minutes and 45 seconds,"
+            " 1 hour 1 minute and 1 second",
+        ),
+        ("time_seconds", "7:19:21 UTC, 12:30", "7:19 and 21 seconds UTC, 12:30"),
         ("ranges", "3–5 minutes, 3-5, 10 - 20", "3 to 5 minutes, 3 to 5, 10 to 20"),
         ("ranges", "COVID-19", "COVID-19"),
         ("time_12h", "at 4 PM on a Tuesday", "at four P M on a Tuesday"),
@@ -132,6 +167,11 @@ BY_NAME = {rule.name: rule for rule in RULES}
             "time_12h",
             "at 4pm, 9:30 p.m. Then 7:05am",
             "at four P M, nine thirty P M. Then seven oh five A M",
+        ),
+        (
+            "time_12h",
+            "at 9.30 pm, 11.45am, 2.5 m",
+            "at nine thirty P M, eleven forty five A M, 2.5 m",
         ),
         (
             "time_24h",
@@ -330,8 +370,16 @@ def test_every_rule_is_tested_and_named_once() -> None:
         ("toll_free", "ranges"),
         ("number_chains", "models"),
         ("models", "ranges"),
+        ("time_ranges", "time_12h"),
+        ("time_seconds", "time_24h"),
+        ("ranges", "negatives"),
         ("matchups", "multipliers"),
         ("multipliers", "decimals"),
+        ("mixed_numbers", "fractions"),
+        ("ratings", "fractions"),
+        ("fractions", "number_slashes"),
+        ("paths", "number_slashes"),
+        ("paths", "approximately_signs"),
     ],
 )
 def test_order(before: str, after: str) -> None:
