@@ -21,6 +21,7 @@ generic rules, which would read it wrongly:
   a duration "2:03:45" -> "two hours three minutes and forty five seconds";
 - a range of times "9am-5pm" -> "9am to 5pm", as a range of plain numbers already is;
 - a video resolution "1080p" -> "ten eighty p";
+- a log's date "22-Nov-2019" -> "November twenty second, twenty nineteen";
 - signs: "3 1/2" -> "three and a half", "~5" -> "about five", "No. 1" -> "number one", a
   minus sign or a hyphen before a temperature or percentage "-5°C" -> "minus five".
 
@@ -237,3 +238,35 @@ NUMBER_SIGN = re.compile(r"\bNo\.\s?(?=\d)|\bno\.(?=\d)")
 # A minus sign, or a hyphen straight before a temperature or a percentage ("-5°C", "-3%"):
 # a hyphen elsewhere is a range or a dash, read by those rules.
 NEGATIVE = re.compile(r"(?<![\w.,)])(?:−|-(?=\d+(?:\.\d+)?\s?(?:°|%|degrees?\b|percent\b)))(?=\d)")
+
+
+# --- dates with a month's short name -------------------------------------------------------
+
+_SHORT_MONTHS = {
+    "jan": "January",
+    "feb": "February",
+    "mar": "March",
+    "apr": "April",
+    "may": "May",
+    "jun": "June",
+    "jul": "July",
+    "aug": "August",
+    "sep": "September",
+    "sept": "September",
+    "oct": "October",
+    "nov": "November",
+    "dec": "December",
+}
+# "22-Nov-2019", "5/Sep/2021" (server logs and status pages): day, short month, year.
+DAY_MONTH_YEAR = re.compile(
+    r"\b(?P<day>0?[1-9]|[12]\d|3[01])(?P<sep>[-/])(?P<month>"
+    + "|".join(m.title() for m in _SHORT_MONTHS)
+    + r")(?P=sep)(?P<year>\d{4})\b"
+)
+
+
+def day_month_year(match: re.Match[str]) -> str:
+    """ "22-Nov-2019" -> "November 22th, 2019" (the ordinal and year rules then read it,
+    as they read an ISO date), not "twenty two-Nov-twenty nineteen"."""
+    month = _SHORT_MONTHS[match["month"].lower()]
+    return f"{month} {int(match['day'])}th, {match['year']}"

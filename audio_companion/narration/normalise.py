@@ -19,10 +19,11 @@ to its replacement. The order is part of the design:
    dash pauses), comparison operators (before "="), paths, dunders, acronyms around a
    slash ("TCP/IP") and dotted names ("os.path.join", after paths and abbreviations).
 4. Number shapes before plain numbers, most specific first (`everyday` holds the everyday
-   shapes): ISO dates, dialled numbers ("call 911"), chains "3-2-1", models ("Boeing
-   737-800", before ranges), ranges of times ("9am-5pm") and numbers ("3-5" -> "3 to 5",
-   so a range of times or money is still read by the rules below), minus signs, times with
-   seconds, times of day ("9:30 pm", "9.30 pm"), money ("a $5 fee" says "dollar"),
+   shapes): dates ("2024-03-01", "22-Nov-2019"), dialled numbers ("call 911"), chains
+   "3-2-1", models ("Boeing 737-800", before ranges), ranges of times ("9am-5pm") and
+   numbers ("3-5" -> "3 to 5", so a range of times or money is still read by the rules
+   below), minus signs, times with seconds, times of day ("9:30 pm", "9.30 pm"), money
+   ("a $5 fee" says "dollar"),
    multipliers ("2x", after "4x4"), percentages, degrees, units, measures after a number
    ("16 kHz", "2 GB"), mixed numbers, ratings ("4.5/5") and simple fractions ("1/3" ->
    "one third"), then other numbers around a slash ("50/50") and versions ("v2.0",
@@ -291,6 +292,7 @@ RULES: tuple[Rule, ...] = (
     Rule("dotted_names", tech.DOTTED, tech.dotted),
     # 4. numbers, most specific shape first
     Rule("iso_dates", re.compile(r"\b(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])\b"), _iso_date),
+    Rule("day_month_years", ev.DAY_MONTH_YEAR, ev.day_month_year),
     Rule("emergency_numbers", ev.EMERGENCY, ev.emergency),
     Rule("toll_free", ev.TOLL_FREE, ev.toll_free),
     Rule("number_chains", tech.NUMBER_CHAIN, tech.number_chain),

@@ -61,6 +61,7 @@ from audio_companion.narration.normalise import speakable
         ("at 07:00:47 UTC", "at seven o'clock and forty seven seconds UTC"),
         ("finished in 2:03:45", "finished in two hours three minutes and forty five seconds"),
         ("ran for 45:12:33", "ran for forty five hours twelve minutes and thirty three seconds"),
+        ("Friday, 22-Nov-2019", "Friday, November twenty second, twenty nineteen"),
         ("open 9am-5pm", "open nine A M to five P M"),
         ("open 9am–5pm daily", "open nine A M to five P M daily"),
         # amounts and signs

@@ -119,6 +119,12 @@ BY_NAME = {rule.name: rule for rule in RULES}
         ("ampersand", "Tea & biscuits", "Tea and biscuits"),
         ("iso_dates", "on 2024-03-01", "on March 1th, 2024"),
         (
+            "day_month_years",
+            "on 22-Nov-2019, 5/Sep/2021",
+            "on November 22th, 2019, September 5th, 2021",
+        ),
+        ("day_month_years", "3-Mar-21, May-2020, 22-Foo-2019", "3-Mar-21, May-2020, 22-Foo-2019"),
+        (
             "emergency_numbers",
             "Call 911, dial 999, dialled 112; the 911 call, a 999 operator",
             "Call nine one one, dial nine nine nine, dialled one one two; the nine one one call,"
@@ -365,6 +371,8 @@ def test_every_rule_is_tested_and_named_once() -> None:
         ("versions", "product_versions"),
         ("product_versions", "decimals"),
         ("issues", "letter_numbers"),
+        ("day_month_years", "ordinals"),
+        ("day_month_years", "number_chains"),
         ("letter_numbers", "ranges"),
         ("emergency_numbers", "integers"),
         ("toll_free", "ranges"),
