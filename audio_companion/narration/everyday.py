@@ -34,7 +34,7 @@ import re
 
 from audio_companion.narration.amounts import FUNCTION_WORDS
 from audio_companion.narration.technical import id_words
-from audio_companion.numbers import number_to_words
+from audio_companion.numbers import number_to_words, ordinal_words
 
 
 def digit_words(digits: str) -> str:
@@ -159,7 +159,13 @@ NUMBER_SLASH = re.compile(r"(?<![\w./])\d+(?:/\d+)+(?![\w/]|[.,]\d)")
 
 def number_slash(match: re.Match[str]) -> str:
     """ "50/50" -> "50 50", "3/4/2021" -> "3 4 2021": after the fraction and rating rules,
-    the numbers of a split, a date or a name ("9/11") are said one after the other."""
+    the numbers of a split, a date or a name ("9/11") are said one after the other. An odd
+    number of sixteenths, thirty-seconds or sixty-fourths is a measure, no date: "3/16" ->
+    "three sixteenths"."""
+    top, _, bottom = match[0].partition("/")
+    if bottom in ("16", "32", "64") and int(top) % 2 and int(top) < int(bottom):
+        name = ordinal_words(int(bottom))
+        return f"{number_to_words(int(top))} {name if top == '1' else name + 's'}"
     return match[0].replace("/", " ")
 
 

@@ -71,6 +71,7 @@ from audio_companion.narration.normalise import speakable
         ("winds of 23 mph", "winds of twenty three miles per hour"),
         ("at 100 km/h", "at one hundred kilometers per hour"),
         ("3 1/2 cups", "three and a half cups"),
+        ("a 3/16 inch drill", "a three sixteenths inch drill"),
         ("2 3/4 miles", "two and three quarters miles"),
         ("about ~5 people", "about five people"),
         ("~5 people", "about five people"),

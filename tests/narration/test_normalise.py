@@ -71,6 +71,11 @@ BY_NAME = {rule.name: rule for rule in RULES}
         ),
         ("number_slashes", "km/h, v1/2", "km/h, v1/2"),
         (
+            "number_slashes",
+            "a 1/16 inch, 3/32, 5/64 but 2/16, 17/16",
+            "a one sixteenth inch, three thirty seconds, five sixty fourths but 2 16, 17 16",
+        ),
+        (
             "multipliers",
             "a 2x speedup, 10x faster, 1.5× more",
             "a 2 times speedup, 10 times faster, 1.5 times more",
