@@ -6,17 +6,20 @@ generic rules, which would read it wrongly:
 
 - an emergency number is dialled, not counted: "call 911" -> "call nine one one", "a 999
   operator", and a toll-free prefix "1-800-FLOWERS" is dictated digit by digit, like the
-  rest of a phone number ("911 people" stays a count);
+  rest of a phone number ("911 people" stays a count), as is "(555) 123-4567", and a code
+  with a leading zero, "02139", "007";
 - a letter code and its number is a name: "B-52s" -> "B fifty twos", "AK-47" -> "AK forty
   seven", "F-117" -> "F one seventeen";
 - an aircraft-style model and its variant, "Boeing 737-800" -> "Boeing seven thirty seven
-  eight hundred", "A320-200" -> "A three twenty two hundred", is not a range;
+  eight hundred", "A320-200" -> "A three twenty two hundred", is not a range, and a
+  capital glued to three digits is a model or a road, "A380" -> "A three eighty";
 - a multiplier "2x", "10x", "1.5×" -> "two times" ("4x4" stays "four by four", "3x + 2" is
   algebra and stays);
 - a rating "4.5/5", "5/5", "92/100", "rated 4/5" -> "four point five out of five";
 - the numbers either side of any other slash are said one after the other, as people say
   them: "50/50" -> "fifty fifty", "9/11", "60/40", "the 2019/20 season", "3/4/2021" (read
   like "3-4-2021" is);
+- a ratio "3:1" -> "three to one" (not after a book's name, "John 3:1");
 - a clock time with seconds "16:37:54" -> "sixteen thirty seven and fifty four seconds",
   a duration "2:03:45" -> "two hours three minutes and forty five seconds";
 - a range of times "9am-5pm" -> "9am to 5pm", as a range of plain numbers already is;
@@ -56,7 +59,8 @@ EMERGENCY = re.compile(
     r"\b(?P<verb>(?:[Cc]all(?:s|ed|ing)?|[Dd]ial(?:s|l?ed|l?ing)?|[Tt]ext(?:s|ed|ing)?"
     rf"|[Pp]hon(?:e[sd]?|ing)|[Rr]ing(?:s|ing)?)\s+)(?P<code>{_CODES})\b(?![.,]\d|\s+times\b)"
     rf"|(?<![\w.,-])(?<!Porsche )(?P<before>{_CODES})"
-    r"(?=\s+(?:calls?|callers?|operators?|dispatch\w*|emergenc\w*|services?|centers?|centres?|lines?|system)\b)"
+    r"(?=\s+(?:in an emergency|in case of|calls?|callers?|operators?|dispatch\w*"
+    r"|emergenc\w*|services?|centers?|centres?|lines?|system)\b)"
 )
 
 
@@ -94,15 +98,18 @@ def letter_number(match: re.Match[str]) -> str:
     return f"{match['name']} {plural_words(words) if match['s'] else words}"
 
 
-# A model and its variant: "737-800", "A320-200", "777-300ER", "747-400s": three digits, a
-# dash and a round hundred, after a capitalised name or with letters of its own. A range
+# A model and its variant: "737-800", "A320-200", "777-300ER", "747-400s", "787-9": three
+# digits, a dash and a round hundred or one digit (less than the first, so no range; a
+# score "Heat 110-99" keeps its "to"), after a capitalised name or with letters of its own. A range
 # "300-400" after a word that opens sentences ("Between", "From") or a plural ("Pages") is
 # still a range.
 MODEL = re.compile(
     r"(?:\b(?P<name>[A-Z][A-Za-z]+) (?P<model>\d{3})"
     r"|(?<![\w-])(?P<code>[A-Z]{1,2})(?P<cmodel>\d{3}))"
-    r"-(?P<variant>[1-9]00)(?P<suffix>[A-Z]{1,3})?(?P<s>s)?(?![\w-]|[.,]\d)"
+    r"-(?P<variant>[1-9]00|[1-9])(?P<suffix>[A-Z]{1,3})?(?P<s>s)?(?![\w-]|[.,]\d)"
 )
+# "Sigma 150-600 mm" is a range of focal lengths, not a model.
+_UNIT_AFTER = re.compile(r"\s?(?:mm|cm|m|km|kg|g|lbs?|ml|ft|in|hp|[kM]?W|V)\b")
 _NOT_A_MAKER = FUNCTION_WORDS | {"between", "around", "approximately", "nearly", "roughly"}
 _NOT_A_MAKER |= {"some", "only", "just", "almost", "ad", "bc", "bce", "ce", "chapter", "page"}
 _NOT_A_MAKER |= {"section", "verse", "line", "step", "item", "room", "grade", "level", "route"}
@@ -115,6 +122,8 @@ def model(match: re.Match[str]) -> str:
         name.lower() in _NOT_A_MAKER or name.endswith(("s", "ly", "ed")) or name.isupper()
     ):
         return match[0]
+    if _UNIT_AFTER.match(match.string, match.end()):
+        return match[0]
     variant = id_words(match["variant"])
     if match["suffix"]:
         variant += " " + " ".join(match["suffix"])
@@ -122,6 +131,24 @@ def model(match: re.Match[str]) -> str:
         variant = plural_words(variant)
     head = f"{name} " if name else f"{match['code']} "
     return f"{head}{id_words(match['model'] or match['cmodel'])} {variant}"
+
+
+# One or two capitals glued to three digits: a model or a road, "A380" -> "A three eighty",
+# "D750", "A303", "F150s"; not "A320neo" or "X100V".
+LETTER_MODEL = re.compile(r"(?<![\w-])(?P<code>[A-Z]{1,2})(?P<n>\d{3})(?P<s>s)?(?![\w-]|[.,]\d)")
+
+
+def letter_model(match: re.Match[str]) -> str:
+    words = id_words(match["n"])
+    return f"{match['code']} {plural_words(words) if match['s'] else words}"
+
+
+# "(555) 123-4567": a phone number with its area code, said digit by digit like a chain.
+PHONE = re.compile(r"\((?P<area>\d{3})\)\s?(?P<exchange>\d{3})-(?P<line>\d{4})\b")
+
+
+def phone(match: re.Match[str]) -> str:
+    return ", ".join(digit_words(match[g]) for g in ("area", "exchange", "line"))
 
 
 # --- amounts that are not quantities -------------------------------------------------------
@@ -173,6 +200,7 @@ def number_slash(match: re.Match[str]) -> str:
 
 TIME_SECONDS = re.compile(
     r"(?<![\d:.])(?P<hour>\d{1,2}):(?P<min>[0-5]\d):(?P<sec>[0-5]\d)(?![\d:]|[.,]\d)"
+    r"(?P<half>\s?[AaPp]\.?\s?[Mm]\b\.?)?"
 )
 _CLOCK_AFTER = re.compile(r"\s*(?:[AaPp]\.?[Mm]\b|UTC|GMT|[A-Z][SD]?T\b)")
 
@@ -183,6 +211,13 @@ def time_seconds(match: re.Match[str]) -> str:
     3 minutes and 45 seconds"."""
     hour, minutes, sec = match["hour"], match["min"], match["sec"]
     seconds = "1 second" if sec == "01" else f"{int(sec)} seconds"
+    half = match["half"]
+    if half and 1 <= int(hour) <= 12:  # "11:59:59 pm" -> "11:59 pm and 59 seconds"
+        rest = match.string[match.end() :].lstrip(" \t")
+        stop = half.endswith(".") and (not rest or rest[0] == "\n" or rest[0].isupper())
+        return f"{hour}:{minutes}{half.rstrip('.')} and {seconds}{'.' if stop else ''}"
+    if half:
+        return match[0]
     clock = len(hour) == 2 or _CLOCK_AFTER.match(match.string, match.end())
     if clock and int(hour) <= 23:
         if minutes != "00":
@@ -276,3 +311,25 @@ def day_month_year(match: re.Match[str]) -> str:
     as they read an ISO date), not "twenty two-Nov-twenty nineteen"."""
     month = _SHORT_MONTHS[match["month"].lower()]
     return f"{month} {int(match['day'])}th, {match['year']}"
+
+
+# "3:1", "1:1", "16:9": a ratio (a time has two digits after the colon). After a
+# capitalised word of three letters or more it is a verse, "John 3:1", left alone.
+RATIO = re.compile(r"(?<![\d:.])(?P<a>\d{1,2}):(?P<b>\d)(?![\d:]|[.,]\d)")
+_BOOK = re.compile(r"\b[A-Z][a-z]{2,} $")
+
+
+def ratio(match: re.Match[str]) -> str:
+    if _BOOK.search(match.string, 0, match.start()):
+        return match[0]
+    return f"{match['a']} to {match['b']}"
+
+
+# "02139", "01632", "007": a number written with a leading zero is a code, said digit by
+# digit. Four digits are left as they were read: a file mode "0755", "0700" or a time
+# "0800" is as often meant as a phone prefix.
+LEADING_ZERO = re.compile(r"(?<![\w.,:/])0(?:\d{2}|\d{4,})(?!\w|[.,]\d)")
+
+
+def leading_zero(match: re.Match[str]) -> str:
+    return digit_words(match[0])

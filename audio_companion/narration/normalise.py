@@ -20,17 +20,17 @@ to its replacement. The order is part of the design:
    slash ("TCP/IP") and dotted names ("os.path.join", after paths and abbreviations).
 4. Number shapes before plain numbers, most specific first (`everyday` holds the everyday
    shapes): dates ("2024-03-01", "22-Nov-2019"), dialled numbers ("call 911"), chains
-   "3-2-1", models ("Boeing 737-800", before ranges), ranges of times ("9am-5pm") and
-   numbers ("3-5" -> "3 to 5", so a range of times or money is still read by the rules
-   below), minus signs, times with seconds, times of day ("9:30 pm", "9.30 pm"), money
-   ("a $5 fee" says "dollar"),
+   "3-2-1", phone numbers, models ("Boeing 737-800", "A380", before ranges and glued
+   digits), ranges of times ("9am-5pm") and numbers ("3-5" -> "3 to 5", so a range of times
+   or money is still read by the rules below), minus signs, times with seconds, times of day
+   ("9:30 pm", "9.30 pm"), ratios ("3:1", after times), money ("a $5 fee" says "dollar"),
    multipliers ("2x", after "4x4"), percentages, degrees, units, measures after a number
-   ("16 kHz", "2 GB"), mixed numbers, ratings ("4.5/5") and simple fractions ("1/3" ->
-   "one third"), then other numbers around a slash ("50/50") and versions ("v2.0",
-   "version 3.11", "3.11.2", "Python 3.11": parts read as whole numbers); then the symbols
-   "+", "=", "/", dash pauses and ellipses (after ranges, so "3 - 5" is a range, not a
-   pause); then decades, ordinals, decimals, thousands, years, digits glued to letters
-   ("MP3" -> "MP 3") and only then the remaining integers.
+   ("16 kHz", "2 GB"), mixed numbers, ratings ("4.5/5") and simple fractions ("1/3" -> "one
+   third"), then other numbers around a slash ("50/50") and versions ("v2.0", "version
+   3.11", "3.11.2", "Python 3.11": parts read as whole numbers); then the symbols "+", "=",
+   "/", dash pauses and ellipses (after ranges, so "3 - 5" is a range, not a pause); then
+   decades, ordinals, decimals, codes with a leading zero ("02139"), thousands, years,
+   digits glued to letters ("MP3" -> "MP 3") and only then the remaining integers.
 5. Punctuation left stranded by removals is tidied, and whitespace collapsed last.
 
 Choices: numbers are always written as words (any voice then reads them right), with the
@@ -296,7 +296,9 @@ RULES: tuple[Rule, ...] = (
     Rule("emergency_numbers", ev.EMERGENCY, ev.emergency),
     Rule("toll_free", ev.TOLL_FREE, ev.toll_free),
     Rule("number_chains", tech.NUMBER_CHAIN, tech.number_chain),
+    Rule("phones", ev.PHONE, ev.phone),
     Rule("models", ev.MODEL, ev.model),
+    Rule("letter_models", ev.LETTER_MODEL, ev.letter_model),
     Rule("time_ranges", ev.TIME_RANGE, ev.time_range),
     Rule("time_seconds", ev.TIME_SECONDS, ev.time_seconds),
     Rule(
@@ -323,6 +325,7 @@ RULES: tuple[Rule, ...] = (
         re.compile(_NUMBER_START + r"\b(?P<hour>[01]?\d|2[0-3]):(?P<min>[0-5]\d)\b(?!:)"),
         _time_24h,
     ),
+    Rule("ratios", ev.RATIO, ev.ratio),
     Rule(
         "money",
         re.compile(
@@ -407,6 +410,7 @@ RULES: tuple[Rule, ...] = (
         re.compile(_NUMBER_START + r"\d{1,3}(?:,\d{3})+" + _NUMBER_END),
         lambda m: number_to_words(_int(m[0])),
     ),
+    Rule("leading_zeros", ev.LEADING_ZERO, ev.leading_zero),
     Rule(
         "years",
         re.compile(_NUMBER_START + r"(?:1[1-9]\d\d|20\d\d)" + _NUMBER_END),

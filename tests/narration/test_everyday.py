@@ -22,6 +22,13 @@ from audio_companion.narration.normalise import speakable
         ("She called 911 twice.", "She called nine one one twice."),
         ("The 911 call came at noon.", "The nine one one call came at noon."),
         ("a 911 operator", "a nine one one operator"),
+        (
+            "Call (555) 123-4567 or 911 in an emergency.",
+            "Call five five five, one two three, four five six seven or nine one one in an"
+            " emergency.",
+        ),
+        ("Boston, MA 02139", "Boston, MA zero two one three nine"),
+        ("agent 007", "agent zero zero seven"),
         ("Call 1-800-FLOWERS.", "Call one eight zero zero FLOWERS."),
         ("a 1-800 number", "a one eight zero zero number"),
         # British time with a dot, as "9:30 pm" is read
@@ -45,6 +52,13 @@ from audio_companion.narration.normalise import speakable
         ("Boeing 737-800", "Boeing seven thirty seven eight hundred"),
         ("an Airbus A320-200", "an Airbus A three twenty two hundred"),
         ("Boeing 777-300ER", "Boeing seven seventy seven three hundred E R"),
+        (
+            "Airbus A380 and Boeing 787-9",
+            "Airbus A three eighty and Boeing seven eighty seven nine",
+        ),
+        ("Nikon D750", "Nikon D seven fifty"),
+        ("The ratio was 3:1.", "The ratio was three to one."),
+        ("a 1:1 meeting", "a one to one meeting"),
         ("The B-52s played.", "The B fifty twos played."),
         ("a B-52 bomber", "a B fifty two bomber"),
         ("an F-16 jet", "an F sixteen jet"),
@@ -59,6 +73,11 @@ from audio_companion.narration.normalise import speakable
         # times
         ("at 16:37:54 UTC", "at sixteen thirty seven and fifty four seconds UTC"),
         ("at 07:00:47 UTC", "at seven o'clock and forty seven seconds UTC"),
+        ("It ended at 11:59:59 p.m.", "It ended at eleven fifty nine P M and fifty nine seconds."),
+        (
+            "At 11:59:59 pm on Dec. 31",
+            "At eleven fifty nine P M and fifty nine seconds on Dec. thirty one",
+        ),
         ("finished in 2:03:45", "finished in two hours three minutes and forty five seconds"),
         ("ran for 45:12:33", "ran for forty five hours twelve minutes and thirty three seconds"),
         ("Friday, 22-Nov-2019", "Friday, November twenty second, twenty nineteen"),
@@ -140,6 +159,13 @@ def test_everyday_reading(written: str, spoken: str) -> None:
         ("I said no. 2 days later", "I said no. two days later"),
         ("Porsche 911 service", "Porsche nine hundred eleven service"),
         ("Chapter 100-200", "Chapter one hundred to two hundred"),
+        ("The Heat won 110-99.", "The Heat won one hundred ten to ninety nine."),
+        ("Sigma 150-600 mm", "Sigma one hundred fifty to six hundred millimeters"),
+        ("the A320neo", "the A three hundred twenty neo"),
+        ("John 3:16 and John 3:1", "John three sixteen and John three:one"),
+        ("0.05 and 2.05", "zero point zero five and two point zero five"),
+        ("folders are created 0700", "folders are created seven hundred"),
+        ("at 10:05", "at ten oh five"),
         ("a 3 x 4 grid", "a three x four grid"),
         ("got 1/10 of votes", "got one tenth of votes"),
         ("£9.50 pm", "nine pounds fifty pm"),
