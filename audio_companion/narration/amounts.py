@@ -28,13 +28,19 @@ MEASURES = {
     "mm": "millimeter",
     "ml": "milliliter",
     "mg": "milligram",
+    "mph": "mile per hour",
+    "km/h": "kilometer per hour",
+    "kph": "kilometer per hour",
 }
 
 
 def measure(match: re.Match[str]) -> str:
-    unit = MEASURES[match["unit"]]
-    many = match["n"] != "1" and not unit.endswith("hertz")
-    return f"{match['n']} {unit}s" if many else f"{match['n']} {unit}"
+    """ "5 ms" -> "5 milliseconds", "23 mph" -> "23 miles per hour" (the plural is on the
+    unit before "per"), "16 kHz" -> "16 kilohertz" (hertz has none)."""
+    unit, _, per = MEASURES[match["unit"]].partition(" per ")
+    if match["n"] != "1" and not unit.endswith("hertz"):
+        unit += "s"
+    return f"{match['n']} {unit}" + (f" per {per}" if per else "")
 
 
 DENOMINATORS = {2: "half", 3: "third", 4: "quarter", 5: "fifth", 6: "sixth", 7: "seventh"}
@@ -110,17 +116,18 @@ def _describes(match: re.Match[str]) -> bool:
 
 
 def money(match: re.Match[str]) -> str:
-    """ "$5" -> "five dollars", "£10.50" -> "ten pounds fifty", "$2m" -> "two million
+    """ "$5" -> "five dollars", "£10.50" -> "ten pounds fifty", "$1.5m" -> "one point five million
     dollars", and "a $70 million yacht" -> "a seventy million dollar yacht"."""
     one, many = _CURRENCIES[match["sign"]]
     amount = int(match["amount"].replace(",", ""))
     words = number_to_words(amount)
     describes = _describes(match)
-    scale = match["scale"]
+    scale, cents = match["scale"], match["cents"]
+    if cents and (scale or len(cents) > 2):  # "$1.5 million", "$2.125": a decimal amount
+        words += " point " + " ".join(number_to_words(int(d)) for d in cents)
     if scale:
         return f"{words} {_SCALES[scale.lower()]} {one if describes else many}"
-    unit = one if amount == 1 or describes else many
-    cents = match["cents"]
-    if cents and int(cents):
+    unit = one if (amount == 1 and len(cents or "") <= 2) or describes else many
+    if cents and len(cents) <= 2 and int(cents):
         return f"{words} {unit} {number_to_words(int(cents.ljust(2, '0')))}"
     return f"{words} {unit}"

@@ -15,16 +15,21 @@ to its replacement. The order is part of the design:
    (before "=" and dashes, which they contain) and "&"; then technical text (`technical`),
    before any number or slash rule would read its parts: hex numbers and hashes spelled,
    "1e-5" and "2**15" as powers, issue numbers ("bpo-3439", "PEP 372") in pairs of
-   digits, "5v5", options ("--sort-keys", before dash pauses), comparison operators
-   (before "="), paths, dunders, acronyms around a slash ("TCP/IP") and dotted names
-   ("os.path.join", after paths and abbreviations, which contain dots).
-4. Number shapes before plain numbers, most specific first: ISO dates, chains "3-2-1",
-   ranges ("3-5" -> "3 to 5", so a range of times or money is still read by the rules
-   below), times of day, money ("a $5 fee" says "dollar"), percentages, degrees, units,
-   measures after a number ("16 kHz", "2 GB"), simple fractions ("1/3" -> "one third") and
-   versions ("v2.0", "version 3.11", "3.11.2", "Python 3.11": parts read as whole
-   numbers); then the symbols "+", "=", "/", dash pauses and ellipses (after ranges, so
-   "3 - 5" is a range, not a pause); then decades, ordinals, decimals, thousands, years,
+   digits, "B-52s" (a letter code, before ranges), "5v5", options ("--sort-keys", before
+   dash pauses), comparison operators (before "="), paths, dunders, acronyms around a
+   slash ("TCP/IP") and dotted names ("os.path.join", after paths and abbreviations).
+4. Number shapes before plain numbers, most specific first (`everyday` holds the everyday
+   shapes): dates ("2024-03-01", "22-Nov-2019"), dialled numbers ("call 911"), chains
+   "3-2-1", phone numbers, models ("Boeing 737-800", "A380", before ranges and glued
+   digits), ranges of times ("9am-5pm") and numbers ("3-5" -> "3 to 5", so a range of times
+   or money is still read by the rules below), minus signs, times with seconds, times of day
+   ("9:30 pm", "9.30 pm"), ratios ("3:1", after times), money ("a $5 fee" says "dollar"),
+   multipliers ("2x", after "4x4"), percentages, degrees, units, measures after a number
+   ("16 kHz", "2 GB"), mixed numbers, ratings ("4.5/5") and simple fractions ("1/3" -> "one
+   third"), then other numbers around a slash ("50/50") and versions ("v2.0", "version
+   3.11", "3.11.2", "Python 3.11": parts read as whole numbers); then the symbols "+", "=",
+   "/", dash pauses and ellipses (after ranges, so "3 - 5" is a range, not a pause); then
+   decades, ordinals, decimals, codes with a leading zero ("02139"), thousands, years,
    digits glued to letters ("MP3" -> "MP 3") and only then the remaining integers.
 5. Punctuation left stranded by removals is tidied, and whitespace collapsed last.
 
@@ -44,6 +49,7 @@ import re
 from collections.abc import Callable
 from typing import NamedTuple
 
+from audio_companion.narration import everyday as ev
 from audio_companion.narration import technical as tech
 from audio_companion.narration.amounts import MEASURES, fraction, measure, money, version
 from audio_companion.narration.lexicon import Lexicon
@@ -276,6 +282,7 @@ RULES: tuple[Rule, ...] = (
     Rule("scientific", tech.SCIENTIFIC, tech.scientific),
     Rule("powers", tech.POWER, tech.power),
     Rule("issues", tech.ISSUE, tech.issue),
+    Rule("letter_numbers", ev.LETTER_NUMBER, ev.letter_number),
     Rule("matchups", tech.MATCHUP, tech.matchup),
     Rule("options", tech.OPTION, tech.option),
     Rule("comparisons", tech.COMPARISON, tech.comparison),
@@ -285,7 +292,15 @@ RULES: tuple[Rule, ...] = (
     Rule("dotted_names", tech.DOTTED, tech.dotted),
     # 4. numbers, most specific shape first
     Rule("iso_dates", re.compile(r"\b(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])\b"), _iso_date),
+    Rule("day_month_years", ev.DAY_MONTH_YEAR, ev.day_month_year),
+    Rule("emergency_numbers", ev.EMERGENCY, ev.emergency),
+    Rule("toll_free", ev.TOLL_FREE, ev.toll_free),
     Rule("number_chains", tech.NUMBER_CHAIN, tech.number_chain),
+    Rule("phones", ev.PHONE, ev.phone),
+    Rule("models", ev.MODEL, ev.model),
+    Rule("letter_models", ev.LETTER_MODEL, ev.letter_model),
+    Rule("time_ranges", ev.TIME_RANGE, ev.time_range),
+    Rule("time_seconds", ev.TIME_SECONDS, ev.time_seconds),
     Rule(
         "ranges",
         re.compile(
@@ -294,10 +309,13 @@ RULES: tuple[Rule, ...] = (
         ),
         _template(r"\1 to \2"),
     ),
+    Rule("negatives", ev.NEGATIVE, _const("minus ")),
+    Rule("approximately_signs", ev.APPROXIMATE, ev.approximately),
+    Rule("number_signs", ev.NUMBER_SIGN, _const("number ")),
     Rule(
         "time_12h",
         re.compile(
-            r"\b(?P<hour>1[0-2]|0?[1-9])(?::(?P<min>[0-5]\d))?\s*(?P<half>[ap])\.?\s?m\b\.?",
+            r"(?<![$£€])\b(?P<hour>1[0-2]|0?[1-9])(?:[:.](?P<min>[0-5]\d))?\s*(?P<half>[ap])\.?\s?m\b\.?",
             re.I,
         ),
         _time_12h,
@@ -307,15 +325,18 @@ RULES: tuple[Rule, ...] = (
         re.compile(_NUMBER_START + r"\b(?P<hour>[01]?\d|2[0-3]):(?P<min>[0-5]\d)\b(?!:)"),
         _time_24h,
     ),
+    Rule("ratios", ev.RATIO, ev.ratio),
     Rule(
         "money",
         re.compile(
-            r"(?P<sign>[$£€])\s?(?P<amount>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<cents>\d{1,2}))?"
+            r"(?P<sign>[$£€])\s?(?P<amount>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<cents>\d+))?"
             r"(?:\s?(?P<scale>k|m|bn|thousand|million|billion|trillion)\b)?",
             re.I,
         ),
         money,
     ),
+    Rule("multipliers", ev.MULTIPLIER, ev.multiplier),
+    Rule("resolutions", ev.RESOLUTION, ev.resolution),
     Rule("percent", re.compile(r"(\d)\s?%"), _template(r"\1 percent")),
     # "the #1 framework", "#3 on the list": a rank; "#ATL24" (a hashtag) is left alone.
     Rule("rank", re.compile(r"(?<![\w&])#(\d+)\b"), _template(r"number \1")),
@@ -327,14 +348,21 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "measures",
-        re.compile(r"\b(?P<n>\d+(?:\.\d+)?)\s?(?P<unit>" + "|".join(MEASURES) + r")\b"),
+        re.compile(
+            r"\b(?P<n>\d+(?:\.\d+)?)\s?(?P<unit>"
+            + "|".join(sorted(MEASURES, key=len, reverse=True))
+            + r")\b"
+        ),
         measure,
     ),
+    Rule("mixed_numbers", ev.MIXED, ev.mixed_number),
+    Rule("ratings", ev.RATING, ev.rating),
     Rule(
         "fractions",
         re.compile(r"(?<![\d/.,])(?P<top>[1-9])/(?P<bottom>[2-9]|10)(?![\d/]|[.,]\d)"),
         fraction,
     ),
+    Rule("number_slashes", ev.NUMBER_SLASH, ev.number_slash),
     Rule(
         "versions",
         re.compile(
@@ -382,6 +410,7 @@ RULES: tuple[Rule, ...] = (
         re.compile(_NUMBER_START + r"\d{1,3}(?:,\d{3})+" + _NUMBER_END),
         lambda m: number_to_words(_int(m[0])),
     ),
+    Rule("leading_zeros", ev.LEADING_ZERO, ev.leading_zero),
     Rule(
         "years",
         re.compile(_NUMBER_START + r"(?:1[1-9]\d\d|20\d\d)" + _NUMBER_END),

@@ -155,12 +155,12 @@ def number_chain(match: re.Match[str]) -> str:
     return " ".join(g if len(g) <= 2 or date else _spelled(g) for g in groups)
 
 
-MATCHUP = re.compile(r"\b(?P<a>\d+)(?P<op>[vx])(?P<b>\d+)(?P<s>s?)\b")
+MATCHUP = re.compile(r"\b(?P<a>\d+)(?P<op>[vx×])(?P<b>\d+)(?P<s>s?)\b")
 
 
 def matchup(match: re.Match[str]) -> str:
     """ "5v5s" -> "five versus fives" (plural of the game, not of the letter), "3x3" ->
-    "three by three"."""
+    "three by three", as is "2×2"."""
     b = number_to_words(int(match["b"]))
     if match["s"]:
         b = b[:-1] + "ies" if b.endswith("y") else b + ("es" if b.endswith("x") else "s")
