@@ -19,12 +19,14 @@ from audio_companion.cli.stack import (
     vocabulary_for,
 )
 from audio_companion.cli.voice import stop_word_option, with_voice_options
+from audio_companion.voice.heard import ANY_ANSWER, Ask, Heard
 
 if TYPE_CHECKING:
     from audio_companion.breathing.cues import CueStyle
     from audio_companion.breathing.session import BreathingSession
     from audio_companion.tts.prompts import PromptCache
     from audio_companion.voice.intents import CommandVocabulary
+    from audio_companion.voice.loop import VoiceLoop
 
 
 @main.command()
@@ -302,7 +304,7 @@ def _find_resonance(
         Journal.open(path, passphrase_for(path)) as journal,
         open_voice(options, prompts, vocabulary, commands=True, rate=CUE_RATE) as voice,
     ):
-        loop = voice.loop
+        loop = _Shown(voice.loop)
         click.echo(
             "Finding your resonance pace (comfort, not heart rate variability); say stop to end."
         )
@@ -313,7 +315,7 @@ def _find_resonance(
             prompts,
             dataclasses.replace(style, intro=False),
             loop.say,
-            lambda player: VoiceControl(loop, player, show=show),
+            lambda player: VoiceControl(voice.loop, player, show=show),
         )
         protocol = ResonanceProtocol(plan, time.monotonic, time.time)
         pace = io.run(protocol, steps, io.VoiceAsker(loop), loop.say)
@@ -330,3 +332,24 @@ def _find_resonance(
         f"Your resonance pace: {pace.breaths_per_minute:g} breaths a minute, kept in {path}; "
         "--pattern resonance uses it from now on."
     )
+
+
+class _Shown:
+    """The voice loop, with what it says and hears shown on the terminal as well.
+
+    The protocol takes ten minutes with eyes closed, but whoever glances at the
+    screen sees which pace this is, the question, and the rating as heard.
+    """
+
+    def __init__(self, loop: VoiceLoop) -> None:
+        self.loop = loop
+
+    def say(self, text: str) -> None:
+        show(text)
+        self.loop.say(text)
+
+    def listen(self, ask: Ask = ANY_ANSWER) -> Heard:
+        heard = self.loop.listen(ask)
+        if heard.kind == "speech":
+            show(f"heard: {heard.text}")
+        return heard
