@@ -260,7 +260,12 @@ RULES: tuple[Rule, ...] = (
     Rule("for_example", re.compile(r"\be\.\s?g\.", re.I), _const("for example")),
     Rule("that_is", re.compile(r"\bi\.\s?e\.", re.I), _const("that is")),
     Rule("et_al", re.compile(r"\bet al\.?"), lambda m: "and colleagues" + _sentence_stop(m)),
-    Rule("et_cetera", re.compile(r"\betc\.?"), lambda m: "et cetera" + _sentence_stop(m)),
+    # Not "/etc/" in a path (`technical.path` spells it): that is no "et cetera".
+    Rule(
+        "et_cetera",
+        re.compile(r"(?<!/)\betc\b(?!/)\.?"),
+        lambda m: "et cetera" + _sentence_stop(m),
+    ),
     Rule("versus", re.compile(r"\b[Vv]s\b\.?"), _const("versus")),
     Rule("approximately", re.compile(r"\bapprox\b\.?"), _const("approximately")),
     Rule(

@@ -233,6 +233,8 @@ PATH = re.compile(
 _EXTENSION = re.compile(r"\.[A-Za-z]\w{0,4}$")
 _DOMAIN = re.compile(r"^[\w-]+\.[A-Za-z]{2,}$")
 _LEADS = {"~/": "tilde slash ", "./": "dot slash ", "../": "dot dot slash ", "/": "slash "}
+# Path parts a voice would otherwise expand ("etc" is "et cetera" to a speech engine).
+_SPELLED_PARTS = {"etc": "E T C"}
 
 
 def path(match: re.Match[str]) -> str:
@@ -243,7 +245,9 @@ def path(match: re.Match[str]) -> str:
     looks = lead or end or _EXTENSION.search(parts[-1]) or _DOMAIN.match(parts[0])
     if not (looks and (lead or end or len(parts) > 1)) or not re.search("[A-Za-z]", body):
         return match[0]
-    spoken = " slash ".join(" dot ".join(part.split(".")).strip() for part in parts)
+    spoken = " slash ".join(
+        " dot ".join(_SPELLED_PARTS.get(part, part).split(".")).strip() for part in parts
+    )
     return _LEADS.get(lead, "") + spoken + (" slash" if end else "")
 
 
@@ -308,12 +312,14 @@ DOTTED = re.compile(r"(?<![\w.@/-])(?:[A-Za-z_]\w+|(?<=\s))(?:\.[A-Za-z_]\w+)+(?
 def dotted(match: re.Match[str]) -> str:
     """Each dot said, except where a sentence lost its space after the full stop: a
     capitalised word after a name or after a word that opens sentences ("Trump.Even",
-    "visit.The") starts a new sentence; "decimal.Decimal" and "NER.extract" are code."""
+    "visit.The") starts a new sentence; "decimal.Decimal" and "NER.extract" are code, and
+    so is a capitalised word after one in capitals: "README.Debian" is a file's name."""
     parts = match[0].split(".")
     spoken = parts[0]
     for before, part in itertools.pairwise(parts):
         titled = part[:1].isupper() and part[1:].islower()
-        if titled and (before[:1].isupper() or part.lower() in FUNCTION_WORDS):
+        name = before[:1].isupper() and not (len(before) > 1 and before.isupper())
+        if titled and (name or part.lower() in FUNCTION_WORDS):
             spoken += ". " + part
         else:
             spoken += " dot " + part
