@@ -30,7 +30,7 @@ from audio_companion.cli.stack import (
     prompt_cache,
     vocabulary_for,
 )
-from audio_companion.cli.voice import stop_word_option, with_voice_options
+from audio_companion.cli.voice import headphones_option, stop_word_option, with_voice_options
 from audio_companion.errors import InputError
 from audio_companion.remind import flow
 from audio_companion.remind.install import Installed, Reminders, Runner
@@ -116,8 +116,15 @@ def remind() -> None:
     help="auto: a systemd user timer where systemd's user instance runs, else cron.",
 )
 @stop_word_option
+@headphones_option
 def set_reminder(
-    at: str, days: str, deck: str, partners: str | None, backend: str, stop_word: str | None
+    at: str,
+    days: str,
+    deck: str,
+    partners: str | None,
+    backend: str,
+    stop_word: str | None,
+    headphones: bool,
 ) -> None:
     """Ring at HH:MM (24-hour, local time) on the chosen days, every week.
 
@@ -131,7 +138,14 @@ def set_reminder(
     chosen = _deck_for_scheduler(deck)
     vocabulary_for(stop_word, names)  # a stop word that cannot work is said now
     added = Reminders(surroundings.runner).add(
-        when, on, chosen, names, companion_command(), backend, (stop_word or "").strip()
+        when,
+        on,
+        chosen,
+        names,
+        companion_command(),
+        backend,
+        (stop_word or "").strip(),
+        headphones,
     )
     if added.note:
         show(f"{added.note}; using cron instead.")
@@ -139,11 +153,12 @@ def set_reminder(
     show(f"Installed as {added.where}.")
 
 
-def _row(entry: Installed) -> dict[str, str]:
+def _row(entry: Installed) -> dict[str, str | bool]:
     r = entry.reminder
     if r is None:
         return {"id": entry.id, "time": "?", "days": "?", "deck": "?", "partners": "",
-                "stop_word": "", "backend": entry.backend, "problem": entry.problem}  # fmt: skip
+                "stop_word": "", "headphones": False, "backend": entry.backend,
+                "problem": entry.problem}  # fmt: skip
     return {
         "id": entry.id,
         "time": str(r.time),
@@ -151,6 +166,7 @@ def _row(entry: Installed) -> dict[str, str]:
         "deck": r.deck,
         "partners": ",".join(r.partners),
         "stop_word": r.stop_word,
+        "headphones": r.headphones,
         "backend": entry.backend,
         "problem": "",
     }
@@ -167,12 +183,19 @@ def list_reminders(output_format: str) -> None:
     if not rows:
         click.echo("No reminders. Set one with: audio-companion remind set 21:30")
         return
-    columns = ("id", "time", "days", "deck", "partners", "backend")
-    widths = {c: max(len(c), *(len(row[c]) for row in rows)) for c in columns}
+    columns = ["id", "time", "days", "deck", "partners", "backend"]
+    if any(row["headphones"] for row in rows):  # a column only when some reminder has it
+        columns.insert(5, "headphones")
+    cells = [{c: _cell(row[c]) for c in columns} for row in rows]
+    widths = {c: max(len(c), *(len(row[c]) for row in cells)) for c in columns}
     click.echo("  ".join(c.upper().ljust(widths[c]) for c in columns).rstrip())
-    for row in rows:
-        line = "  ".join(row[c].ljust(widths[c]) for c in columns).rstrip()
+    for row, cell in zip(rows, cells, strict=True):
+        line = "  ".join(cell[c].ljust(widths[c]) for c in columns).rstrip()
         click.echo(f"{line}  ({row['problem']})" if row["problem"] else line)
+
+
+def _cell(value: str | bool) -> str:
+    return ("yes" if value else "") if isinstance(value, bool) else value
 
 
 @remind.command("remove")

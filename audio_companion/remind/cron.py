@@ -41,13 +41,15 @@ def cron_word(word: str) -> str:
 
 
 def marker_line(reminder: Reminder) -> str:
-    settings = {
+    settings: dict[str, object] = {
         "time": str(reminder.time),
         "days": reminder.days.label(),
         "deck": reminder.deck,
         "partners": list(reminder.partners),
         "stop_word": reminder.stop_word,
     }
+    if reminder.headphones:  # only when set: earlier markers stay the same
+        settings["headphones"] = True
     return MARKER + reminder.id + " " + json.dumps(settings, ensure_ascii=False)
 
 
@@ -111,6 +113,7 @@ def _read_marker(line: str, reminder_id: str) -> Reminder:
         str(settings["deck"]),
         tuple(str(p) for p in partners),
         str(settings.get("stop_word", "")),
+        settings.get("headphones", False) is True,
     )
 
 

@@ -247,6 +247,7 @@ class Reminders:
         command: Sequence[str],
         backend: str = "auto",
         stop_word: str = "",
+        headphones: bool = False,
     ) -> Added:
         """Install a reminder under the next free id (the smallest number not in use).
 
@@ -256,7 +257,7 @@ class Reminders:
         existing = self.installed()
         taken = {i.id for i in existing}
         free = next(str(n) for n in range(1, len(taken) + 2) if str(n) not in taken)
-        reminder = Reminder(free, time, days, deck, partners, stop_word)
+        reminder = Reminder(free, time, days, deck, partners, stop_word, headphones)
         for other in existing:
             if other.reminder is not None and other.reminder.same_as(reminder):
                 raise InputError(

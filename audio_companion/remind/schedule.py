@@ -182,6 +182,7 @@ class Reminder:
     deck: str = "nightly"
     partners: tuple[str, ...] = ()
     stop_word: str = ""  # as `checkin --stop-word` takes it: a word, or NAME=WORD,…
+    headphones: bool = False  # `--headphones`: the check-in is heard in headphones
 
     def __post_init__(self) -> None:
         if not ID_RE.fullmatch(self.id):
@@ -197,12 +198,14 @@ class Reminder:
 
     def same_as(self, other: Reminder) -> bool:
         """The same reminder whatever its id: a second one would only ring twice."""
-        return (self.time, self.days, self.deck, self.partners, self.stop_word) == (
+        mine = (self.time, self.days, self.deck, self.partners, self.stop_word, self.headphones)
+        return mine == (
             other.time,
             other.days,
             other.deck,
             other.partners,
             other.stop_word,
+            other.headphones,
         )
 
     def describe(self) -> str:
@@ -210,4 +213,5 @@ class Reminder:
         names = self.partners
         both = f"{', '.join(names[:-1])} and {names[-1]}" if len(names) > 1 else "".join(names)
         who = f", for {both}" if names else ""
-        return f"{self.time} {self.days.label()}, deck {self.deck}{who}"
+        heard = ", in headphones" if self.headphones else ""
+        return f"{self.time} {self.days.label()}, deck {self.deck}{who}{heard}"

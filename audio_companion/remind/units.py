@@ -54,7 +54,9 @@ def fire_arguments(reminder: Reminder) -> tuple[str, ...]:
     """What the scheduler passes to the companion: ``remind fire`` with the reminder's options."""
     partners = ("--partners", ",".join(reminder.partners)) if reminder.partners else ()
     stop = ("--stop-word", reminder.stop_word) if reminder.stop_word else ()
-    return ("remind", "fire", "--id", reminder.id, "--deck", reminder.deck, *partners, *stop)
+    heard = ("--headphones",) if reminder.headphones else ()
+    fire = ("remind", "fire", "--id", reminder.id, "--deck", reminder.deck)
+    return (*fire, *partners, *stop, *heard)
 
 
 def carried_environment(environ: Mapping[str, str]) -> dict[str, str]:
@@ -130,6 +132,8 @@ def timer_text(reminder: Reminder) -> str:
         + f"Deck={reminder.deck}\n"
         + f"Partners={','.join(reminder.partners)}\n"
         + f"StopWord={reminder.stop_word}\n"
+        # Only when set: the units of earlier reminders stay byte for byte the same.
+        + ("Headphones=yes\n" if reminder.headphones else "")
     )
 
 
@@ -177,4 +181,5 @@ def read_timer(text: str) -> Reminder:
         values["Deck"],
         partners,
         values.get("StopWord", ""),
+        values.get("Headphones", "no") == "yes",
     )

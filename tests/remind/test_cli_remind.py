@@ -73,7 +73,7 @@ def test_set_list_remove_with_systemd(fake: FakeSession) -> None:
     rows = json.loads(remind(fake, "list", "--format", "json").output)
     assert rows == [
         {"id": "1", "time": "21:30", "days": "mon-fri", "deck": "nightly", "partners": "Sam,Alex",
-         "stop_word": "", "backend": "systemd", "problem": ""}
+         "stop_word": "", "headphones": False, "backend": "systemd", "problem": ""}
     ]  # fmt: skip
 
     removed = remind(fake, "remove", "1")
@@ -86,6 +86,29 @@ def test_set_list_remove_with_systemd(fake: FakeSession) -> None:
         "No reminders. Set one with: audio-companion remind set 21:30\n"
     )
     assert fake.crontab_bytes == THEIRS  # cron was read, never written
+
+
+@pytest.mark.parametrize("backend", ["systemd", "cron"])
+def test_a_reminder_for_headphones_rings_a_check_in_in_headphones(
+    fake: FakeSession, backend: str
+) -> None:
+    result = remind(fake, "set", "22:00", "--headphones", "--backend", backend)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == "Reminder 1: 22:00 daily, deck nightly, in headphones."
+    if backend == "systemd":
+        service = (fake.unit_dir / "audio-companion-reminder-1.service").read_text()
+        started = next(ln for ln in service.splitlines() if ln.startswith("ExecStart="))
+    else:
+        started = next(ln for ln in fake.crontab_bytes.decode().splitlines() if "fire" in ln)
+    assert "remind fire --id 1 --deck nightly --headphones" in started
+    # Read back from what was installed, not from memory.
+    [row] = json.loads(remind(fake, "list", "--format", "json").output)
+    assert row["headphones"] is True and row["backend"] == backend
+    listed = remind(fake, "list").output.splitlines()
+    assert listed[0].split() == ["ID", "TIME", "DAYS", "DECK", "PARTNERS", "HEADPHONES", "BACKEND"]
+    assert listed[1].split() == ["1", "22:00", "daily", "nightly", "yes", backend]
+    # The same time and deck for the speaker is another reminder, not a duplicate.
+    assert remind(fake, "set", "22:00", "--backend", backend).exit_code == 0
 
 
 def test_without_a_user_bus_it_falls_back_to_cron_and_says_so(fake: FakeSession) -> None:

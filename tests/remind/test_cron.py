@@ -104,6 +104,7 @@ def test_sh_runs_exactly_the_arguments_meant(tmp_path: Path) -> None:
         '/home/sam/my decks/100% "calm" $HOME.toml',
         ("Zoë", "O'Brien"),
         "Zoë=pine apple",
+        headphones=True,
     )
     env = {"OUT": str(out), "J": "/home/sam/it's 50% mine/journal.sqlite3"}
     line = cron.job_line(reminder, (sys.executable, "-c", script), env)
@@ -113,7 +114,7 @@ def test_sh_runs_exactly_the_arguments_meant(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     argv, journal = json.loads(out.read_text())
-    assert argv == list(fire_arguments(reminder))
+    assert argv == list(fire_arguments(reminder)) and argv[-1] == "--headphones"
     assert journal == env["J"]
 
 

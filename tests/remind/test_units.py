@@ -130,10 +130,17 @@ def test_the_program_keeps_its_dollar_and_goes_through_env_with_a_quote() -> Non
 
 def test_the_timer_reads_back_as_the_reminder() -> None:
     for spec in DAY_SPECS:
-        reminder = Reminder(
-            "12", ClockTime(6, 0), Days.parse(spec), "/x/my deck.toml", ("Zoë", "O'Brien"), "Zoë=a"
-        )
-        assert units.read_timer(units.timer_text(reminder)) == reminder
+        for headphones in (False, True):
+            reminder = Reminder(
+                "12",
+                ClockTime(6, 0),
+                Days.parse(spec),
+                "/x/my deck.toml",
+                ("Zoë", "O'Brien"),
+                "Zoë=a",
+                headphones,
+            )
+            assert units.read_timer(units.timer_text(reminder)) == reminder
     with pytest.raises(ValueError, match="Id, Time, Days, Deck"):
         units.read_timer("[Timer]\nOnCalendar=daily\n")
 
@@ -160,7 +167,13 @@ def test_systemd_accepts_the_units(systemd_analyze: str, tmp_path: Path, folder:
     program = executable(tmp_path / folder / "audio-companion")
     partners = ("Zoë", "O'Brien")
     reminder = Reminder(
-        "3", ClockTime(21, 30), Days.parse("mon-wed,fri"), "nightly", partners, "Zoë=pineapple"
+        "3",
+        ClockTime(21, 30),
+        Days.parse("mon-wed,fri"),
+        "nightly",
+        partners,
+        "Zoë=pineapple",
+        headphones=True,
     )
     paths = write_units(tmp_path / "units", reminder, (str(program),))
     result = analyze(systemd_analyze, "verify", *map(str, paths), cwd=tmp_path)
