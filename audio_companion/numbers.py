@@ -49,6 +49,20 @@ def number_to_words(n: int) -> str:
     raise AssertionError("unreachable")
 
 
+def digit_words(digits: str) -> str:
+    """ "911" -> "nine one one": each digit on its own, as a number that is dialled, a
+    decimal's fraction ("point two five") or a label with a leading zero ("oh" aside)."""
+    return " ".join(number_to_words(int(d)) for d in digits)
+
+
+def plural_words(words: str) -> str:
+    """A number in words made plural: "fifty two" -> "fifty twos", "twenty" ->
+    "twenties", "six" -> "sixes", "nineteen eighty" -> "nineteen eighties"."""
+    if words.endswith("y"):
+        return words[:-1] + "ies"
+    return words + ("es" if words.endswith("x") else "s")
+
+
 _ORDINAL_ENDINGS = {
     "one": "first",
     "two": "second",

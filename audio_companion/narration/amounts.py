@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from audio_companion.numbers import number_to_words
+from audio_companion.numbers import digit_words, number_to_words
 
 MEASURES = {
     "Hz": "hertz",
@@ -62,9 +62,7 @@ def version_words(dotted: str) -> str:
     zero four"), as it is a label, not an amount."""
     parts = dotted.split(".")
     return " point ".join(
-        " ".join(number_to_words(int(d)) for d in p)
-        if p.startswith("0") and len(p) > 1
-        else number_to_words(int(p))
+        digit_words(p) if p.startswith("0") and len(p) > 1 else number_to_words(int(p))
         for p in parts
     )
 
@@ -124,7 +122,7 @@ def money(match: re.Match[str]) -> str:
     describes = _describes(match)
     scale, cents = match["scale"], match["cents"]
     if cents and (scale or len(cents) > 2):  # "$1.5 million", "$2.125": a decimal amount
-        words += " point " + " ".join(number_to_words(int(d)) for d in cents)
+        words += " point " + digit_words(cents)
     if scale:
         return f"{words} {_SCALES[scale.lower()]} {one if describes else many}"
     unit = one if (amount == 1 and len(cents or "") <= 2) or describes else many

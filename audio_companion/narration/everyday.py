@@ -37,20 +37,7 @@ import re
 
 from audio_companion.narration.amounts import FUNCTION_WORDS
 from audio_companion.narration.technical import id_words
-from audio_companion.numbers import number_to_words, ordinal_words
-
-
-def digit_words(digits: str) -> str:
-    """ "911" -> "nine one one": each digit on its own, as a number that is dialled."""
-    return " ".join(number_to_words(int(d)) for d in digits)
-
-
-def plural_words(words: str) -> str:
-    """ "fifty two" -> "fifty twos", "twenty" -> "twenties", "six" -> "sixes"."""
-    if words.endswith("y"):
-        return words[:-1] + "ies"
-    return words + ("es" if words.endswith("x") else "s")
-
+from audio_companion.numbers import digit_words, number_to_words, ordinal_words, plural_words
 
 # --- numbers that are dialled --------------------------------------------------------------
 

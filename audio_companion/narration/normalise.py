@@ -53,7 +53,7 @@ from audio_companion.narration import everyday as ev
 from audio_companion.narration import technical as tech
 from audio_companion.narration.amounts import MEASURES, fraction, measure, money, version
 from audio_companion.narration.lexicon import Lexicon
-from audio_companion.numbers import number_to_words, ordinal_words
+from audio_companion.numbers import digit_words, number_to_words, ordinal_words, plural_words
 
 Replace = Callable[[re.Match[str]], str]
 
@@ -91,11 +91,6 @@ def year_words(n: int) -> str:
     if low < 10:
         return f"{number_to_words(high)} oh {number_to_words(low)}"
     return f"{number_to_words(high)} {number_to_words(low)}"
-
-
-def _plural(words: str) -> str:
-    """'nineteen eighty' -> 'nineteen eighties', 'nineteen hundred' -> 'nineteen hundreds'."""
-    return words[:-1] + "ies" if words.endswith("y") else words + "s"
 
 
 def _int(digits: str) -> int:
@@ -180,7 +175,7 @@ def _degrees(match: re.Match[str]) -> str:
 
 def _decimal(match: re.Match[str]) -> str:
     fractions = match["frac"].split(".")[1:]
-    spoken = [" ".join(number_to_words(int(d)) for d in part) for part in fractions]
+    spoken = [digit_words(part) for part in fractions]
     return " point ".join([number_to_words(_int(match["int"])), *spoken])
 
 
@@ -217,8 +212,8 @@ def _iso_date(match: re.Match[str]) -> str:
 
 def _decade(match: re.Match[str]) -> str:
     if match["short"]:  # '80s
-        return _plural(number_to_words(int(match["short"]) * 10))
-    return _plural(year_words(int(match["century"] + match["decade"] + "0")))
+        return plural_words(number_to_words(int(match["short"]) * 10))
+    return plural_words(year_words(int(match["century"] + match["decade"] + "0")))
 
 
 _PICTOGRAPHS = (

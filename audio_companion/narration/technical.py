@@ -35,7 +35,7 @@ import itertools
 import re
 
 from audio_companion.narration.amounts import FUNCTION_WORDS, version_words
-from audio_companion.numbers import number_to_words
+from audio_companion.numbers import number_to_words, plural_words
 
 
 def _spelled(chars: str) -> str:
@@ -163,7 +163,7 @@ def matchup(match: re.Match[str]) -> str:
     "three by three", as is "2×2"."""
     b = number_to_words(int(match["b"]))
     if match["s"]:
-        b = b[:-1] + "ies" if b.endswith("y") else b + ("es" if b.endswith("x") else "s")
+        b = plural_words(b)
     word = "versus" if match["op"] == "v" else "by"
     return f"{number_to_words(int(match['a']))} {word} {b}"
 

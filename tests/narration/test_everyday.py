@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from audio_companion.narration.everyday import digit_words, plural_words
 from audio_companion.narration.lexicon import bundled_lexicon
 from audio_companion.narration.normalise import speakable
+from audio_companion.numbers import digit_words, plural_words
 
 
 @pytest.mark.parametrize(
