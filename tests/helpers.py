@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import shutil
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,8 @@ import numpy as np
 import pytest
 
 from audio_companion.audio.chunk import AudioChunk
+from audio_companion.journal import Journal, SessionRecord
+from audio_companion.journal.importer import pace_key, session_key
 
 REPO = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -116,7 +119,7 @@ def evening(days_ago: int, today: date = JOURNAL_TODAY) -> float:
 def three_nights(path: Path, transcript: str = "night {n}", stopped_first: bool = False) -> Path:
     """A couple's journal of three nights (3, 1 and 0 days ago), as check-ins leave it:
     Alex's feeling (`transcript`, with the night's number) and Sam's mood (2, then 4)."""
-    from audio_companion.journal import Answer, Journal
+    from audio_companion.journal import Answer
 
     with Journal.open(path) as j:
         for n, days_ago in enumerate([3, 1, 0]):
@@ -168,3 +171,8 @@ def kill_after_two_answers(path: Path, secret: str | None = None) -> None:
         assert child.expect("ok", timeout=30) == "ok"
         child.signal(signal.SIGKILL)
         assert child.wait(timeout=10) == -signal.SIGKILL
+
+
+def added(journal: Journal, sessions: Sequence[SessionRecord]) -> int:
+    """An import of sessions alone, as `journal import` does it: how many were new."""
+    return journal.add_import(sessions, session_key, (), pace_key)[0]

@@ -225,12 +225,6 @@ class Journal:
             if cur.rowcount == 0:
                 raise JournalError(f"no session {session_id}; {LIST_HINT}")
 
-    def add_records(
-        self, records: Sequence[SessionRecord], key: Callable[[SessionRecord], Hashable]
-    ) -> int:
-        """Add whole sessions (an import); returns how many were added. See `add_import`."""
-        return self.add_import(records, key, (), lambda pace: pace)[0]
-
     def add_import(
         self,
         records: Sequence[SessionRecord],

@@ -18,6 +18,7 @@ from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
 import pytest
+from helpers import added
 
 from audio_companion.audio.chunk import AudioChunk
 from audio_companion.errors import InputError
@@ -91,7 +92,7 @@ def original(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Journa
 def import_into(path: Path, text: str, name: str = "export") -> tuple[Journal, int]:
     found = parse(text, name)
     j = Journal.open(path)
-    return j, j.add_records(found.sessions, session_key)
+    return j, added(j, found.sessions)
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv"])
@@ -135,7 +136,7 @@ def test_the_exports_hold_what_rebuilds_the_journal(original: Journal) -> None:
 def test_importing_into_the_journal_it_came_from_adds_nothing(original: Journal) -> None:
     for render in RENDER.values():
         found = parse(render(original.records(), BERLIN), "export")
-        assert original.add_records(found.sessions, session_key) == 0
+        assert added(original, found.sessions) == 0
     assert len(original.records()) == 4
 
 
@@ -143,7 +144,7 @@ def test_an_export_from_another_zone_is_the_same_journal(original: Journal) -> N
     # Exported on a machine in another zone (other offsets on every time): same sessions.
     tokyo = to_csv(original.records(), ZoneInfo("Asia/Tokyo"))
     assert "+09:00" in tokyo and "+01:00" not in tokyo
-    assert original.add_records(parse(tokyo, "tokyo.csv").sessions, session_key) == 0
+    assert added(original, parse(tokyo, "tokyo.csv").sessions) == 0
 
 
 def test_a_file_mixing_offsets_keeps_each_instant() -> None:
@@ -167,7 +168,7 @@ def test_ids_are_renumbered_where_they_are_taken(original: Journal, tmp_path: Pa
     with Journal.open(tmp_path / "busy.sqlite3") as busy:
         sid = busy.start_session("nightly", [], "vosk", at(2023, 12, 24, 20, 0))
         busy.add_answer(sid, said(at(2023, 12, 24, 20, 1), "feeling", "calm"))
-        assert busy.add_records(parse(text, "export.json").sessions, session_key) == 4
+        assert added(busy, parse(text, "export.json").sessions) == 4
         records = busy.records()
     assert len(records) == 5 and len({r.id for r in records}) == 5
     assert len({a.id for r in records for a in r.answers}) == 8
@@ -178,9 +179,9 @@ def test_ids_are_renumbered_where_they_are_taken(original: Journal, tmp_path: Pa
 def test_a_file_partly_imported_adds_only_the_rest(original: Journal, tmp_path: Path) -> None:
     records = original.records()
     with Journal.open(tmp_path / "half.sqlite3") as half:
-        assert half.add_records(parse(to_json(records[:2], BERLIN), "a").sessions, session_key) == 2
+        assert added(half, parse(to_json(records[:2], BERLIN), "a").sessions) == 2
         found = parse(to_csv(records, BERLIN), "b")
-        assert half.add_records(found.sessions, session_key) == 2
+        assert added(half, found.sessions) == 2
         assert to_csv(half.records(), BERLIN) == to_csv(records, BERLIN)
 
 
@@ -188,7 +189,7 @@ def test_an_edited_session_is_imported_as_another(original: Journal) -> None:
     doc = json.loads(to_json(original.records(), BERLIN))
     doc["sessions"][0]["answers"][1]["mood"] = 3
     found = parse(json.dumps(doc), "edited.json")
-    assert original.add_records(found.sessions, session_key) == 1
+    assert added(original, found.sessions) == 1
 
 
 def test_recordings_are_counted_but_never_imported(tmp_path: Path) -> None:
@@ -209,7 +210,7 @@ def test_recordings_are_counted_but_never_imported(tmp_path: Path) -> None:
         found = parse(text, "voice")
         assert found.recordings == 1
         with Journal.open(tmp_path / f"copy.{fmt}.sqlite3") as copy:
-            copy.add_records(found.sessions, session_key)
+            added(copy, found.sessions)
             (answer,) = copy.records()[0].answers
             assert not answer.has_audio and copy.audio(answer.id) is None
             assert RENDER[fmt](copy.records(), BERLIN) == without[fmt]
@@ -247,7 +248,7 @@ def test_a_failed_write_leaves_the_journal_as_it_was(original: Journal) -> None:
     fresh = [replace(s, started_at=s.started_at + 86400 * 365) for s in good]
     broken = replace(fresh[2], answers=(replace(fresh[2].answers[0], mood=9),))
     with pytest.raises(ValueError, match="mood"):  # the importer would have said so first
-        original.add_records([fresh[0], fresh[1], broken], session_key)
+        added(original, [fresh[0], fresh[1], broken])
     assert to_json(original.records(), BERLIN) == before
 
 

@@ -12,11 +12,12 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from helpers import added
 
 from audio_companion.errors import InputError
 from audio_companion.journal import Journal
 from audio_companion.journal.export import iso, to_csv
-from audio_companion.journal.importer import DAYLIO_MOODS, parse, session_key
+from audio_companion.journal.importer import DAYLIO_MOODS, parse
 
 SAMPLE = Path(__file__).parent / "data" / "daylio_sample.csv"
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -74,19 +75,19 @@ def test_local_times_are_read_in_the_zone_given() -> None:
 
 def test_importing_the_same_file_twice_adds_nothing(tmp_path: Path) -> None:
     with Journal.open(tmp_path / "j.sqlite3") as j:
-        assert j.add_records(parse(sample(), "d", BERLIN).sessions, session_key) == 6
-        assert j.add_records(parse(sample(), "d", BERLIN).sessions, session_key) == 0
+        assert added(j, parse(sample(), "d", BERLIN).sessions) == 6
+        assert added(j, parse(sample(), "d", BERLIN).sessions) == 0
         # A newer export holds the old entries and one more: only that one is new.
         newer = sample().replace(
             "full_date,date,weekday,time,mood,activities,note_title,note\n",
             "full_date,date,weekday,time,mood,activities,note_title,note\n"
             '2024-07-03,3 July,Wednesday,22:00,good,"","",""\n',
         )
-        assert j.add_records(parse(newer, "d", BERLIN).sessions, session_key) == 1
+        assert added(j, parse(newer, "d", BERLIN).sessions) == 1
         assert len(j.records()) == 7
         # Our own export of it comes back as the same sessions too.
         again = parse(to_csv(j.records(), BERLIN), "export.csv").sessions
-        assert j.add_records(again, session_key) == 0
+        assert added(j, again) == 0
 
 
 def test_a_mood_of_ones_own_is_named_on_the_command_line() -> None:
