@@ -33,7 +33,7 @@ from typing import Final, Literal, Protocol
 
 from audio_companion.breathing.errors import BreathingError
 from audio_companion.breathing.patterns import Pattern, resonance_pattern
-from audio_companion.journal.paces import Pace, PaceMeasure, PaceStep
+from audio_companion.journal.paces import COMFORT_RANGE, Pace, PaceMeasure, PaceStep
 
 PROTOCOL: Final = "lehrer-vaschillo-stepped"
 """The name a stored result carries, so a later, different protocol is told apart."""
@@ -42,8 +42,8 @@ LAST_PACE: Final = 4.5
 PACE_STEP: Final = 0.5
 STEP_SECONDS: Final = 120.0
 TYPICAL_PACE: Final = 5.5  # the plan's middle, about the built-in's 5.45: ties lean here
-COMFORT_MIN: Final = 1
-COMFORT_MAX: Final = 5
+COMFORT_MIN: Final = COMFORT_RANGE[0]  # the journal's scale, the one place it is set
+COMFORT_MAX: Final = COMFORT_RANGE[-1]
 COMFORT_MIDDLE: Final = 3  # "easier" after no rated step is one better than neutral
 TRIES: Final = 2  # a question is asked at most this often before the step stays unrated
 

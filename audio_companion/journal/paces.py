@@ -20,8 +20,8 @@ PaceMeasure = Literal["comfort", "hrv"]
 """What chose the pace: the person's comfort ratings, or a heart-rate variability sensor."""
 PACE_MEASURES: Final = frozenset(get_args(PaceMeasure))
 MAX_BREATHS_PER_MINUTE: Final = 30.0  # the table's CHECK: more is panting, not a pace
-# The scale `breathing.resonance` rates comfort on (COMFORT_MIN..MAX there; a test keeps the
-# two equal): the journal cannot import breathing, and an import checks ratings against it.
+# The comfort scale: the journal keeps and checks ratings on it, and `breathing.resonance`
+# (which may import the journal; the journal may not import it) asks on it.
 COMFORT_RANGE: Final = range(1, 6)
 PACE_COLUMNS: Final = "id, measured_at, breaths_per_minute, measure, protocol, steps"
 
@@ -109,10 +109,9 @@ def pace_table(paces: Sequence[PaceRecord], tz: tzinfo | None = None) -> str:
 
     Times are ISO dates with the hour in *tz* (None: this machine's), readable in any locale.
     Each step is its pace and its comfort (1 to 5, "-" when not rated), and the sensor's score
-    when there was one, so the choice can be checked by eye.
+    when there was one, so the choice can be checked by eye. *paces* is not empty (with none,
+    `journal paces` says how to find one instead).
     """
-    if not paces:
-        return "no resonance pace yet; find yours with: audio-companion breathe --find-resonance\n"
     lines = [f"{'when':16}  {'breaths/min':>11}  {'measure':7}  steps (breaths/min: comfort)"]
     for p in paces:
         when = datetime.fromtimestamp(p.measured_at, tz).astimezone(tz)

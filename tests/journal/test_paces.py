@@ -10,7 +10,7 @@ import pytest
 
 from audio_companion.errors import JournalError
 from audio_companion.journal import Journal, rekey, schema
-from audio_companion.journal.paces import COMFORT_RANGE, Pace, PaceRecord, PaceStep, pace_table
+from audio_companion.journal.paces import Pace, PaceRecord, PaceStep, pace_table
 from audio_companion.journal.passphrase import Passphrase
 
 T0 = 1_750_000_000.0  # a fixed wall-clock second: nothing depends on today
@@ -124,9 +124,3 @@ def test_the_table_shows_each_pace_with_its_steps() -> None:
         "2025-06-15 17:06          6.0  comfort  6.5: 3, 6: 4, 5.5: -",
         "breathe --pattern resonance uses the newest: 5.5 a minute",
     ]
-
-
-def test_the_journal_knows_the_comfort_scale_breathing_rates_on() -> None:
-    from audio_companion.breathing.resonance import COMFORT_MAX, COMFORT_MIN
-
-    assert (COMFORT_RANGE[0], COMFORT_RANGE[-1]) == (COMFORT_MIN, COMFORT_MAX)
