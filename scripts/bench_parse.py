@@ -1,5 +1,7 @@
 """Seconds per MB for each article parser at 1, 2, 4 and 8 MB: a flat column is linear.
 
+The last row is narration's rule table (`normalise.speakable`) on one long word.
+
 Parsing must stay linear in the input (issue 14): a test cannot say so without
 timing, so this script measures it. Inputs are synthetic articles of each
 format with the size limit raised; each row prints the parse time and the
@@ -17,6 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from audio_companion.article.loader import parse_text
+from audio_companion.narration.normalise import speakable
 from audio_companion.narration.sentences import split_sentences
 
 MB = 1_000_000
@@ -53,6 +56,13 @@ def run_on_one_line(size: int) -> str:
     return words
 
 
+def one_long_token(size: int) -> str:
+    """Text without a space (a pasted hash, a minified line): the narration rules' worst
+    case. A rule that may start a match inside a word rescans the word to its end from
+    every character: "sys.argv[0]"'s rule took 1.1 s for 10,000 letters, 4.4 s for 20,000."""
+    return ("x_A-a.1" * (size // 7 + 1))[:size]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="1,2,4,8", help="MB, comma-separated")
@@ -74,6 +84,13 @@ def main() -> None:
         lambda mb: run_on_one_line(int(mb * MB)),
         split_sentences,
         lambda pieces: f"{len(pieces)} pieces",
+    )
+    rows(  # a hundredth of the sizes: 10,000 to 80,000 characters of one word
+        "one token",
+        [mb / 100 for mb in sizes],
+        lambda mb: one_long_token(int(mb * MB)),
+        speakable,
+        lambda said: f"{len(said)} characters said",
     )
 
 

@@ -234,7 +234,9 @@ RULES: tuple[Rule, ...] = (
         re.compile(r"\b(?:https?://|www\.)\S+?(?=[.,;:!?)\]]*(?:\s|$))", re.I),
         _const(""),
     ),
-    Rule("emails", re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"), _const("")),
+    # Matched from an address's first character only: tried at every character of a long
+    # token, "[\w.+-]+" would rescan it to its end each time (quadratic).
+    Rule("emails", re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"), _const("")),
     Rule("indexes", tech.INDEX, tech.index),  # "argv[0]": not a footnote
     Rule("footnote_brackets", re.compile(r"\[\d+(?:\s*[,–-]\s*\d+)*\]"), _const("")),
     Rule("footnote_superscripts", re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+"), _const("")),

@@ -212,7 +212,7 @@ def dunder(match: re.Match[str]) -> str:
 
 # An identifier indexed by a number. A plain word and a number ("shown[3]") is a footnote
 # marker and left for that rule, unless the number is 0 or negative, which no footnote is.
-INDEX = re.compile(r"(?P<name>[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\[(?P<i>-?\d+)\]")
+INDEX = re.compile(r"(?<![\w.])(?P<name>[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)\[(?P<i>-?\d+)\]")
 
 
 def index(match: re.Match[str]) -> str:
@@ -253,7 +253,7 @@ def path(match: re.Match[str]) -> str:
 
 ACRONYM_SLASH = re.compile(
     r"\b(?P<left>[A-Z][A-Z0-9]*)/(?:(?P<right>[A-Z][A-Z0-9]*)|(?P<n>\d+(?:\.\d+)*))(?![\w/])"
-    r"|\b(?P<product>[A-Za-z][\w-]*)/(?P<ver>\d+(?:\.\d+)+)(?![\w/])"
+    r"|(?<![\w-])(?P<product>[A-Za-z][\w-]*)/(?P<ver>\d+(?:\.\d+)+)(?![\w/])"
 )
 
 
