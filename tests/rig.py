@@ -199,6 +199,7 @@ class PulseRig:
                 yield rec
             finally:
                 done.set()
+                rec.ended = time.monotonic()
                 proc.terminate()
                 try:
                     proc.wait(5)
@@ -218,6 +219,10 @@ class Recording:
         # later than the read, so read time - recorded length bounds the start
         # from above, and the tightest bound wins.
         self.started = started if started else float("inf")
+        # Monotonic time the recording was stopped: its last sample is from about then. A
+        # gap in what parec delivered (a drop under load) shifts every time counted from
+        # `started` after it, never a time counted back from here.
+        self.ended = float("inf")
         self.samples = np.zeros(0, dtype="<i2")
 
     def refine(self) -> None:
